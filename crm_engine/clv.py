@@ -1,0 +1,496 @@
+"""Customer lifetime value: BG/NBD and Gamma-Gamma models.
+
+* **BG/NBD** -- Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005),
+  "Counting Your Customers the Easy Way: An Alternative to the Pareto/NBD
+  Model", *Marketing Science* 24(2), 275-284. Parameters ``r, alpha, a, b``.
+* **Gamma-Gamma** -- Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005),
+  "RFM and CLV: Using Iso-Value Curves for Customer Base Analysis",
+  *Journal of Marketing Research* 42(4), 415-430, and Hardie's note "The
+  Gamma-Gamma Model of Monetary Value" (2013). Parameters ``p, q, gamma``.
+
+Both are fitted by maximum likelihood with :func:`scipy.optimize.minimize`
+(L-BFGS-B on the logarithms of the parameters, so they stay positive). The
+log-likelihoods are written with :func:`scipy.special.gammaln`,
+:func:`~scipy.special.betaln` and :func:`numpy.logaddexp`, so they do not
+overflow for customers with hundreds of purchases. Identical customer rows
+are collapsed and weighted, so fitting a million customers costs about as
+much as fitting the number of distinct ``(frequency, recency, T)`` triples.
+
+The conditional expectation uses the Euler transformation of the Gauss
+hypergeometric function,
+
+``((alpha+T)/(alpha+T+t))**(r+x) * 2F1(r+x, b+x; a+b+x-1; z)
+= (1-z)**(a-1) * 2F1(a+b-1-r, a-1; a+b+x-1; z)``, ``z = t/(alpha+T+t)``,
+
+whose parameters do not grow with ``x``, so :func:`scipy.special.hyp2f1`
+stays finite for heavy buyers.
+
+On the CDNOW sample (2,357 customers, 39-week calibration period, time in
+weeks) the fits reproduce the published estimates: BG/NBD r=0.243,
+alpha=4.414, a=0.793, b=2.426; Gamma-Gamma on the 946 repeat buyers
+p=6.25, q=3.74, gamma=15.44.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special
+
+from .transactions import FREQ_DAYS, summary_from_transactions
+
+__all__ = [
+    "BetaGeoModel",
+    "GammaGammaModel",
+    "clv_table",
+    "customer_lifetime_value",
+]
+
+_LOG_BOUND = 25.0  # parameters live in [exp(-25), exp(25)]
+
+
+def _as_array(values: object, name: str) -> np.ndarray:
+    arr = np.asarray(values, dtype="float64")
+    if arr.ndim != 1:
+        arr = np.atleast_1d(arr).ravel()
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return arr
+
+
+def _check_rfT(frequency: object, recency: object, T: object) -> tuple[np.ndarray, ...]:
+    x = _as_array(frequency, "frequency")
+    t_x = _as_array(recency, "recency")
+    big_t = _as_array(T, "T")
+    if not (len(x) == len(t_x) == len(big_t)):
+        raise ValueError("frequency, recency and T must have the same length")
+    if np.any(x < 0) or np.any(x != np.round(x)):
+        raise ValueError("frequency must contain non-negative integers")
+    if np.any(t_x < 0):
+        raise ValueError("recency must be non-negative")
+    if np.any(t_x > big_t + 1e-9):
+        raise ValueError("recency must not exceed T")
+    if np.any((x == 0) & (t_x != 0)):
+        raise ValueError("recency must be 0 when frequency is 0")
+    return x, t_x, big_t
+
+
+def _compress(weights: np.ndarray, *columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Unique rows of the stacked columns and the summed weights of each."""
+    stacked = np.column_stack(columns)
+    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    summed = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq))
+    return [uniq[:, i] for i in range(uniq.shape[1])], summed
+
+
+def _minimize(fun, x0: np.ndarray) -> optimize.OptimizeResult:
+    bounds = [(-_LOG_BOUND, _LOG_BOUND)] * len(x0)
+    res = optimize.minimize(fun, x0, method="L-BFGS-B", bounds=bounds,
+                            options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9})
+    if not np.isfinite(res.fun):
+        raise ValueError("maximum likelihood failed: the log-likelihood is not finite")
+    # Polish with Nelder-Mead, which is robust on flat likelihood ridges.
+    polish = optimize.minimize(fun, res.x, method="Nelder-Mead",
+                               options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10})
+    return polish if polish.fun <= res.fun else res
+
+
+@dataclass
+class BetaGeoModel:
+    """BG/NBD model of repeat-purchase counts.
+
+    Parameters
+    ----------
+    penalizer_coef : float, default 0.0
+        L2 penalty on the log-parameters (shrinks them towards 1), useful on
+        small data sets.
+
+    Attributes
+    ----------
+    params_ : dict
+        Fitted ``{"r", "alpha", "a", "b"}``.
+    log_likelihood_ : float
+        Maximised (unpenalised) total log-likelihood.
+    n_customers_ : int
+        Number of customers used for fitting.
+
+    Examples
+    --------
+    >>> m = BetaGeoModel().fit([2, 1, 0, 0, 4], [30.4, 1.7, 0, 0, 35.0], [38.9] * 5)
+    >>> sorted(m.params_)
+    ['a', 'alpha', 'b', 'r']
+    """
+
+    penalizer_coef: float = 0.0
+    params_: dict[str, float] = field(default_factory=dict, init=False)
+    log_likelihood_: float = field(default=float("nan"), init=False)
+    n_customers_: int = field(default=0, init=False)
+
+    @staticmethod
+    def _loglik(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray,
+                big_t: np.ndarray) -> np.ndarray:
+        r, alpha, a, b = np.exp(log_params)
+        a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
+        a2 = special.betaln(a, b + x) - special.betaln(a, b) - (r + x) * np.log(alpha + big_t)
+        buyer = x > 0
+        xb = np.where(buyer, x, 1.0)
+        a3 = (special.betaln(a + 1.0, b + xb - 1.0) - special.betaln(a, b)
+              - (r + xb) * np.log(alpha + t_x))
+        return a1 + np.where(buyer, np.logaddexp(a2, a3), a2)
+
+    def fit(self, frequency: object, recency: object, T: object,
+            weights: object = None) -> BetaGeoModel:
+        """Fit by maximum likelihood.
+
+        Parameters
+        ----------
+        frequency, recency, T : array-like, shape (n_customers,)
+            Repeat purchases, time of last purchase and age, as returned by
+            :func:`crm_engine.transactions.summary_from_transactions`.
+        weights : array-like, shape (n_customers,), optional
+            Number of customers each row stands for.
+
+        Returns
+        -------
+        BetaGeoModel
+            ``self``, fitted.
+
+        Raises
+        ------
+        ValueError
+            On invalid input, no customers, or no repeat purchase at all (the
+            model is then not identified).
+        """
+        x, t_x, big_t = _check_rfT(frequency, recency, T)
+        w = np.ones_like(x) if weights is None else _as_array(weights, "weights")
+        if len(w) != len(x) or np.any(w < 0):
+            raise ValueError("weights must be non-negative and as long as frequency")
+        if w.sum() <= 0:
+            raise ValueError("cannot fit BG/NBD on zero customers")
+        if not np.any((x > 0) & (w > 0)):
+            raise ValueError("cannot fit BG/NBD: no customer has a repeat purchase")
+        if self.penalizer_coef < 0:
+            raise ValueError("penalizer_coef must be >= 0")
+        (x, t_x, big_t), uniq_w = _compress(w, x, t_x, big_t)
+        scale = max(float(np.max(big_t)), 1e-12) / 10.0
+        t_x_s, big_t_s = t_x / scale, big_t / scale
+        total = float(uniq_w.sum())
+
+        def objective(lp: np.ndarray) -> float:
+            ll = float(np.dot(uniq_w, self._loglik(lp, x, t_x_s, big_t_s)))
+            if not np.isfinite(ll):
+                return 1e300
+            return -ll / total + self.penalizer_coef * float(np.sum(np.exp(lp) ** 2))
+
+        res = _minimize(objective, np.zeros(4))
+        r, alpha, a, b = np.exp(res.x)
+        self.params_ = {"r": float(r), "alpha": float(alpha * scale), "a": float(a),
+                        "b": float(b)}
+        lp = np.log([r, alpha * scale, a, b])
+        self.log_likelihood_ = float(np.dot(uniq_w, self._loglik(lp, x, t_x, big_t)))
+        self.n_customers_ = round(total)
+        return self
+
+    def _params(self) -> tuple[float, float, float, float]:
+        if not self.params_:
+            raise ValueError("this BetaGeoModel is not fitted yet; call fit() first")
+        p = self.params_
+        return p["r"], p["alpha"], p["a"], p["b"]
+
+    def _log_odds_dead(self, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> np.ndarray:
+        r, alpha, a, b = self._params()
+        buyer = x > 0
+        xb = np.where(buyer, x, 1.0)
+        log_term = (np.log(a) - np.log(b + xb - 1.0)
+                    + (r + xb) * (np.log(alpha + big_t) - np.log(alpha + t_x)))
+        return np.where(buyer, log_term, -np.inf)
+
+    def probability_alive(self, frequency: object, recency: object, T: object) -> np.ndarray:
+        """P(customer still active | x, t_x, T), FHL (2005) eq. 12.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n_customers,)
+            Probabilities in (0, 1]; 1 for customers without a repeat purchase.
+        """
+        x, t_x, big_t = _check_rfT(frequency, recency, T)
+        return special.expit(-self._log_odds_dead(x, t_x, big_t))
+
+    def expected_purchases(self, t: float, frequency: object, recency: object,
+                           T: object) -> np.ndarray:
+        """Expected repeat purchases in the next ``t`` periods, FHL (2005) eq. 10.
+
+        Parameters
+        ----------
+        t : float
+            Horizon, in the time unit used for fitting (>= 0).
+        frequency, recency, T : array-like, shape (n_customers,)
+
+        Returns
+        -------
+        numpy.ndarray, shape (n_customers,)
+        """
+        if not np.isfinite(t) or t < 0:
+            raise ValueError(f"t must be a finite number >= 0, got {t!r}")
+        x, t_x, big_t = _check_rfT(frequency, recency, T)
+        r, alpha, a, b = self._params()
+        if t == 0:
+            return np.zeros_like(x)
+        z = t / (alpha + big_t + t)
+        c = a + b + x - 1.0
+        # Euler transform keeps hyp2f1's parameters bounded in x.
+        hyp = special.hyp2f1(a + b - 1.0 - r, a - 1.0, c, z)
+        inner = 1.0 - np.exp((a - 1.0) * np.log1p(-z)) * hyp
+        ratio = c / (a - 1.0) if abs(a - 1.0) > 1e-10 else np.full_like(x, np.inf)
+        num = ratio * inner
+        # a == 1 is a removable singularity; use the limit via a tiny shift.
+        if not np.all(np.isfinite(num)):
+            eps = 1e-7
+            hyp_e = special.hyp2f1(a + eps + b - 1.0 - r, a + eps - 1.0, c + eps, z)
+            num = (c + eps) / (a + eps - 1.0) * (1.0 - np.exp((a + eps - 1.0)
+                                                            * np.log1p(-z)) * hyp_e)
+        return num * special.expit(-self._log_odds_dead(x, t_x, big_t))
+
+    def expected_purchases_new_customer(self, t: float | np.ndarray) -> np.ndarray:
+        """Unconditional E[X(t)] for a randomly chosen new customer, FHL (2005) eq. 7."""
+        r, alpha, a, b = self._params()
+        t = np.asarray(t, dtype="float64")
+        if np.any(t < 0):
+            raise ValueError("t must be >= 0")
+        z = t / (alpha + t)
+        hyp = special.hyp2f1(r, b, a + b - 1.0, z)
+        return (a + b - 1.0) / (a - 1.0) * (1.0 - (alpha / (alpha + t)) ** r * hyp)
+
+
+@dataclass
+class GammaGammaModel:
+    """Gamma-Gamma model of the average transaction value.
+
+    Fit it on customers with at least one repeat purchase; ``monetary_value``
+    is the mean value of their repeat purchases.
+
+    Parameters
+    ----------
+    penalizer_coef : float, default 0.0
+        L2 penalty on the log-parameters.
+
+    Attributes
+    ----------
+    params_ : dict
+        Fitted ``{"p", "q", "gamma"}``.
+    log_likelihood_ : float
+    n_customers_ : int
+    """
+
+    penalizer_coef: float = 0.0
+    params_: dict[str, float] = field(default_factory=dict, init=False)
+    log_likelihood_: float = field(default=float("nan"), init=False)
+    n_customers_: int = field(default=0, init=False)
+
+    @staticmethod
+    def _loglik(log_params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+        p, q, g = np.exp(log_params)
+        px = p * x
+        return (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q)
+                + q * np.log(g) + (px - 1.0) * np.log(m) + px * np.log(x)
+                - (px + q) * np.log(g + x * m))
+
+    def fit(self, frequency: object, monetary_value: object,
+            weights: object = None) -> GammaGammaModel:
+        """Fit by maximum likelihood.
+
+        Parameters
+        ----------
+        frequency : array-like, shape (n_customers,)
+            Number of repeat purchases; rows with 0 are ignored.
+        monetary_value : array-like, shape (n_customers,)
+            Mean repeat-purchase value; rows with a value <= 0 are ignored.
+        weights : array-like, optional
+
+        Returns
+        -------
+        GammaGammaModel
+            ``self``, fitted.
+        """
+        x = _as_array(frequency, "frequency")
+        m = _as_array(monetary_value, "monetary_value")
+        w = np.ones_like(x) if weights is None else _as_array(weights, "weights")
+        if not (len(x) == len(m) == len(w)):
+            raise ValueError("frequency, monetary_value and weights must have the same length")
+        keep = (x > 0) & (m > 0) & (w > 0)
+        if keep.sum() < 2:
+            raise ValueError(
+                "cannot fit Gamma-Gamma: need at least 2 customers with a repeat purchase "
+                "of positive value"
+            )
+        if self.penalizer_coef < 0:
+            raise ValueError("penalizer_coef must be >= 0")
+        (x, m), w = _compress(w[keep], x[keep], m[keep])
+        scale = float(np.average(m, weights=w)) or 1.0
+        ms = m / scale
+        total = float(w.sum())
+
+        def objective(lp: np.ndarray) -> float:
+            ll = float(np.dot(w, self._loglik(lp, x, ms)))
+            if not np.isfinite(ll):
+                return 1e300
+            return -ll / total + self.penalizer_coef * float(np.sum(np.exp(lp) ** 2))
+
+        res = _minimize(objective, np.zeros(3))
+        p, q, g = np.exp(res.x)
+        self.params_ = {"p": float(p), "q": float(q), "gamma": float(g * scale)}
+        lp = np.log([p, q, g * scale])
+        self.log_likelihood_ = float(np.dot(w, self._loglik(lp, x, m)))
+        self.n_customers_ = round(total)
+        return self
+
+    def conditional_expected_average_profit(self, frequency: object,
+                                            monetary_value: object) -> np.ndarray:
+        """E[average transaction value | x, mean value], Hardie (2013) eq. 5.
+
+        For customers without a repeat purchase this is the population mean
+        ``p * gamma / (q - 1)``.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n_customers,)
+
+        Raises
+        ------
+        ValueError
+            If not fitted, or if ``q <= 1`` (the population mean is infinite).
+        """
+        if not self.params_:
+            raise ValueError("this GammaGammaModel is not fitted yet; call fit() first")
+        p, q, g = self.params_["p"], self.params_["q"], self.params_["gamma"]
+        if q <= 1:
+            raise ValueError(f"Gamma-Gamma q={q:.3f} <= 1: the expected spend is infinite")
+        x = _as_array(frequency, "frequency")
+        m = _as_array(monetary_value, "monetary_value")
+        if len(x) != len(m):
+            raise ValueError("frequency and monetary_value must have the same length")
+        m = np.where(x > 0, m, 0.0)
+        return (p * (g + x * m)) / (p * x + q - 1.0)
+
+
+#: Periods per month for each time unit of the fitted BG/NBD model.
+_PERIODS_PER_MONTH = {key: (365.25 / 12.0) / days for key, days in FREQ_DAYS.items()}
+
+
+def customer_lifetime_value(
+    transaction_model: BetaGeoModel,
+    frequency: object,
+    recency: object,
+    T: object,
+    monetary_value: object,
+    time: int = 12,
+    discount_rate: float = 0.01,
+    freq: str = "D",
+) -> np.ndarray:
+    """Discounted CLV over ``time`` months (lifetimes' convention).
+
+    ``CLV = sum_{i=1..time} value * (E[X(i months)] - E[X(i-1 months)])
+    / (1 + discount_rate) ** i``.
+
+    Parameters
+    ----------
+    transaction_model : BetaGeoModel
+        Fitted model.
+    frequency, recency, T : array-like, shape (n_customers,)
+    monetary_value : array-like, shape (n_customers,)
+        Expected value per transaction (usually the Gamma-Gamma conditional
+        expected average profit).
+    time : int, default 12
+        Horizon in months (>= 0).
+    discount_rate : float, default 0.01
+        Monthly discount rate (> -1).
+    freq : {"D", "W", "M"}, default "D"
+        Time unit the model was fitted in.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_customers,)
+    """
+    if freq not in _PERIODS_PER_MONTH:
+        raise ValueError(f"freq must be one of {sorted(_PERIODS_PER_MONTH)}, got {freq!r}")
+    if int(time) != time or time < 0:
+        raise ValueError(f"time must be a non-negative integer number of months, got {time!r}")
+    if not np.isfinite(discount_rate) or discount_rate <= -1:
+        raise ValueError(f"discount_rate must be > -1, got {discount_rate!r}")
+    value = _as_array(monetary_value, "monetary_value")
+    factor = _PERIODS_PER_MONTH[freq]
+    clv = np.zeros_like(value)
+    previous = np.zeros_like(value)
+    for month in range(1, int(time) + 1):  # loop over months, vectorised over customers
+        current = transaction_model.expected_purchases(month * factor, frequency, recency, T)
+        clv += value * (current - previous) / (1.0 + discount_rate) ** month
+        previous = current
+    return clv
+
+
+def clv_table(
+    df: pd.DataFrame,
+    observation_end: object = None,
+    horizon_months: int = 12,
+    discount_rate: float = 0.01,
+    freq: str = "W",
+    *,
+    customer_id_col: str = "customer_id",
+    datetime_col: str = "date",
+    monetary_value_col: str = "amount",
+    penalizer_coef: float = 0.0,
+) -> pd.DataFrame:
+    """Fit BG/NBD + Gamma-Gamma on transactions and score every customer.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Transactions (customer, date, amount).
+    observation_end : date-like, optional
+        End of the calibration window; ``None`` = last transaction date.
+    horizon_months : int, default 12
+        CLV horizon in months.
+    discount_rate : float, default 0.01
+        Monthly discount rate.
+    freq : {"D", "W", "M"}, default "W"
+        Time unit for the models.
+    customer_id_col, datetime_col, monetary_value_col : str
+        Column names.
+    penalizer_coef : float, default 0.0
+        Passed to both models.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The summary of :func:`summary_from_transactions` plus
+        ``p_alive``, ``expected_purchases`` (over the horizon),
+        ``expected_average_value`` and ``clv``. ``attrs`` holds the fitted
+        parameters (``bgnbd_params``, ``gamma_gamma_params``).
+    """
+    summary = summary_from_transactions(
+        df, observation_end, freq, customer_id_col=customer_id_col,
+        datetime_col=datetime_col, monetary_value_col=monetary_value_col,
+    )
+    if summary.empty:
+        raise ValueError("no customer with a purchase in the observation window")
+    x = summary["frequency"].to_numpy("float64")
+    t_x = summary["recency"].to_numpy()
+    big_t = summary["T"].to_numpy()
+    bg = BetaGeoModel(penalizer_coef=penalizer_coef).fit(x, t_x, big_t)
+    gg = GammaGammaModel(penalizer_coef=penalizer_coef).fit(
+        x, summary["monetary_value"].to_numpy()
+    )
+    value = gg.conditional_expected_average_profit(x, summary["monetary_value"].to_numpy())
+    out = summary.copy()
+    out["p_alive"] = bg.probability_alive(x, t_x, big_t)
+    out["expected_purchases"] = bg.expected_purchases(
+        horizon_months * _PERIODS_PER_MONTH[freq], x, t_x, big_t
+    )
+    out["expected_average_value"] = value
+    out["clv"] = customer_lifetime_value(bg, x, t_x, big_t, value, horizon_months,
+                                         discount_rate, freq)
+    out.attrs["bgnbd_params"] = dict(bg.params_)
+    out.attrs["gamma_gamma_params"] = dict(gg.params_)
+    return out

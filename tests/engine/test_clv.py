@@ -1,0 +1,172 @@
+"""Tests for crm_engine.clv (BG/NBD and Gamma-Gamma)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crm_engine.clv import (
+    BetaGeoModel,
+    GammaGammaModel,
+    clv_table,
+    customer_lifetime_value,
+)
+from crm_engine.transactions import summary_from_transactions
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+# Fader, Hardie & Lee (2005a, b), CDNOW sample, 39-week calibration period.
+PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+PUBLISHED_GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    tx = pd.read_csv(DATA / "cdnow_sample_transactions.csv.gz")
+    return summary_from_transactions(tx, "1997-09-30", freq="W")
+
+
+@pytest.fixture(scope="module")
+def bg(cdnow):
+    return BetaGeoModel().fit(cdnow["frequency"], cdnow["recency"], cdnow["T"])
+
+
+@pytest.fixture(scope="module")
+def gg(cdnow):
+    return GammaGammaModel().fit(cdnow["frequency"], cdnow["monetary_value"])
+
+
+def test_bgnbd_matches_published_cdnow(bg):
+    for name, value in PUBLISHED_BGNBD.items():
+        assert bg.params_[name] == pytest.approx(value, rel=0.01), name
+    assert bg.log_likelihood_ == pytest.approx(-9582.4, abs=0.5)
+    assert bg.n_customers_ == 2357
+
+
+def test_gamma_gamma_matches_published_cdnow(gg):
+    for name, value in PUBLISHED_GG.items():
+        assert gg.params_[name] == pytest.approx(value, rel=0.01), name
+    assert gg.n_customers_ == 946
+
+
+def test_bgnbd_on_hardie_summary_file():
+    ref = pd.read_csv(DATA / "cdnow_sample_summary.csv")
+    m = BetaGeoModel().fit(ref["x"], ref["t_x"], ref["T"])
+    for name, value in PUBLISHED_BGNBD.items():
+        assert m.params_[name] == pytest.approx(value, rel=0.01), name
+
+
+def test_conditional_expectation_published_example(bg):
+    # FHL (2005): customer with x=2, t_x=30.43, T=38.86 expects 1.226 purchases in 39 weeks.
+    value = bg.expected_purchases(39, [2], [30.43], [38.86])
+    assert value[0] == pytest.approx(1.226, abs=0.005)
+
+
+def test_expected_purchases_properties(bg):
+    x = np.array([0, 1, 5, 50, 500])
+    t_x = np.array([0, 10, 30, 38, 38.5])
+    big_t = np.full(5, 38.86)
+    e10 = bg.expected_purchases(10, x, t_x, big_t)
+    e39 = bg.expected_purchases(39, x, t_x, big_t)
+    assert np.all(np.isfinite(e39))  # no hyp2f1 overflow for heavy buyers
+    assert np.all(e39 >= e10) and np.all(e10 > 0)
+    assert np.all(np.diff(e39) > 0)  # more purchases, recently -> more expected
+    assert np.all(bg.expected_purchases(0, x, t_x, big_t) == 0)
+    # Integral check: E over a new customer equals the model's unconditional mean.
+    assert bg.expected_purchases_new_customer(39) > 0
+
+
+def test_probability_alive(bg):
+    p = bg.probability_alive([0, 2, 2, 300], [0, 30.43, 2.0, 10.0], [38.86] * 4)
+    assert p[0] == 1.0
+    assert 0 < p[2] < p[1] < 1
+    assert 0 <= p[3] < 1e-6  # many purchases long ago: surely gone, without overflow
+    r, alpha, a, b = (bg.params_[k] for k in ("r", "alpha", "a", "b"))
+    by_hand = 1 / (1 + a / (b + 2 - 1) * ((alpha + 38.86) / (alpha + 30.43)) ** (r + 2))
+    assert p[1] == pytest.approx(by_hand)
+
+
+def test_gamma_gamma_expected_profit(gg):
+    p, q, g = (gg.params_[k] for k in ("p", "q", "gamma"))
+    value = gg.conditional_expected_average_profit([0, 2, 10], [0.0, 20.0, 20.0])
+    assert value[0] == pytest.approx(p * g / (q - 1))
+    assert value[1] == pytest.approx(p * (g + 2 * 20.0) / (p * 2 + q - 1))
+    # More repeat purchases -> shrink less towards the population mean.
+    assert abs(value[2] - 20.0) < abs(value[1] - 20.0)
+
+
+def test_clv_discounting(bg, gg):
+    x, t_x, big_t = [2, 0], [30.43, 0.0], [38.86, 38.86]
+    value = np.array([20.0, 20.0])
+    undiscounted = customer_lifetime_value(bg, x, t_x, big_t, value, time=12,
+                                           discount_rate=0.0, freq="W")
+    purchases = bg.expected_purchases(12 * (365.25 / 12) / 7, x, t_x, big_t)
+    np.testing.assert_allclose(undiscounted, value * purchases)
+    discounted = customer_lifetime_value(bg, x, t_x, big_t, value, time=12,
+                                         discount_rate=0.05, freq="W")
+    assert np.all(discounted < undiscounted)
+    assert np.all(customer_lifetime_value(bg, x, t_x, big_t, value, time=0, freq="W") == 0)
+
+
+def test_weights_equal_repeated_rows():
+    x = np.array([0, 1, 3, 0, 2])
+    t_x = np.array([0, 5, 20, 0, 10.0])
+    big_t = np.array([30, 30, 30, 25, 28.0])
+    w = np.array([3, 1, 2, 1, 4])
+    a = BetaGeoModel().fit(x, t_x, big_t, weights=w).params_
+    b = BetaGeoModel().fit(np.repeat(x, w), np.repeat(t_x, w), np.repeat(big_t, w)).params_
+    for k in a:
+        assert a[k] == pytest.approx(b[k], rel=1e-4)
+
+
+def test_recovers_simulated_parameters():
+    rng = np.random.default_rng(0)
+    n, big_t = 20000, 52.0
+    r, alpha, a, b = 0.5, 8.0, 0.8, 3.0
+    lam = rng.gamma(r, 1 / alpha, n)
+    p = rng.beta(a, b, n)
+    x = np.zeros(n)
+    t_x = np.zeros(n)
+    t = rng.exponential(1 / lam)  # time of first repeat purchase
+    alive = t < big_t
+    # Simulate the BG/NBD process vectorised over customers, looping over purchases.
+    while alive.any():
+        x[alive] += 1
+        t_x[alive] = t[alive]
+        dies = rng.random(n) < p
+        alive &= ~dies
+        t = np.where(alive, t + rng.exponential(1 / lam), t)
+        alive &= t < big_t
+    m = BetaGeoModel().fit(x, t_x, np.full(n, big_t))
+    assert m.params_["r"] == pytest.approx(r, rel=0.15)
+    assert m.params_["alpha"] == pytest.approx(alpha, rel=0.2)
+    assert m.params_["a"] == pytest.approx(a, rel=0.25)
+    assert m.params_["b"] == pytest.approx(b, rel=0.3)
+
+
+def test_clv_table_on_cdnow():
+    tx = pd.read_csv(DATA / "cdnow_sample_transactions.csv.gz")
+    out = clv_table(tx, "1997-09-30", horizon_months=12, discount_rate=0.01, freq="W")
+    assert len(out) == 2357
+    assert out["clv"].notna().all() and (out["clv"] >= 0).all()
+    assert out.attrs["bgnbd_params"]["r"] == pytest.approx(0.243, rel=0.01)
+    # The best customer by CLV bought more than average.
+    assert out["frequency"].loc[out["clv"].idxmax()] > out["frequency"].mean()
+
+
+def test_invalid_input():
+    with pytest.raises(ValueError, match="no customer has a repeat purchase"):
+        BetaGeoModel().fit([0, 0], [0, 0], [5, 5])
+    with pytest.raises(ValueError, match="recency must not exceed T"):
+        BetaGeoModel().fit([1], [6], [5])
+    with pytest.raises(ValueError, match="NaN"):
+        BetaGeoModel().fit([1, np.nan], [1, 1], [5, 5])
+    with pytest.raises(ValueError, match="not fitted"):
+        BetaGeoModel().probability_alive([1], [1], [2])
+    with pytest.raises(ValueError, match="at least 2 customers"):
+        GammaGammaModel().fit([0, 1], [0, 10])
+    with pytest.raises(ValueError, match="discount_rate"):
+        customer_lifetime_value(BetaGeoModel(), [1], [1], [2], [1], discount_rate=-2)
