@@ -1,0 +1,16 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "CRM Collaboration",
+    "summary": "Audited record sharing between partner companies, lead hand-off, shared customer timeline and feedback routing",
+    "version": "19.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/crm-suite/odoo-crm-suite",
+    "author": "CRM Suite contributors",
+    "license": "LGPL-3",
+    "installable": True,
+    "depends": ["crm_ops"],
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+}

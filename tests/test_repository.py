@@ -1,0 +1,145 @@
+"""Repository-level checks: manifests, packaging, Docker files, the test command."""
+
+import ast
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDONS = ["crm_ops", "crm_analytics", "crm_collab"]
+
+
+def manifest(addon):
+    return ast.literal_eval((ROOT / "addons" / addon / "__manifest__.py").read_text())
+
+
+def requirement_names(path):
+    names = set()
+    for line in (ROOT / path).read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            names.add(re.split(r"[<>=!~;\[ ]", line)[0].lower())
+    return names
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_manifest_oca_form(addon):
+    m = manifest(addon)
+    assert re.fullmatch(r"19\.0\.\d+\.\d+\.\d+", m["version"])
+    assert m["license"] == "LGPL-3"
+    assert m["author"]
+    assert m["installable"] is True
+    for fragment in ("DESCRIPTION.md", "USAGE.md", "CONFIGURE.md"):
+        assert (ROOT / "addons" / addon / "readme" / fragment).is_file(), fragment
+    for data in m["data"]:
+        assert (ROOT / "addons" / addon / data).is_file(), data
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_every_model_has_access_rights(addon):
+    """Each new model (_name without being only an _inherit) has a line in ir.model.access.csv."""
+    base = ROOT / "addons" / addon
+    csv = (base / "security" / "ir.model.access.csv").read_text()
+    declared = set()
+    for py in base.rglob("*.py"):
+        tree = ast.parse(py.read_text())
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            attrs = {
+                t.id: v.value
+                for stmt in node.body
+                if isinstance(stmt, ast.Assign)
+                for t in stmt.targets
+                if isinstance(t, ast.Name) and isinstance(stmt.value, ast.Constant)
+                for v in [stmt.value]
+            }
+            bases = {getattr(b, "attr", getattr(b, "id", "")) for b in node.bases}
+            if "_name" in attrs and "AbstractModel" not in bases and attrs.get("_auto", True):
+                declared.add(attrs["_name"])
+    for model in declared:
+        assert f"model_{model.replace('.', '_')}," in csv, f"{model} has no access rule"
+
+
+def test_python_dependencies_are_installed_by_docker_and_tests():
+    """Every external Python dependency of an addon is in requirements.txt or is crm-engine."""
+    reqs = requirement_names("requirements.txt")
+    for addon in ADDONS:
+        for dep in manifest(addon).get("external_dependencies", {}).get("python", []):
+            assert dep.lower() == "crm-engine" or dep.lower() in reqs, (addon, dep)
+    engine = set()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    block = pyproject.split("dependencies = [", 1)[1].split("]", 1)[0]
+    engine = {re.split(r"[<>=!~]", d.strip().strip('",'))[0].lower()
+              for d in block.splitlines() if d.strip()}
+    assert engine <= reqs, engine - reqs
+
+
+def test_oca_dependencies_are_listed():
+    """Every OCA addon we depend on is installed from oca-addons.txt."""
+    oca = {n.removeprefix("odoo-addon-").replace("-", "_") for n in requirement_names("oca-addons.txt")}
+    needed = {"helpdesk_mgmt", "queue_job"}
+    for addon in ADDONS:
+        needed |= {d for d in manifest(addon)["depends"] if d.startswith(("helpdesk_", "queue_"))}
+    assert needed <= oca, needed - oca
+
+
+def test_dockerfile_installs_requirements_and_oca():
+    text = (ROOT / "Dockerfile").read_text()
+    assert text.startswith("#") and "FROM odoo:19" in text
+    assert "-r /tmp/crm-suite/requirements.txt" in text
+    assert "--no-deps" in text and "oca-addons.txt" in text
+    conf = (ROOT / "odoo.conf").read_text()
+    assert "/opt/oca-addons/odoo/addons" in conf and "/mnt/extra-addons" in conf
+
+
+def test_compose_file_structure():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert services["db"]["image"].startswith("postgres:")
+    odoo = services["odoo"]
+    assert odoo["build"] == "."
+    assert "./addons:/mnt/extra-addons:ro" in odoo["volumes"]
+    assert "./odoo.conf:/etc/odoo/odoo.conf:ro" in odoo["volumes"]
+    assert odoo["depends_on"]["db"]["condition"] == "service_healthy"
+    # the compose credentials are the ones odoo.conf uses
+    conf = (ROOT / "odoo.conf").read_text()
+    assert f"db_password = {services['db']['environment']['POSTGRES_PASSWORD']}" in conf
+
+
+def _compose_command():
+    docker = shutil.which("docker")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        return [docker, "compose"]
+    if shutil.which("docker-compose"):
+        return [shutil.which("docker-compose")]
+    return None
+
+
+def test_compose_config_validates():
+    cmd = _compose_command()
+    if cmd is None:
+        pytest.fail("neither `docker compose` nor `docker-compose` is installed: "
+                    "apt-get install docker-compose (the .ci/run script does)")
+    proc = subprocess.run([*cmd, "config", "-q"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_readme_names_the_test_command_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    assert "./test.sh" in readme
+    assert "./test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_engine_imports_no_odoo():
+    for py in (ROOT / "crm_engine").rglob("*.py"):
+        tree = ast.parse(py.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                assert not any(a.name.split(".")[0] == "odoo" for a in node.names), py
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert node.module.split(".")[0] != "odoo", py

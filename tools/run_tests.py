@@ -1,0 +1,385 @@
+#!/usr/bin/env python3
+"""Run every test of the repository and print one summary.
+
+Parts:
+  engine     pytest on tests/ (engine, CLI, packaging, compose file, translations)
+  odoo       the three addons' tests inside a real Odoo 19 with a real PostgreSQL
+  lifecycle  each addon installed alone and uninstalled again, without leftovers
+
+Odoo is looked for in $ODOO_HOME (default /opt/odoo19: ``src/odoo-bin`` and
+``venv/bin/python``) or as an ``odoo`` importable from this interpreter. When no
+PostgreSQL answers, a throwaway cluster is started from /usr/lib/postgresql/*/bin
+and removed at the end. Only the standard library is used here, so the script runs
+before any virtualenv exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import atexit
+import glob
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache"
+OCA_DIR = CACHE / "oca"
+ADDONS = ["crm_ops", "crm_analytics", "crm_collab"]
+RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
+FAIL_LINE_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
+
+
+@dataclass
+class Part:
+    name: str
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    ran: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+def log(msg: str) -> None:
+    print(f"[run_tests] {msg}", flush=True)
+
+
+def run(cmd, **kw) -> subprocess.CompletedProcess:
+    log("$ " + " ".join(str(c) for c in cmd))
+    return subprocess.run([str(c) for c in cmd], **kw)
+
+
+def pip_install(python: str, *args) -> None:
+    """pip install, quietly: its 'Location ... is ignored' warnings are noise on these machines."""
+    cmd = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *args]
+    proc = run(cmd, capture_output=True, text=True)
+    noise = "is ignored: it is neither a file nor a directory"
+    out = "\n".join(ln for ln in (proc.stdout + proc.stderr).splitlines() if noise not in ln)
+    if out.strip():
+        print(out)
+    if proc.returncode:
+        raise SystemExit(f"pip install failed ({proc.returncode})")
+
+
+# ---------------------------------------------------------------- engine part
+def run_pytest(python: str, extra: list[str]) -> Part:
+    part = Part("engine")
+    report = CACHE / "reports" / "pytest.xml"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    proc = run([python, "-m", "pytest", "tests", "-q", f"--junitxml={report}", *extra], cwd=ROOT)
+    if report.exists():
+        suite = ET.parse(report).getroot()
+        suites = [suite] if suite.tag == "testsuite" else list(suite)
+        tests = sum(int(s.get("tests", 0)) for s in suites)
+        failures = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+        part.skipped = sum(int(s.get("skipped", 0)) for s in suites)
+        part.failed = failures
+        part.passed = tests - failures - part.skipped
+    if proc.returncode not in (0,) and part.failed == 0:
+        part.failed = 1
+        part.notes.append(f"pytest exited {proc.returncode}")
+    return part
+
+
+# ----------------------------------------------------------------- Odoo part
+@dataclass
+class Odoo:
+    python: str
+    odoo_bin: str
+    addons_paths: list[str]
+
+
+def find_odoo() -> Odoo | None:
+    home = Path(os.environ.get("ODOO_HOME", "/opt/odoo19"))
+    candidates = []
+    if (home / "venv" / "bin" / "python").exists():
+        candidates.append(str(home / "venv" / "bin" / "python"))
+    candidates.append(sys.executable)
+    for python in candidates:
+        proc = subprocess.run(
+            [python, "-c", "import odoo, odoo.release, os; "
+             "print(odoo.release.version_info[0], os.path.dirname(odoo.release.__file__))"],
+            capture_output=True, text=True,
+        )
+        if proc.returncode != 0:
+            continue
+        major, pkg_dir = proc.stdout.split()
+        if int(major) != 19:
+            log(f"{python} imports Odoo {major}, not 19: ignored")
+            continue
+        src = Path(pkg_dir).parent
+        odoo_bin = src / "odoo-bin"
+        if not odoo_bin.exists():
+            odoo_bin = home / "src" / "odoo-bin"
+        paths = [str(Path(pkg_dir) / "addons")]
+        if (src / "addons").is_dir():
+            paths.append(str(src / "addons"))
+        return Odoo(python, str(odoo_bin), paths)
+    return None
+
+
+def prepare_odoo_python(odoo: Odoo) -> None:
+    """Install what the addons import into Odoo's interpreter, and the OCA addons beside."""
+    pip_install(odoo.python, "-r", ROOT / "requirements.txt")
+    pip_install(odoo.python, "--no-deps", "--force-reinstall", ROOT)
+    stamp = OCA_DIR / ".stamp"
+    wanted = (ROOT / "oca-addons.txt").read_text()
+    if not stamp.exists() or stamp.read_text() != wanted:
+        shutil.rmtree(OCA_DIR, ignore_errors=True)
+        pip_install(odoo.python, "--no-deps", "--target", OCA_DIR, "-r", ROOT / "oca-addons.txt")
+        stamp.write_text(wanted)
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def start_postgres() -> dict[str, str]:
+    """Return libpq settings of a reachable server, starting a throwaway one if needed."""
+    host = os.environ.get("PGHOST", "127.0.0.1")
+    port = int(os.environ.get("PGPORT", "5432"))
+    user = os.environ.get("PGUSER", "odoo")
+    if port_open(host, port):
+        log(f"using the PostgreSQL server at {host}:{port} as {user}")
+        return {"host": host, "port": str(port), "user": user,
+                "password": os.environ.get("PGPASSWORD", "")}
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not bins:
+        raise SystemExit("no PostgreSQL reachable and no server binaries under /usr/lib/postgresql")
+    bindir = Path(bins[-1]).parent
+    tmp = Path(tempfile.mkdtemp(prefix="crm-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        os.chmod(tmp, 0o777)
+        as_user = ["runuser", "-u", "postgres", "--"] if shutil.which("runuser") else []
+        if subprocess.run(["id", "postgres"], capture_output=True).returncode != 0:
+            run(["useradd", "--system", "--no-create-home", "postgres"], check=True)
+    port = 54329
+    while port_open("127.0.0.1", port):
+        port += 1
+    data = tmp / "data"
+    run([*as_user, bindir / "initdb", "-D", data, "-A", "trust", "-U", "odoo", "-E", "UTF8",
+         "--locale=C.UTF-8"], check=True, stdout=subprocess.DEVNULL)
+    opts = (f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+    run([*as_user, bindir / "pg_ctl", "-D", data, "-o", opts, "-l", tmp / "log", "-w", "start"],
+        check=True, stdout=subprocess.DEVNULL)
+
+    def stop():
+        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                        "stop"], capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    atexit.register(stop)
+    log(f"started a throwaway PostgreSQL {bindir.parent.name} on 127.0.0.1:{port}")
+    return {"host": "127.0.0.1", "port": str(port), "user": "odoo", "password": ""}
+
+
+def odoo_cmd(odoo: Odoo, pg: dict[str, str], db: str, *args: str) -> list[str]:
+    addons_path = ",".join([*odoo.addons_paths, str(OCA_DIR / "odoo" / "addons"),
+                            str(ROOT / "addons")])
+    cmd = [odoo.python, odoo.odoo_bin, f"--addons-path={addons_path}", "-d", db,
+           f"--db_host={pg['host']}", f"--db_port={pg['port']}", f"--db_user={pg['user']}",
+           f"--data-dir={CACHE / 'odoo-data'}", "--http-interface=127.0.0.1",
+           f"--http-port={os.environ.get('CRM_TEST_HTTP_PORT', '8169')}",
+           "--stop-after-init", "--max-cron-threads=0"]
+    if pg.get("password"):
+        cmd.append(f"--db_password={pg['password']}")
+    return cmd + list(args)
+
+
+def run_odoo(cmd: list[str], logfile: Path) -> tuple[int, str]:
+    logfile.parent.mkdir(parents=True, exist_ok=True)
+    log("$ " + " ".join(cmd[1:]) + f"  (log: {logfile.relative_to(ROOT)})")
+    with logfile.open("w") as fh:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        for line in proc.stdout:
+            fh.write(line)
+            if FAIL_LINE_RE.match(line) or " FAIL: " in line or RESULT_RE.search(line):
+                print("    " + line.rstrip()[:400], flush=True)
+        proc.wait()
+    return proc.returncode, logfile.read_text()
+
+
+def psql(pg: dict[str, str], sql: str, db: str = "postgres") -> str:
+    env = {**os.environ, "PGPASSWORD": pg.get("password", "")}
+    proc = subprocess.run(["psql", "-h", pg["host"], "-p", pg["port"], "-U", pg["user"], "-d", db,
+                           "-tAc", sql], capture_output=True, text=True, env=env)
+    if proc.returncode:
+        raise RuntimeError(proc.stderr)
+    return proc.stdout.strip()
+
+
+def drop_db(pg, db):
+    psql(pg, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+def addon_dependencies() -> list[str]:
+    """The modules our addons depend on, outside the suite (read from the manifests)."""
+    deps: set[str] = set()
+    for addon in ADDONS:
+        manifest = ast.literal_eval((ROOT / "addons" / addon / "__manifest__.py").read_text())
+        deps.update(manifest.get("depends", []))
+    return sorted(deps - set(ADDONS))
+
+
+def make_template(odoo: Odoo, pg) -> str | None:
+    """Install the dependencies once in a template database the other parts copy."""
+    db = f"crm_base_{os.getpid()}"
+    drop_db(pg, db)
+    rc, out = run_odoo(odoo_cmd(odoo, pg, db, "-i", ",".join(addon_dependencies()),
+                                "--log-level=warn"), CACHE / "reports" / "template.log")
+    if rc:
+        log(f"installing the dependencies failed (exit {rc}): see .cache/reports/template.log")
+        return None
+    atexit.register(drop_db, pg, db)
+    return db
+
+
+def copy_db(pg, template: str | None, db: str) -> None:
+    drop_db(pg, db)
+    if template:
+        psql(pg, f'CREATE DATABASE "{db}" TEMPLATE "{template}"')
+
+
+def run_addon_tests(odoo: Odoo, pg, template, tags: str, keep: bool) -> Part:
+    part = Part("odoo")
+    db = f"crm_test_{os.getpid()}"
+    copy_db(pg, template, db)
+    logs = CACHE / "reports"
+    modules = ",".join(ADDONS)
+    rc, out = run_odoo(odoo_cmd(odoo, pg, db, "-i", modules, "--test-enable",
+                                f"--test-tags={tags}", "--log-level=test"), logs / "odoo-tests.log")
+    match = RESULT_RE.findall(out)
+    if match:
+        failed, errors, total = map(int, match[-1])
+        part.failed, part.passed = failed + errors, total - failed - errors
+    else:
+        part.failed = 1
+        part.notes.append("Odoo printed no test report")
+    # errors logged outside test cases (install failures, broken views) fail the part too
+    stray = [ln for ln in out.splitlines() if FAIL_LINE_RE.match(ln)]
+    if rc != 0 or (stray and part.failed == 0):
+        part.failed = max(part.failed, 1)
+        part.notes.append(f"odoo exited {rc} with {len(stray)} ERROR line(s): see "
+                          f"{(logs / 'odoo-tests.log').relative_to(ROOT)}")
+    if not keep:
+        drop_db(pg, db)
+    else:
+        part.notes.append(f"database kept: {db}")
+    return part
+
+
+LEFTOVER_SQL = """
+SELECT count(*) FROM ir_ui_view v WHERE v.arch_db::text ~ '{fields}'
+   OR v.id IN (SELECT res_id FROM ir_model_data WHERE model='ir.ui.view' AND module IN ({mods}))
+"""
+
+
+def run_lifecycle(odoo: Odoo, pg, template) -> Part:
+    """Install each addon alone in a fresh database, then uninstall; check nothing is left."""
+    part = Part("lifecycle")
+    logs = CACHE / "reports"
+    for addon in ADDONS:
+        db = f"crm_life_{addon}_{os.getpid()}"
+        copy_db(pg, template, db)
+        rc, out = run_odoo(odoo_cmd(odoo, pg, db, "-i", addon, "--log-level=warn"),
+                           logs / f"lifecycle-{addon}-install.log")
+        errors = [ln for ln in out.splitlines() if FAIL_LINE_RE.match(ln)]
+        if rc or errors:
+            part.failed += 1
+            part.notes.append(f"install {addon}: exit {rc}, {len(errors)} error line(s)")
+            drop_db(pg, db)
+            continue
+        part.passed += 1
+        script = ROOT / "tools" / "uninstall_check.py"
+        proc = run([odoo.python, script, *odoo_cmd(odoo, pg, db)[2:], "--", ",".join(ADDONS)],
+                   capture_output=True, text=True)
+        (logs / f"lifecycle-{addon}-uninstall.log").write_text(proc.stdout + proc.stderr)
+        if proc.returncode:
+            part.failed += 1
+            part.notes.append(f"uninstall {addon}: {proc.stdout.strip().splitlines()[-1:]}")
+        else:
+            part.passed += 1
+        drop_db(pg, db)
+    return part
+
+
+# ------------------------------------------------------------------- summary
+def summary(parts: list[Part], odoo_missing: str | None) -> int:
+    print("\n" + "=" * 72)
+    print("Test summary")
+    total_p = total_f = 0
+    for p in parts:
+        state = "ok" if p.ok else "FAILED"
+        print(f"  {p.name:<10} {p.passed:5d} passed, {p.failed:3d} failed, {p.skipped:3d} skipped"
+              f"   {state}")
+        for n in p.notes:
+            print(f"             {n}")
+        total_p += p.passed
+        total_f += p.failed
+    if odoo_missing:
+        print(f"  odoo       NOT RUN: {odoo_missing}")
+        print("             The addon tests did not run. To run them, set ODOO_HOME to a folder holding")
+        print("             src/ (Odoo 19 source with odoo-bin) and venv/ (a Python that imports it),")
+        print("             or run this command with a Python that imports Odoo 19.")
+    print("=" * 72)
+    print(f"{total_p} passed, {total_f} failed")
+    return 1 if total_f else 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--parts", default="engine,odoo,lifecycle",
+                    help="comma-separated parts to run (engine, odoo, lifecycle)")
+    ap.add_argument("--test-tags", default=",".join(f"/{a}" for a in ADDONS),
+                    help="Odoo --test-tags for the odoo part")
+    ap.add_argument("--keep-db", action="store_true", help="keep the addon test database")
+    ap.add_argument("--python", default=sys.executable,
+                    help="interpreter with the test requirements for the engine part")
+    ap.add_argument("pytest_args", nargs="*", help="extra pytest arguments")
+    args = ap.parse_args(argv)
+    wanted = set(args.parts.split(","))
+    parts: list[Part] = []
+    started = time.time()
+    if "engine" in wanted:
+        parts.append(run_pytest(args.python, args.pytest_args))
+    odoo_missing = None
+    if wanted & {"odoo", "lifecycle"}:
+        odoo = find_odoo()
+        if odoo is None:
+            odoo_missing = (f"no Odoo 19 found (ODOO_HOME={os.environ.get('ODOO_HOME', '/opt/odoo19')}"
+                            " has no venv/bin/python importing odoo, and this Python has no odoo)")
+        else:
+            log(f"Odoo 19 found: {odoo.python} {odoo.odoo_bin}")
+            prepare_odoo_python(odoo)
+            pg = start_postgres()
+            template = make_template(odoo, pg)
+            if "odoo" in wanted:
+                parts.append(run_addon_tests(odoo, pg, template, args.test_tags, args.keep_db))
+            if "lifecycle" in wanted:
+                parts.append(run_lifecycle(odoo, pg, template))
+    log(f"finished in {time.time() - started:.0f} s")
+    return summary(parts, odoo_missing)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
