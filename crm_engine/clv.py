@@ -241,17 +241,33 @@ class BetaGeoModel:
         z = t / (alpha + big_t + t)
         c = a + b + x - 1.0
         # Euler transform keeps hyp2f1's parameters bounded in x.
-        hyp = special.hyp2f1(a + b - 1.0 - r, a - 1.0, c, z)
-        inner = 1.0 - np.exp((a - 1.0) * np.log1p(-z)) * hyp
-        ratio = c / (a - 1.0) if abs(a - 1.0) > 1e-10 else np.full_like(x, np.inf)
-        num = ratio * inner
-        # a == 1 is a removable singularity; use the limit via a tiny shift.
-        if not np.all(np.isfinite(num)):
-            eps = 1e-7
-            hyp_e = special.hyp2f1(a + eps + b - 1.0 - r, a + eps - 1.0, c + eps, z)
-            num = (c + eps) / (a + eps - 1.0) * (1.0 - np.exp((a + eps - 1.0)
-                                                            * np.log1p(-z)) * hyp_e)
+        with np.errstate(all="ignore"):
+            hyp = special.hyp2f1(a + b - 1.0 - r, a - 1.0, c, z)
+            inner = 1.0 - np.exp((a - 1.0) * np.log1p(-z)) * hyp
+            num = c / (a - 1.0) * inner
+        bad = ~np.isfinite(num) | (num < 0)
+        if bad.any() or abs(a - 1.0) < 1e-6:
+            # Degenerate fits (a, b -> infinity) or a == 1: integrate over the
+            # dropout probability instead (see _expected_by_quadrature).
+            bad |= abs(a - 1.0) < 1e-6
+            num[bad] = self._expected_by_quadrature(t, x[bad], big_t[bad])
         return num * special.expit(-self._log_odds_dead(x, t_x, big_t))
+
+    def _expected_by_quadrature(self, t: float, x: np.ndarray, big_t: np.ndarray) -> np.ndarray:
+        """E[Y(t) | alive] = E_p[(1 - ((alpha+T)/(alpha+T+p t))^(r+x)) / p].
+
+        ``p ~ Beta(a, b+x)`` (the posterior of the dropout probability of an
+        active customer); the expectation is taken with 32-point
+        Gauss-Legendre quadrature on the quantile scale of ``p``.
+        """
+        r, alpha, a, b = self._params()
+        nodes, weights = np.polynomial.legendre.leggauss(32)
+        u = (nodes + 1.0) / 2.0
+        p = special.betaincinv(a, b + x[:, None], u[None, :])
+        p = np.clip(p, 1e-300, 1.0)
+        k = t / (alpha + big_t)[:, None]
+        g = -np.expm1(-(r + x)[:, None] * np.log1p(p * k)) / p
+        return (g * weights[None, :]).sum(axis=1) / 2.0
 
     def expected_purchases_new_customer(self, t: float | np.ndarray) -> np.ndarray:
         """Unconditional E[X(t)] for a randomly chosen new customer, FHL (2005) eq. 7."""

@@ -170,3 +170,24 @@ def test_invalid_input():
         GammaGammaModel().fit([0, 1], [0, 10])
     with pytest.raises(ValueError, match="discount_rate"):
         customer_lifetime_value(BetaGeoModel(), [1], [1], [2], [1], discount_rate=-2)
+
+
+def test_degenerate_and_singular_parameters_stay_finite():
+    x = np.array([0, 2, 5, 50.0])
+    t_x = np.array([0, 30.43, 20, 38.0])
+    big_t = np.full(4, 38.86)
+    m = BetaGeoModel()
+    m.params_ = dict(PUBLISHED_BGNBD)
+    closed_form = m.expected_purchases(39, x, t_x, big_t)
+    by_quadrature = m._expected_by_quadrature(39, x, big_t) * m.probability_alive(x, t_x, big_t)
+    np.testing.assert_allclose(closed_form, by_quadrature, rtol=1e-4)
+    # a, b -> infinity (no dropout heterogeneity): hyp2f1 overflows, the fallback does not.
+    m.params_ = {"r": 2.9, "alpha": 17.0, "a": 5.4e7, "b": 9.7e8}
+    with np.errstate(all="raise"):
+        values = m.expected_purchases(52, x, t_x, big_t)
+    assert np.all(np.isfinite(values)) and np.all(values > 0)
+    # a == 1 is a removable singularity: continuous in a.
+    m.params_ = {**PUBLISHED_BGNBD, "a": 1.0}
+    at_one = m.expected_purchases(39, x, t_x, big_t)
+    m.params_ = {**PUBLISHED_BGNBD, "a": 1.001}
+    np.testing.assert_allclose(at_one, m.expected_purchases(39, x, t_x, big_t), rtol=2e-3)
