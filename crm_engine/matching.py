@@ -1,0 +1,602 @@
+"""De-duplication decision for incoming contacts and leads.
+
+Given an *incoming* record (a new lead, a web form, a parsed e-mail) and a
+small set of *candidates* (existing partners and leads), decide whether to
+link the incoming record to a partner, merge it into a lead, or keep it new.
+The functions are independent of where the candidates come from.
+
+Contract with the Odoo addon
+----------------------------
+The addon fetches at most a few dozen candidates with indexed SQL: exact
+normalised e-mail, exact E.164 phone, same company domain, and ``pg_trgm``
+similarity on person and company names (``name % %s`` with a GIN trigram
+index). It then hands plain dictionaries to :func:`best_match` (or a
+``pandas.DataFrame`` with the same columns to :func:`score_candidates`).
+
+Candidate keys (missing keys and ``None``/``False`` values count as empty):
+
+=================  ======================================================
+``id``             ``int``, record id (required)
+``model``          ``"res.partner"`` or ``"crm.lead"`` (required)
+``name``           person's name: partner name, or the lead's
+                   ``contact_name`` (not the lead title). Leave it empty
+                   for company partners and put their name in
+                   ``company_name``. ``contact_name`` is read first if given.
+``company_name``   company name (``partner_name`` of a lead, commercial
+                   partner name of a contact); ``partner_name`` is read
+                   if ``company_name`` is missing
+``email``          e-mail as stored (``email_from`` is read if missing)
+``phone``          phone as stored; ``mobile`` is also compared if given
+``domain``         company domain; derived from ``website``/``email``
+                   when missing. Free-mail domains never count
+``country_code``   optional ISO code, default region for its phones
+=================  ======================================================
+
+The incoming record uses the same keys (``id`` and ``model`` optional; a
+candidate with the same ``model`` and ``id`` as the incoming record is
+skipped). Every value is normalised with :mod:`crm_engine.normalize` before
+comparing, so raw stored values are fine; invalid values are ignored.
+Candidate phones without their own ``country_code`` use the incoming one.
+
+Scoring
+-------
+The score is the sum of the weights of the evidence found, capped at 100
+(default :class:`Weights` in brackets):
+
+* ``email`` (60): a normalised e-mail in common;
+* ``phone`` (50): an E.164 phone or mobile in common;
+* ``domain`` (15): same company domain (free mail never counts);
+* ``name`` (30 × similarity / 100): person names compared with
+  :func:`rapidfuzz.fuzz.token_sort_ratio` (word order does not matter:
+  "Doe John" = "John Doe") on accent-folded lower-case text;
+* ``company`` (20 × similarity / 100): :func:`company_key` values compared
+  with :func:`rapidfuzz.fuzz.WRatio` (tolerates one name containing the
+  other, "Acme" vs "Acme Iberia").
+
+Fuzzy similarities below ``Thresholds.fuzzy_min`` add nothing. Reasons read
+like ``["email", "phone", "domain", "name 92"]``.
+
+Decision (:func:`best_match`, default :class:`Thresholds` in brackets):
+
+1. ``link_partner`` if some ``res.partner`` scores at least ``link`` (60):
+   an e-mail alone is enough, a phone needs a matching name or company;
+2. else ``merge_lead`` if some ``crm.lead`` scores at least ``merge`` (80):
+   e-mail plus a similar name, or e-mail plus phone, or phone plus an
+   identical name;
+3. else ``new``.
+
+Ties are broken deterministically: partners before leads (step 1 comes
+first), then the higher score, then the lowest id.
+
+This module imports no Odoo.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from .normalize import (
+    _fold,
+    company_domain,
+    company_key,
+    is_free_mail_domain,
+    normalize_country_code,
+    normalize_email,
+    normalize_phone,
+    website_domain,
+)
+
+__all__ = [
+    "ACTIONS",
+    "MODELS",
+    "MatchDecision",
+    "MatchScore",
+    "Thresholds",
+    "Weights",
+    "best_match",
+    "score_candidate",
+    "score_candidates",
+]
+
+#: Possible :attr:`MatchDecision.action` values.
+ACTIONS: tuple[str, ...] = ("link_partner", "merge_lead", "new")
+PARTNER = "res.partner"
+LEAD = "crm.lead"
+#: Candidate models understood by :func:`best_match`.
+MODELS: tuple[str, ...] = (PARTNER, LEAD)
+
+
+def _check_number(name: str, value: Any, upper: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value) or value < 0 or (upper is not None and value > upper):
+        bound = f" and <= {upper:g}" if upper is not None else ""
+        raise ValueError(f"{name} must be >= 0{bound}, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Points each kind of evidence adds to a score (the sum is capped at 100).
+
+    Parameters
+    ----------
+    email, phone, domain : float
+        Points for an exact normalised e-mail / E.164 phone / company domain.
+    name, company : float
+        Points for identical person / company names; a similarity ``s``
+        (0-100) at or above ``fuzzy_min`` adds ``weight * s / 100``.
+    """
+
+    email: float = 60.0
+    phone: float = 50.0
+    domain: float = 15.0
+    name: float = 30.0
+    company: float = 20.0
+
+    def __post_init__(self) -> None:
+        for name in ("email", "phone", "domain", "name", "company"):
+            object.__setattr__(self, name, _check_number(f"weight {name}", getattr(self, name)))
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Score thresholds (0-100) of :func:`best_match`.
+
+    Parameters
+    ----------
+    link : float, default 60
+        Minimum score to link the incoming record to a ``res.partner``.
+    merge : float, default 80
+        Minimum score to merge it into a ``crm.lead`` (higher than ``link``
+        because merging is destructive).
+    fuzzy_min : float, default 85
+        Minimum name similarity that counts as evidence at all.
+    """
+
+    link: float = 60.0
+    merge: float = 80.0
+    fuzzy_min: float = 85.0
+
+    def __post_init__(self) -> None:
+        for name in ("link", "merge", "fuzzy_min"):
+            value = _check_number(f"threshold {name}", getattr(self, name), 100.0)
+            object.__setattr__(self, name, value)
+
+
+@dataclass
+class MatchScore:
+    """Score of one candidate.
+
+    Attributes
+    ----------
+    score : float
+        0-100, rounded to 2 decimals.
+    reasons : list of str
+        Evidence found, e.g. ``["email", "phone", "domain", "name 92"]``.
+    """
+
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MatchDecision:
+    """What to do with an incoming record.
+
+    Attributes
+    ----------
+    action : {"link_partner", "merge_lead", "new"}
+    target_id : int or None
+        Id of the partner to link or the lead to merge into.
+    target_model : {"res.partner", "crm.lead"} or None
+    score : float
+        Score of the target (of the best candidate for ``"new"``; 0 if none).
+    reasons : str
+        Human-readable explanation, e.g.
+        ``"res.partner 7: email, name 92 (score 87.6 >= link 60)"``.
+    """
+
+    action: str
+    target_id: int | None
+    target_model: str | None
+    score: float
+    reasons: str
+
+
+# ---------------------------------------------------------------------------
+# Features
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Features:
+    emails: frozenset[str]
+    phones: frozenset[str]
+    domain: str | None
+    name: str
+    company: str
+
+
+def _get(record: Mapping[str, Any], *keys: str) -> Any:
+    """First non-empty value of ``keys`` in ``record`` (NaN counts as empty)."""
+    for key in keys:
+        value = record.get(key)
+        if value is None or value is False or (isinstance(value, float) and math.isnan(value)):
+            continue
+        if isinstance(value, str) and not value.strip():
+            continue
+        return value
+    return None
+
+
+def _name_key(value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    return " ".join(re.sub(r"[^\w]+|_", " ", _fold(value)).split())
+
+
+def _features(record: Mapping[str, Any], default_region: str | None) -> _Features:
+    try:
+        region = normalize_country_code(_get(record, "country_code")) or default_region
+    except ValueError:
+        region = default_region
+    emails = set()
+    for key in ("email", "email_from"):
+        try:
+            emails.add(normalize_email(record.get(key)))
+        except ValueError:
+            pass
+    phones = set()
+    for key in ("phone", "mobile"):
+        try:
+            phones.add(normalize_phone(record.get(key), region))
+        except ValueError:
+            pass
+    domain = None
+    raw_domain = _get(record, "domain")
+    if raw_domain is not None:
+        try:
+            domain = website_domain(raw_domain)
+        except ValueError:
+            domain = None
+    else:
+        domain = company_domain(email=min(emails, default=None), website=record.get("website"))
+    if is_free_mail_domain(domain):
+        domain = None
+    try:
+        company = company_key(_get(record, "company_name", "partner_name"))
+    except ValueError:
+        company = ""
+    return _Features(
+        emails=frozenset(emails),
+        phones=frozenset(phones),
+        domain=domain,
+        name=_name_key(_get(record, "contact_name", "name")),
+        company=company,
+    )
+
+
+def _region_of(record: Mapping[str, Any]) -> str | None:
+    try:
+        return normalize_country_code(_get(record, "country_code"))
+    except ValueError:
+        return None
+
+
+def _as_weights(weights: Weights | Mapping[str, float] | None) -> Weights:
+    if weights is None:
+        return Weights()
+    if isinstance(weights, Weights):
+        return weights
+    if isinstance(weights, Mapping):
+        unknown = set(weights) - {"email", "phone", "domain", "name", "company"}
+        if unknown:
+            raise ValueError(f"unknown weights: {sorted(unknown)}")
+        return Weights(**weights)
+    raise ValueError(f"weights must be a Weights or a mapping, got {type(weights).__name__}")
+
+
+def _combine(
+    weights: Weights,
+    fuzzy_min: float,
+    email: bool,
+    phone: bool,
+    domain: bool,
+    name_sim: float,
+    company_sim: float,
+) -> MatchScore:
+    """Turn the evidence of one candidate into a :class:`MatchScore`."""
+    score = 0.0
+    reasons: list[str] = []
+    for found, weight, label in (
+        (email, weights.email, "email"),
+        (phone, weights.phone, "phone"),
+        (domain, weights.domain, "domain"),
+    ):
+        if found:
+            score += weight
+            reasons.append(label)
+    for similarity, weight, label in (
+        (name_sim, weights.name, "name"),
+        (company_sim, weights.company, "company"),
+    ):
+        if similarity > 0 and similarity >= fuzzy_min:
+            score += weight * similarity / 100.0
+            reasons.append(f"{label} {round(similarity)}")
+    return MatchScore(score=round(min(score, 100.0), 2), reasons=reasons)
+
+
+def _score_features(
+    incoming: _Features, candidate: _Features, weights: Weights, fuzzy_min: float
+) -> MatchScore:
+    name_sim = (
+        float(fuzz.token_sort_ratio(incoming.name, candidate.name))
+        if incoming.name and candidate.name
+        else 0.0
+    )
+    company_sim = (
+        float(fuzz.WRatio(incoming.company, candidate.company))
+        if incoming.company and candidate.company
+        else 0.0
+    )
+    return _combine(
+        weights,
+        fuzzy_min,
+        email=bool(incoming.emails & candidate.emails),
+        phone=bool(incoming.phones & candidate.phones),
+        domain=incoming.domain is not None and incoming.domain == candidate.domain,
+        name_sim=name_sim,
+        company_sim=company_sim,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+
+def score_candidate(
+    incoming: Mapping[str, Any],
+    candidate: Mapping[str, Any],
+    weights: Weights | Mapping[str, float] | None = None,
+    *,
+    fuzzy_min: float = Thresholds.fuzzy_min,
+) -> MatchScore:
+    """Score how likely ``candidate`` is the same contact as ``incoming``.
+
+    Parameters
+    ----------
+    incoming, candidate : Mapping
+        Records with the keys described in the module docstring.
+    weights : Weights or mapping, optional
+        Points per evidence; defaults to :class:`Weights()`.
+    fuzzy_min : float, default 85
+        Minimum name similarity that counts.
+
+    Returns
+    -------
+    MatchScore
+
+    Examples
+    --------
+    >>> score_candidate(
+    ...     {"email": " John.Doe@Acme.com ", "name": "john doe"},
+    ...     {"email": "john.doe@acme.com", "name": "Doe, John"},
+    ... )
+    MatchScore(score=100.0, reasons=['email', 'domain', 'name 100'])
+    """
+    weights = _as_weights(weights)
+    fuzzy_min = _check_number("fuzzy_min", fuzzy_min, 100.0)
+    _check_mapping(incoming, "incoming")
+    _check_mapping(candidate, "candidate")
+    region = _region_of(incoming)
+    return _score_features(
+        _features(incoming, region), _features(candidate, region), weights, fuzzy_min
+    )
+
+
+def _check_mapping(record: Any, what: str) -> None:
+    if not isinstance(record, Mapping):
+        raise ValueError(f"{what} must be a mapping, got {type(record).__name__}")
+
+
+def _check_identity(model: Any, record_id: Any) -> tuple[str, int]:
+    if model not in MODELS:
+        raise ValueError(f"candidate model must be one of {MODELS}, got {model!r}")
+    if isinstance(record_id, bool) or not isinstance(record_id, (int, np.integer)):
+        raise ValueError(f"candidate id must be an integer, got {record_id!r}")
+    return str(model), int(record_id)
+
+
+def score_candidates(
+    incoming: Mapping[str, Any],
+    candidates: pd.DataFrame,
+    weights: Weights | Mapping[str, float] | None = None,
+    *,
+    fuzzy_min: float = Thresholds.fuzzy_min,
+) -> pd.DataFrame:
+    """Score many candidates at once.
+
+    Exact evidence is compared per row after normalisation; name
+    similarities are computed in one call of :func:`rapidfuzz.process.cdist`
+    per scorer. Scores equal those of :func:`score_candidate`.
+
+    Parameters
+    ----------
+    incoming : Mapping
+        The incoming record.
+    candidates : pandas.DataFrame, shape (n_candidates, n_columns)
+        One row per candidate, columns as the candidate keys of the module
+        docstring (``id`` and ``model`` required, others optional).
+    weights : Weights or mapping, optional
+    fuzzy_min : float, default 85
+
+    Returns
+    -------
+    pandas.DataFrame, shape (n_candidates, n_columns + 2)
+        A copy of ``candidates`` with a float ``score`` column and a
+        ``reasons`` column (list of str), in the input order.
+
+    Raises
+    ------
+    ValueError
+        If ``candidates`` is not a DataFrame or lacks ``id``/``model``.
+    """
+    weights = _as_weights(weights)
+    fuzzy_min = _check_number("fuzzy_min", fuzzy_min, 100.0)
+    _check_mapping(incoming, "incoming")
+    if not isinstance(candidates, pd.DataFrame):
+        raise ValueError(f"candidates must be a pandas DataFrame, got {type(candidates).__name__}")
+    missing = {"id", "model"} - set(candidates.columns)
+    if missing:
+        raise ValueError(f"candidates lacks columns {sorted(missing)}")
+    result = candidates.copy()
+    region = _region_of(incoming)
+    mine = _features(incoming, region)
+    rows = candidates.to_dict("records")
+    for row in rows:
+        _check_identity(row["model"], row["id"])
+    feats = [_features(row, region) for row in rows]
+
+    name_sims = _similarities(mine.name, [f.name for f in feats], fuzz.token_sort_ratio)
+    company_sims = _similarities(mine.company, [f.company for f in feats], fuzz.WRatio)
+    scores = [
+        _combine(
+            weights,
+            fuzzy_min,
+            email=bool(mine.emails & f.emails),
+            phone=bool(mine.phones & f.phones),
+            domain=mine.domain is not None and mine.domain == f.domain,
+            name_sim=float(name_sim),
+            company_sim=float(company_sim),
+        )
+        for f, name_sim, company_sim in zip(feats, name_sims, company_sims, strict=True)
+    ]
+    result["score"] = np.array([s.score for s in scores], dtype=float)
+    result["reasons"] = pd.Series([s.reasons for s in scores], index=result.index, dtype=object)
+    return result
+
+
+def _similarities(query: str, choices: list[str], scorer: Any) -> np.ndarray:
+    """Similarity of ``query`` to each choice; 0 where either side is empty."""
+    sims = np.zeros(len(choices), dtype=float)
+    if not query or not choices:
+        return sims
+    matrix = process.cdist([query], choices, scorer=scorer, dtype=np.float64)
+    sims[:] = matrix[0]
+    sims[[not choice for choice in choices]] = 0.0
+    return sims
+
+
+def best_match(
+    incoming: Mapping[str, Any],
+    candidates: Iterable[Mapping[str, Any]] | pd.DataFrame,
+    thresholds: Thresholds | None = None,
+    weights: Weights | Mapping[str, float] | None = None,
+) -> MatchDecision:
+    """Decide whether to link, merge or keep an incoming record.
+
+    Parameters
+    ----------
+    incoming : Mapping
+        The incoming record (see the module docstring).
+    candidates : iterable of Mapping or pandas.DataFrame
+        Candidate partners and leads. A DataFrame is scored with
+        :func:`score_candidates`.
+    thresholds : Thresholds, optional
+        Defaults to ``Thresholds(link=60, merge=80, fuzzy_min=85)``.
+    weights : Weights or mapping, optional
+        Defaults to :class:`Weights()`.
+
+    Returns
+    -------
+    MatchDecision
+        ``link_partner`` to the best partner scoring >= ``link``; else
+        ``merge_lead`` into the best lead scoring >= ``merge``; else
+        ``new``. "Best" is the highest score, then the lowest id.
+
+    Raises
+    ------
+    ValueError
+        For a candidate without an integer ``id`` or with an unknown
+        ``model``, or invalid thresholds/weights.
+
+    Examples
+    --------
+    >>> best_match(
+    ...     {"email": "ana@acme.es", "name": "Ana Puig"},
+    ...     [{"id": 3, "model": "crm.lead", "email": "ANA@acme.es", "name": "Ana Puig"},
+    ...      {"id": 9, "model": "res.partner", "email": "ana@acme.es"}],
+    ... ).action
+    'link_partner'
+    """
+    thresholds = Thresholds() if thresholds is None else thresholds
+    if not isinstance(thresholds, Thresholds):
+        raise ValueError(f"thresholds must be a Thresholds, got {type(thresholds).__name__}")
+    weights = _as_weights(weights)
+    _check_mapping(incoming, "incoming")
+    own = (incoming.get("model"), incoming.get("id"))
+
+    scored: list[tuple[str, int, MatchScore]] = []
+    if isinstance(candidates, pd.DataFrame):
+        frame = score_candidates(incoming, candidates, weights, fuzzy_min=thresholds.fuzzy_min)
+        for model, record_id, score, reasons in zip(
+            frame["model"], frame["id"], frame["score"], frame["reasons"], strict=True
+        ):
+            model, record_id = _check_identity(model, record_id)
+            scored.append((model, record_id, MatchScore(float(score), list(reasons))))
+    else:
+        region = _region_of(incoming)
+        mine = _features(incoming, region)
+        for candidate in candidates:
+            _check_mapping(candidate, "candidate")
+            model, record_id = _check_identity(candidate.get("model"), candidate.get("id"))
+            feats = _features(candidate, region)
+            scored.append(
+                (model, record_id, _score_features(mine, feats, weights, thresholds.fuzzy_min))
+            )
+    scored = [item for item in scored if (item[0], item[1]) != own]
+
+    def rank(item: tuple[str, int, MatchScore]) -> tuple[float, int]:
+        return (-item[2].score, item[1])
+
+    for model, action, limit, label in (
+        (PARTNER, "link_partner", thresholds.link, "link"),
+        (LEAD, "merge_lead", thresholds.merge, "merge"),
+    ):
+        eligible = sorted(
+            (item for item in scored if item[0] == model and item[2].score >= limit), key=rank
+        )
+        if eligible:
+            model, record_id, match = eligible[0]
+            return MatchDecision(
+                action=action,
+                target_id=record_id,
+                target_model=model,
+                score=match.score,
+                reasons=f"{model} {record_id}: {', '.join(match.reasons)} "
+                f"(score {match.score:g} >= {label} {limit:g})",
+            )
+    if not scored:
+        return MatchDecision("new", None, None, 0.0, "no candidate")
+    model, record_id, match = sorted(scored, key=lambda item: (*rank(item), item[0] != PARTNER))[0]
+    limit = thresholds.link if model == PARTNER else thresholds.merge
+    label = "link" if model == PARTNER else "merge"
+    evidence = ", ".join(match.reasons) or "no evidence"
+    return MatchDecision(
+        action="new",
+        target_id=None,
+        target_model=None,
+        score=match.score,
+        reasons=f"best {model} {record_id}: {evidence} (score {match.score:g} < {label} {limit:g})",
+    )
