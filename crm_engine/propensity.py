@@ -81,6 +81,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils import check_random_state
+from threadpoolctl import threadpool_limits
 
 from .transactions import _resolve_end, _to_datetime, daily_purchases, validate_transactions
 
@@ -417,7 +418,9 @@ def _fit_evaluate_score(
         )
     model = _make_model(model_name, random_state)
     xt = x_train.to_numpy("float64")
-    model.fit(xt, y_train)
+    # Small fits are faster single-threaded (OpenMP start-up dominates).
+    with threadpool_limits(limits=1 if len(xt) < 50_000 else None):
+        model.fit(xt, y_train)
     notes: list[str] = []
     metrics: dict[str, object] = {"n_train": len(y_train), "n_test": len(y_test),
                                   "n_scored": len(x_score), "train_positive_rate":
