@@ -9,8 +9,15 @@
     "author": "CRM Suite contributors",
     "license": "LGPL-3",
     "installable": True,
-    "depends": ["crm_ops"],
+    "depends": ["crm_ops", "crm", "sale_crm", "helpdesk_mgmt", "rating", "mass_mailing"],
     "data": [
+        "security/crm_collab_security.xml",
         "security/ir.model.access.csv",
+        "data/crm_collab_data.xml",
+        "views/collab_agreement_views.xml",
+        "views/collab_other_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "views/menus.xml",
     ],
 }

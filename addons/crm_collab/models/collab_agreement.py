@@ -1,0 +1,400 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
+
+_logger = logging.getLogger(__name__)
+
+SHARED_MODELS = [
+    ("res.partner", "Contacts"),
+    ("crm.lead", "Leads / Opportunities"),
+    ("helpdesk.ticket", "Helpdesk Tickets"),
+    ("sale.order", "Sale Order Summaries (read only)"),
+]
+# fields that define what is shared: only the owner edits them, and each change is audited
+DEFINITION_FIELDS = {"res_model", "domain", "access_level", "date_start", "date_end",
+                     "partner_company_id", "owner_company_id"}
+
+# set by the life-cycle methods only
+PROTECTED_FIELDS = {"state", "proposed_by_id", "accepted_by_id", "accepted_date", "revoked_by_id",
+                    "revoked_date", "last_refresh"}
+
+
+class CrmCollabAgreement(models.Model):
+    _name = "crm.collab.agreement"
+    _description = "Sharing Agreement between Companies"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+
+    name = fields.Char(required=True, tracking=True)
+    owner_company_id = fields.Many2one(
+        "res.company", string="Owner Company", required=True, index=True, tracking=True,
+        default=lambda self: self.env.company, ondelete="cascade")
+    partner_company_id = fields.Many2one(
+        "res.company", string="Partner Company", required=True, index=True, tracking=True,
+        ondelete="cascade")
+    res_model = fields.Selection(SHARED_MODELS, string="Shared Records", required=True,
+                                 default="res.partner", tracking=True)
+    domain = fields.Char(string="Which Records", default="[]", required=True, tracking=True,
+                         help="Domain on the shared model, evaluated in the owner company.")
+    access_level = fields.Selection(
+        [("read", "Read"), ("write", "Read and Write"), ("handoff", "Hand-off")],
+        required=True, default="read", tracking=True,
+        help="Hand-off: the owner passes leads to the partner, who works them in its own "
+             "pipeline; the partner reads the original, the outcome flows back.")
+    date_start = fields.Date(string="Valid From", tracking=True)
+    date_end = fields.Date(string="Valid Until", tracking=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("proposed", "Proposed"), ("active", "Active"),
+         ("suspended", "Suspended"), ("revoked", "Revoked"), ("expired", "Expired")],
+        default="draft", required=True, readonly=True, index=True, tracking=True, copy=False)
+    note = fields.Html()
+    proposed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    accepted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    accepted_date = fields.Datetime(readonly=True, copy=False)
+    revoked_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    revoked_date = fields.Datetime(readonly=True, copy=False)
+    share_count = fields.Integer(compute="_compute_share_count", string="Shared Records Count")
+    handoff_count = fields.Integer(compute="_compute_handoff_count")
+    audit_ids = fields.One2many("crm.collab.audit", "agreement_id", readonly=True)
+    last_refresh = fields.Datetime(readonly=True, copy=False)
+    is_owner_side = fields.Boolean(compute="_compute_side")
+    is_partner_side = fields.Boolean(compute="_compute_side")
+
+    _check_companies_differ = models.Constraint(
+        "CHECK(owner_company_id != partner_company_id)",
+        "The owner and the partner company must differ.")
+    _check_dates = models.Constraint(
+        "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
+        "The agreement must end after it starts.")
+
+    # ------------------------------------------------------------------ computes
+    def _compute_share_count(self):
+        counts = {}
+        if self.ids:
+            self.env["crm.collab.share"].flush_model()
+            self.env.cr.execute(
+                "SELECT agreement_id, count(*) FROM crm_collab_share WHERE agreement_id IN %s "
+                "GROUP BY agreement_id", [tuple(self.ids)])
+            counts = dict(self.env.cr.fetchall())
+        for rec in self:
+            rec.share_count = counts.get(rec.id, 0)
+
+    def _compute_handoff_count(self):
+        data = dict(self.env["crm.lead"].sudo().with_context(active_test=False)._read_group(
+            [("collab_handoff_agreement_id", "in", self.ids)],
+            ["collab_handoff_agreement_id"], ["__count"]))
+        for rec in self:
+            rec.handoff_count = data.get(rec, 0)
+
+    @api.depends_context("uid")
+    def _compute_side(self):
+        companies = self.env.user.company_ids
+        for rec in self:
+            rec.is_owner_side = rec.owner_company_id in companies
+            rec.is_partner_side = rec.partner_company_id in companies
+
+    @api.constrains("res_model", "access_level")
+    def _check_access_level(self):
+        for rec in self:
+            if rec.res_model == "sale.order" and rec.access_level != "read":
+                raise ValidationError(_("Sale orders are shared as read-only summaries."))
+            if rec.access_level == "handoff" and rec.res_model != "crm.lead":
+                raise ValidationError(_("Only leads and opportunities can be handed off."))
+
+    @api.constrains("domain", "res_model")
+    def _check_domain(self):
+        for rec in self:
+            try:
+                rec._get_domain().validate(self.env[rec.res_model].sudo())
+            except Exception as e:  # noqa: BLE001 - shown to the user
+                raise ValidationError(_("Invalid domain: %s", e)) from e
+
+    def _get_domain(self):
+        self.ensure_one()
+        return Domain(safe_eval(self.domain or "[]", {"context_today": fields.Date.context_today}))
+
+    # ------------------------------------------------------------------ guards
+    def _check_sharing_admin(self):
+        if not self.env.su and not self.env.user.has_group("crm_collab.group_collab_admin"):
+            raise AccessError(_("Only a Sharing Administrator can do this."))
+
+    def _check_side(self, side):
+        """The current user must belong to the given side ('owner', 'partner' or 'any')."""
+        self._check_sharing_admin()
+        if self.env.su:
+            return
+        companies = self.env.user.company_ids
+        for rec in self:
+            ok = {
+                "owner": rec.owner_company_id in companies,
+                "partner": rec.partner_company_id in companies,
+                "any": bool((rec.owner_company_id | rec.partner_company_id) & companies),
+            }[side]
+            if not ok:
+                raise AccessError(_("You are not on the %(side)s side of agreement %(name)s.",
+                                    side=side, name=rec.name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_sharing_admin()
+        records = super().create(vals_list)
+        records._check_side("owner")
+        for rec in records:
+            rec._audit("create", _("Agreement created"))
+        return records
+
+    def write(self, vals):
+        if DEFINITION_FIELDS & set(vals) and not self.env.su:
+            self._check_side("owner")
+            if any(rec.state in ("revoked", "expired") for rec in self):
+                raise UserError(_("A revoked or expired agreement cannot be changed."))
+            if any(rec.state == "proposed" for rec in self):
+                raise UserError(_("Withdraw (reset to draft) a proposed agreement to change it."))
+        elif not self.env.su and PROTECTED_FIELDS & set(vals):
+            raise AccessError(_("The life cycle of an agreement goes through its buttons."))
+        elif not self.env.su and {"name", "note"} & set(vals):
+            self._check_side("any")
+        res = super().write(vals)
+        if DEFINITION_FIELDS & set(vals):
+            for rec in self:
+                rec._audit("change", ", ".join(f"{k}={vals[k]}" for k in sorted(DEFINITION_FIELDS & set(vals))))
+            self.filtered(lambda r: r.state == "active")._refresh_shares()
+        return res
+
+    def unlink(self):
+        if any(rec.state != "draft" for rec in self):
+            raise UserError(_("Only draft agreements can be deleted; revoke the others."))
+        self._check_side("owner")
+        return super().unlink()
+
+    # ------------------------------------------------------------------ life cycle
+    def action_propose(self):
+        self._check_side("owner")
+        for rec in self:
+            if rec.state not in ("draft", "suspended"):
+                raise UserError(_("Only draft or suspended agreements can be proposed."))
+        self.sudo().write({"state": "proposed", "proposed_by_id": self.env.uid})
+        for rec in self:
+            rec._audit("propose", _("Proposed to %s", rec.partner_company_id.name))
+        return True
+
+    def action_reset_draft(self):
+        self._check_side("owner")
+        if any(rec.state != "proposed" for rec in self):
+            raise UserError(_("Only proposed agreements can be withdrawn."))
+        self.sudo().write({"state": "draft"})
+        for rec in self:
+            rec._audit("change", _("Proposal withdrawn"))
+        return True
+
+    def action_accept(self):
+        self._check_side("partner")
+        for rec in self:
+            if rec.state != "proposed":
+                raise UserError(_("Only proposed agreements can be accepted."))
+            if rec.date_end and rec.date_end < fields.Date.context_today(rec):
+                raise UserError(_("This agreement has already ended."))
+        self.sudo().write({"state": "active", "accepted_by_id": self.env.uid,
+                           "accepted_date": fields.Datetime.now()})
+        for rec in self:
+            rec._audit("accept", _("Accepted by %s", rec.partner_company_id.name))
+        self._refresh_shares()
+        return True
+
+    def action_suspend(self):
+        self._check_side("any")
+        if any(rec.state != "active" for rec in self):
+            raise UserError(_("Only active agreements can be suspended."))
+        self._delete_shares()
+        self.sudo().write({"state": "suspended"})
+        for rec in self:
+            rec._audit("suspend", _("Suspended"))
+        return True
+
+    def action_revoke(self):
+        self._check_side("any")
+        if any(rec.state in ("revoked", "expired") for rec in self):
+            raise UserError(_("This agreement is already ended."))
+        self._delete_shares()
+        self.sudo().write({"state": "revoked", "revoked_by_id": self.env.uid,
+                           "revoked_date": fields.Datetime.now()})
+        for rec in self:
+            rec._audit("revoke", _("Revoked"))
+        return True
+
+    def action_refresh(self):
+        self._check_side("owner")
+        self._refresh_shares()
+        return True
+
+    # ------------------------------------------------------------------ shares
+    def _delete_shares(self):
+        """Revocation: one DELETE on the indexed share table."""
+        if not self.ids:
+            return 0
+        self.env["crm.collab.share"].flush_model()
+        self.env.cr.execute("DELETE FROM crm_collab_share WHERE agreement_id IN %s", [tuple(self.ids)])
+        count = self.env.cr.rowcount
+        self.env["crm.collab.share"].invalidate_model()
+        return count
+
+    def _refresh_shares(self):
+        """(Re)materialise the shares of active agreements with one INSERT ... SELECT each.
+
+        The domain is evaluated by the ORM in the owner company (``_search`` returns a
+        Query), restricted to the owner's records, so what is shared is exactly what the
+        domain selects there and never a record of a third company.
+        """
+        self._delete_shares()
+        total = 0
+        for rec in self.sudo():
+            if rec.state != "active":
+                continue
+            Model = self.env[rec.res_model].sudo().with_context(
+                active_test=False, allowed_company_ids=[rec.owner_company_id.id])
+            domain = rec._get_domain() & Domain("company_id", "=", rec.owner_company_id.id)
+            query = Model._search(domain)
+            table = SQL.identifier(Model._table, "id")
+            select = query.select(
+                SQL("%s", rec.id), SQL("%s", rec.res_model), table,
+                SQL("%s", rec.partner_company_id.id),
+                SQL("%s", rec.access_level == "write"),
+                SQL("%s::date", rec.date_start or None), SQL("%s::date", rec.date_end or None),
+            )
+            self.env.cr.execute(SQL(
+                "INSERT INTO crm_collab_share (agreement_id, res_model, res_id, company_id, "
+                "perm_write, date_start, date_end) %s ON CONFLICT DO NOTHING", select))
+            total += self.env.cr.rowcount
+            rec.last_refresh = fields.Datetime.now()
+        self.env["crm.collab.share"].invalidate_model()
+        return total
+
+    @api.model
+    def _cron_refresh(self):
+        """Expire ended agreements, then refresh the shares of the active ones."""
+        today = fields.Date.context_today(self)
+        expired = self.sudo().search([("state", "=", "active"), ("date_end", "<", today)])
+        if expired:
+            expired._delete_shares()
+            expired.write({"state": "expired"})
+            for rec in expired:
+                rec._audit("expire", _("Expired on %s", rec.date_end))
+        active = self.sudo().search([("state", "=", "active")])
+        for rec in active:
+            rec._refresh_shares()
+            self.env.cr.commit() if not self.env.registry.in_test_mode() else None
+        return True
+
+    # ------------------------------------------------------------------ audit
+    def _audit(self, action, description="", res_model=None, res_ids=None):
+        self.ensure_one()
+        vals = {
+            "agreement_id": self.id,
+            "user_id": self.env.uid,
+            "action": action,
+            "description": description,
+            "res_model": res_model or False,
+            "res_ids": ",".join(map(str, res_ids)) if res_ids else False,
+            "record_count": len(res_ids) if res_ids else 0,
+        }
+        self.env["crm.collab.audit"].sudo().create(vals)
+        if action in ("create", "propose", "accept", "suspend", "revoke", "expire", "change"):
+            self.sudo().message_post(body=description or action, subtype_xmlid="mail.mt_note")
+
+    # ------------------------------------------------------------------ smart buttons
+    def action_view_shared_records(self):
+        self.ensure_one()
+        self.env["crm.collab.share"].flush_model()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Shared records"),
+            "res_model": self.res_model,
+            "view_mode": "list,form",
+            "domain": [("collab_share_ids.agreement_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
+    def action_view_handoffs(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Hand-offs"),
+            "res_model": "crm.lead",
+            "view_mode": "list,form",
+            "domain": ["|", ("collab_handoff_agreement_id", "=", self.id),
+                       ("collab_handoff_ids.collab_handoff_agreement_id", "=", self.id)],
+            "context": {"active_test": False, "create": False},
+        }
+
+    def action_view_audit(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Audit trail"),
+            "res_model": "crm.collab.audit",
+            "view_mode": "list",
+            "domain": [("agreement_id", "=", self.id)],
+        }
+
+
+class CrmCollabShare(models.Model):
+    """One row per record shared with a partner company (materialised agreement domain)."""
+    _name = "crm.collab.share"
+    _description = "Shared Record"
+    _log_access = False
+    _order = "id"
+
+    agreement_id = fields.Many2one("crm.collab.agreement", required=True, ondelete="cascade",
+                                   index=True)
+    res_model = fields.Char(required=True)
+    res_id = fields.Many2oneReference(required=True, model_field="res_model")
+    company_id = fields.Many2one("res.company", string="Partner Company", required=True,
+                                 ondelete="cascade")
+    perm_write = fields.Boolean()
+    date_start = fields.Date()
+    date_end = fields.Date()
+
+    # the rule's sub-query: res_model + company -> res_ids, answered from the index alone
+    _collab_lookup = models.Index(
+        "(res_model, company_id, res_id) INCLUDE (perm_write, date_start, date_end)")
+    _unique_share = models.Constraint(
+        "UNIQUE(agreement_id, res_model, res_id)", "A record is shared once per agreement.")
+
+
+class CrmCollabAudit(models.Model):
+    _name = "crm.collab.audit"
+    _description = "Sharing Audit Log"
+    _order = "id desc"
+    _rec_name = "action"
+
+    agreement_id = fields.Many2one("crm.collab.agreement", required=True, ondelete="cascade",
+                                   index=True, readonly=True)
+    owner_company_id = fields.Many2one(related="agreement_id.owner_company_id", store=True)
+    partner_company_id = fields.Many2one(related="agreement_id.partner_company_id", store=True)
+    user_id = fields.Many2one("res.users", readonly=True)
+    date = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    action = fields.Selection(
+        [("create", "Created"), ("propose", "Proposed"), ("accept", "Accepted"),
+         ("change", "Changed"), ("suspend", "Suspended"), ("revoke", "Revoked"),
+         ("expire", "Expired"), ("handoff", "Hand-off"), ("sync", "Outcome synced"),
+         ("export", "Export")], required=True, readonly=True)
+    description = fields.Char(readonly=True)
+    res_model = fields.Char(readonly=True)
+    res_ids = fields.Text(readonly=True)
+    record_count = fields.Integer(readonly=True)
+
+    def write(self, vals):
+        if not self.env.su:
+            raise AccessError(_("The audit trail cannot be changed."))
+        return super().write(vals)
+
+    def unlink(self):
+        if not self.env.su:
+            raise AccessError(_("The audit trail cannot be deleted."))
+        return super().unlink()

@@ -1,0 +1,122 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What every shareable model gets: the share relation the rules query, private fields,
+and the audit of exports of shared records."""
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.fields import Domain
+
+
+class CrmCollabSharedMixin(models.AbstractModel):
+    _name = "crm.collab.shared.mixin"
+    _description = "Record shareable between companies"
+
+    # fields that stay private to the owner company, even on a shared record
+    _collab_private_fields = ()
+
+    collab_share_ids = fields.One2many(
+        "crm.collab.share", "res_id", string="Shares",
+        domain=lambda self: [("res_model", "=", self._name)],
+        groups="crm_collab.group_collab_admin", copy=False)
+    collab_shared = fields.Boolean(
+        string="Shared with me", compute="_compute_collab_shared",
+        search="_search_collab_shared",
+        help="Visible through a sharing agreement, not through my companies")
+
+    # ------------------------------------------------------------------ helpers
+    def _collab_foreign_ids(self):
+        """Ids of the records of self that belong to a company the user is not a member of."""
+        if self.env.su or "company_id" not in self._fields:
+            return set()
+        mine = set(self.env.user.company_ids.ids)
+        return {
+            rec.id for rec in self.sudo()
+            if rec.company_id and rec.company_id.id not in mine
+        }
+
+    @api.depends_context("uid")
+    def _compute_collab_shared(self):
+        foreign = self._collab_foreign_ids()
+        for rec in self:
+            rec.collab_shared = rec.id in foreign
+
+    def _search_collab_shared(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        mine = self.env.user.company_ids.ids
+        dom = Domain("company_id", "!=", False) & Domain("company_id", "not in", mine)
+        return dom if (operator == "=") == value else ~dom
+
+    # ------------------------------------------------------------------ private fields
+    def _has_field_access(self, field, operation):
+        if (
+            field.name in self._collab_private_fields
+            and not self.env.su
+            and self._ids
+            and self._collab_foreign_ids()
+        ):
+            return False
+        return super()._has_field_access(field, operation)
+
+    def _read_format(self, fnames, load="_classic_read"):
+        """Shared records are read without their private fields (returned empty)."""
+        private = [f for f in fnames if f in self._collab_private_fields]
+        foreign = private and self._collab_foreign_ids()
+        if not foreign:
+            return super()._read_format(fnames, load=load)
+        own = self.filtered(lambda r: r.id not in foreign)
+        shared = self - own
+        result = {vals["id"]: vals for vals in own._read_format(fnames, load=load)}
+        public = [f for f in fnames if f not in private]
+        for vals in shared._read_format(public, load=load):
+            vals.update(dict.fromkeys(private, False))
+            result[vals["id"]] = vals
+        return [result[rec.id] for rec in self if rec.id in result]
+
+    def _collab_private_domain(self, domain):
+        """Restrict every condition on a private field to the user's own companies, so a
+        shared record can not be found (or counted, or grouped) by its private values."""
+        if self.env.su or not self._collab_private_fields:
+            return Domain(domain)
+        mine = Domain("company_id", "in", self.env.user.company_ids.ids + [False])
+
+        def restrict(cond):
+            if cond.field_expr.split(".")[0] in self._collab_private_fields:
+                return cond & mine
+            return cond
+
+        return Domain(domain).map_conditions(restrict)
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        return super()._search(self._collab_private_domain(domain), *args, **kwargs)
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
+        names = {spec.split(":")[0].split(".")[0] for spec in (*groupby, *aggregates)}
+        domain = Domain(domain)
+        if not self.env.su and names & set(self._collab_private_fields):
+            domain &= Domain("company_id", "in", self.env.user.company_ids.ids + [False])
+        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
+
+    # ------------------------------------------------------------------ export audit
+    def export_data(self, fields_to_export):
+        res = super().export_data(fields_to_export)
+        self._collab_audit_access("export", _("Exported %(n)s shared record(s)"))
+        return res
+
+    def _collab_audit_access(self, action, description):
+        """Log, per agreement, the shared records of self the user just used."""
+        foreign = self._collab_foreign_ids()
+        if not foreign:
+            return
+        shares = self.env["crm.collab.share"].sudo().search([
+            ("res_model", "=", self._name), ("res_id", "in", list(foreign)),
+            ("company_id", "in", self.env.user.company_ids.ids)])
+        by_agreement = defaultdict(set)
+        for share in shares:
+            by_agreement[share.agreement_id].add(share.res_id)
+        for agreement, ids in by_agreement.items():
+            agreement.with_user(self.env.user)._audit(
+                action, description % {"n": len(ids)}, res_model=self._name, res_ids=sorted(ids))

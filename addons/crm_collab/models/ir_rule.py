@@ -1,0 +1,95 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Extend Odoo's multi-company record rules with the materialised shares.
+
+Odoo's multi-company rules (``company_id in company_ids``) are *global* rules, and
+global rules are AND-ed: another rule cannot widen them. Here the domain of the
+multi-company rule of each shareable model is OR-ed, when the rule is evaluated,
+with a sub-query on ``crm_collab_share`` (indexed on res_model, company_id, res_id)
+for the user's active companies. Every ORM path (search, read, write, export,
+read_group, RPC, reports, portal) computes its access through ``_compute_domain``,
+so all of them obey the sharing, and nothing else is widened. The rule records
+themselves are not modified, so nothing has to be restored on uninstall.
+"""
+from odoo import api, fields, models, tools
+from odoo.fields import Domain
+from odoo.tools import config
+from odoo.tools.safe_eval import safe_eval
+
+# model -> xmlid of Odoo's multi-company rule that shares widen
+COLLAB_COMPANY_RULES = {
+    "res.partner": "base.res_partner_rule",
+    "crm.lead": "crm.crm_lead_company_rule",
+    "helpdesk.ticket": "helpdesk_mgmt.helpdesk_ticket_comp_rule",
+    "sale.order": "sale.sale_order_comp_rule",
+}
+
+
+def collab_share_domain(env, mode="read"):
+    """Domain on a shareable model: records shared with the active companies."""
+    today = fields.Date.context_today(env.user)
+    share_dom = [
+        ("company_id", "in", env.companies.ids),
+        "|", ("date_start", "=", False), ("date_start", "<=", today),
+        "|", ("date_end", "=", False), ("date_end", ">=", today),
+    ]
+    if mode != "read":
+        share_dom.append(("perm_write", "=", True))
+    # any! : the sub-query is not itself filtered by the share table's rules
+    return Domain("collab_share_ids", "any!", share_dom)
+
+
+class IrRule(models.Model):
+    _inherit = "ir.rule"
+
+    def _compute_domain_keys(self):
+        # turning the shares off (benchmarks, comparisons) only ever narrows access
+        return super()._compute_domain_keys() + ["collab_rules_off"]
+
+    @api.model
+    def _collab_company_rule_id(self, model_name):
+        xmlid = COLLAB_COMPANY_RULES.get(model_name)
+        rule = xmlid and self.sudo().env.ref(xmlid, raise_if_not_found=False)
+        return rule.id if rule else None
+
+    @api.model
+    @tools.conditional(
+        "xml" not in config["dev_mode"],
+        tools.ormcache("self.env.uid", "self.env.su", "model_name", "mode",
+                       "tuple(self._compute_domain_context_values())",
+                       "fields.Date.context_today(self.env.user)"),
+    )
+    def _compute_domain(self, model_name, mode="read"):
+        model = self.env.get(model_name)
+        if (
+            self.env.su
+            or model is None
+            or model_name not in COLLAB_COMPANY_RULES
+            or "collab_share_ids" not in model._fields
+            or mode not in ("read", "write")
+            or self.env.user.share  # portal / public users never get shares
+            or self.env.context.get("collab_rules_off")
+        ):
+            return super()._compute_domain(model_name, mode)
+        company_rule_id = self._collab_company_rule_id(model_name)
+        rules = self._get_rules(model_name, mode=mode)
+        if company_rule_id not in rules.ids:
+            return super()._compute_domain(model_name, mode)
+        # same combination as ir.rule._compute_domain (these models have no _inherits),
+        # with the multi-company rule OR-ed with the shares
+        eval_context = self._eval_context()
+        user_groups = self.env.user.all_group_ids
+        global_domains, group_domains = [], []
+        for rule in rules.sudo():
+            if rule.groups and not (rule.groups & user_groups):
+                continue
+            dom = Domain(safe_eval(rule.domain_force, eval_context)) if rule.domain_force else Domain.TRUE
+            if rule.id == company_rule_id:
+                dom = dom | collab_share_domain(self.env, mode)
+            if rule.groups:
+                group_domains.append(dom)
+            else:
+                global_domains.append(dom)
+        if group_domains:
+            global_domains.append(Domain.OR(group_domains))
+        return Domain.AND(global_domains).optimize(model)

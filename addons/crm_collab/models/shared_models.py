@@ -1,0 +1,20 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class HelpdeskTicket(models.Model):
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "crm.collab.shared.mixin"]
+    _collab_private_fields = ("collab_internal_note",)
+
+    collab_internal_note = fields.Html(
+        string="Internal Note", help="Private to the company of the ticket, even when shared.")
+
+
+class SaleOrder(models.Model):
+    """Sale orders are shared as read-only summaries: header amounts and state, no lines."""
+    _name = "sale.order"
+    _inherit = ["sale.order", "crm.collab.shared.mixin"]
+    _collab_private_fields = ("order_line", "note", "amount_untaxed", "amount_tax",
+                              "internal_note", "margin", "margin_percent")
