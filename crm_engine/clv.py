@@ -91,6 +91,8 @@ def _minimize(fun, x0: np.ndarray) -> optimize.OptimizeResult:
                             options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9})
     if not np.isfinite(res.fun):
         raise ValueError("maximum likelihood failed: the log-likelihood is not finite")
+    if res.success:
+        return res
     # Polish with Nelder-Mead, which is robust on flat likelihood ridges.
     polish = optimize.minimize(fun, res.x, method="Nelder-Mead",
                                options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10})
