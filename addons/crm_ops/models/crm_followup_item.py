@@ -1,0 +1,448 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.tools import SQL, split_every
+
+_logger = logging.getLogger(__name__)
+
+# Due follow-ups claimed and executed per transaction by the cron.
+EXECUTE_BATCH_SIZE = 500
+# Attempts before a follow-up is marked as failed for good.
+MAX_ATTEMPTS = 3
+# Minutes to wait before retrying a failed attempt (times the attempt count).
+RETRY_DELAY_MINUTES = 30
+
+
+class CrmFollowupItem(models.Model):
+    _name = "crm.followup.item"
+    _description = "Planned Post-sale Follow-up"
+    _order = "due_date desc, id desc"
+    _rec_name = "step_id"
+
+    # ------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade", index=True)
+    step_id = fields.Many2one("crm.followup.step", required=True, ondelete="cascade")
+    plan_id = fields.Many2one("crm.followup.plan", required=True, ondelete="cascade", index=True)
+    action_type = fields.Selection(related="step_id.action_type")
+    partner_id = fields.Many2one("res.partner", required=True, index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson")
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    trigger_date = fields.Datetime(required=True)
+    due_date = fields.Datetime(required=True)
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="pending",
+    )
+    attempts = fields.Integer(readonly=True)
+    error = fields.Text(readonly=True)
+    note = fields.Char(readonly=True, help="Why the follow-up was skipped or cancelled.")
+    done_date = fields.Datetime(readonly=True)
+    result_ref = fields.Char(readonly=True, help="Record created by the follow-up.")
+    run_id = fields.Many2one("crm.followup.run", readonly=True, index="btree_not_null")
+
+    _order_step_uniq = models.Constraint(
+        "UNIQUE(order_id, step_id)",
+        "A follow-up step is planned only once per order.",
+    )
+    _due_pending_idx = models.Index("(due_date, id) WHERE state = 'pending'")
+
+    # ------------------------------------------------------------
+    # Planning
+    # ------------------------------------------------------------
+    @api.model
+    def _plan(self, orders, trigger, trigger_date=None):
+        """Plan the steps of the plans of ``trigger`` for ``orders``.
+
+        Existing (order, step) rows are kept: planning twice is harmless.
+        Returns the new follow-ups.
+        """
+        orders = orders.filtered(lambda o: o.state == "sale")
+        if not orders:
+            return self.browse()
+        now = trigger_date or fields.Datetime.now()
+        plans = self.env["crm.followup.plan"].sudo().search(
+            [("trigger", "=", trigger), ("company_id", "in", orders.company_id.ids)]
+        )
+        vals_list = []
+        for plan in plans:
+            plan_orders = plan._filter_orders(orders)
+            if not plan_orders or not plan.step_ids:
+                continue
+            existing = set()
+            for order_ids in split_every(10000, plan_orders.ids):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT order_id, step_id FROM crm_followup_item"
+                        " WHERE order_id = ANY(%s) AND plan_id = %s",
+                        list(order_ids),
+                        plan.id,
+                    )
+                )
+                existing.update(self.env.cr.fetchall())
+            steps = [
+                (step.id, timedelta(days=step.delay_days, hours=step.delay_hours))
+                for step in plan.step_ids
+            ]
+            for order in plan_orders:
+                for step_id, delay in steps:
+                    if (order.id, step_id) in existing:
+                        continue
+                    vals_list.append(
+                        {
+                            "order_id": order.id,
+                            "step_id": step_id,
+                            "plan_id": plan.id,
+                            "partner_id": order.partner_id.id,
+                            "user_id": order.user_id.id,
+                            "company_id": order.company_id.id,
+                            "trigger_date": now,
+                            "due_date": now + delay,
+                        }
+                    )
+        return self.sudo().create(vals_list)
+
+    def action_cancel(self):
+        self.filtered(lambda i: i.state in ("pending", "failed")).write(
+            {"state": "cancelled", "note": self.env._("Cancelled by %s", self.env.user.name)}
+        )
+
+    def action_retry(self):
+        self.filtered(lambda i: i.state in ("failed", "cancelled")).write(
+            {"state": "pending", "attempts": 0, "error": False, "due_date": fields.Datetime.now()}
+        )
+
+    def action_execute_now(self):
+        """Run the selected pending follow-ups now (within the user's companies)."""
+        items = self.filtered(lambda i: i.state == "pending")
+        items.check_access("write")
+        items.sudo()._execute()
+        return True
+
+    # ------------------------------------------------------------
+    # Execution
+    # ------------------------------------------------------------
+    @api.model
+    def _claim_due(self, limit):
+        """Lock and return up to ``limit`` due follow-ups no other worker holds."""
+        self.env["crm.followup.item"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM crm_followup_item
+                    WHERE state = 'pending' AND due_date <= %s
+                 ORDER BY due_date, id
+                    LIMIT %s
+                      FOR UPDATE SKIP LOCKED""",
+                fields.Datetime.now(),
+                limit,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _count_due(self):
+        self.env.cr.execute(
+            "SELECT count(*) FROM crm_followup_item WHERE state = 'pending' AND due_date <= now() at time zone 'utc'"
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _execute_batch(self, batch_size=EXECUTE_BATCH_SIZE, run=None):
+        """Claim one batch of due follow-ups and execute it. Does not commit."""
+        items = self._claim_due(batch_size)
+        if items:
+            items._execute(run=run)
+        return len(items)
+
+    @api.model
+    def _cron_execute_followups(self, batch_size=EXECUTE_BATCH_SIZE):
+        """Scheduled job: plan late triggers, then run the due follow-ups batch by batch."""
+        self.env["sale.order"]._crm_followup_scan_triggers()
+        run = self.env["crm.followup.run"].create({})
+        self.env["ir.cron"]._commit_progress(0, remaining=self._count_due())
+        while True:
+            processed = self._execute_batch(batch_size, run=run)
+            if not processed:
+                break
+            run._refresh_counts()
+            if self.env["ir.cron"]._commit_progress(processed, remaining=self._count_due()) <= 0:
+                break
+        run._finish()
+        self.env["ir.cron"]._commit_progress(0)
+
+    def _execute(self, run=None):
+        """Execute the follow-ups of ``self`` (pending ones, already locked)."""
+        items = self.filtered(lambda i: i.state == "pending")
+        if not items:
+            return
+        items.fetch(["order_id", "step_id", "partner_id", "user_id", "company_id", "due_date"])
+        items.order_id.fetch(["state", "partner_id", "user_id", "name", "date_order", "company_id"])
+        results = {}  # item id -> (state, values)
+        # skip rules that do not depend on the action
+        skipped = items._skip_reasons()
+        for item, reason in skipped.items():
+            results[item.id] = ("cancelled", {"note": reason})
+        todo = items.filtered(lambda i: i.id not in results)
+        by_action = {}
+        for item in todo:
+            by_action.setdefault(item.step_id.action_type, []).append(item.id)
+        for action, ids in by_action.items():
+            group = self.browse(ids)
+            results.update(getattr(group, f"_action_{action}")())
+        self._store_results(results, run)
+
+    def _skip_reasons(self):
+        reasons = {}
+        for item in self:
+            if item.order_id.state == "cancel":
+                reasons[item] = self.env._("Order cancelled")
+        reorder_items = self.filtered(
+            lambda i: i.step_id.skip_if_reordered and i not in reasons
+        )
+        if reorder_items:
+            partners = reorder_items.partner_id.commercial_partner_id
+            data = self.env["sale.order"]._read_group(
+                [
+                    ("partner_id.commercial_partner_id", "in", partners.ids),
+                    ("state", "=", "sale"),
+                ],
+                ["partner_id"],
+                ["date_order:max"],
+            )
+            last = {}
+            for partner, date in data:
+                key = partner.commercial_partner_id.id
+                last[key] = max(last.get(key, date), date)
+            for item in reorder_items:
+                last_date = last.get(item.partner_id.commercial_partner_id.id)
+                if last_date and last_date > item.order_id.date_order:
+                    reasons[item] = self.env._("The customer ordered again")
+        return reasons
+
+    def _store_results(self, results, run):
+        """Write execution results grouped by identical values (few queries per batch).
+
+        The per-item values (created record, error) go in one UPDATE ... FROM VALUES.
+        """
+        now = fields.Datetime.now()
+        grouped = {}
+        per_item = []
+        for item in self.browse(list(results)):
+            state, vals = results[item.id]
+            vals = dict(vals)
+            result_ref = vals.pop("result_ref", False)
+            error = vals.pop("error", False)
+            if result_ref or error:
+                per_item.append((item.id, result_ref or None, error or None))
+            if state == "retry":
+                attempts = item.attempts + 1
+                vals["attempts"] = attempts
+                if attempts >= MAX_ATTEMPTS:
+                    vals["state"] = "failed"
+                else:
+                    vals["state"] = "pending"
+                    vals["due_date"] = now + timedelta(minutes=RETRY_DELAY_MINUTES * attempts)
+            else:
+                vals["state"] = state
+                vals["attempts"] = item.attempts + 1
+                if state == "done":
+                    vals["done_date"] = now
+                    if not error:
+                        vals["error"] = False
+            if run:
+                vals["run_id"] = run.id
+            key = tuple(sorted(vals.items()))
+            grouped.setdefault(key, []).append(item.id)
+        for key, ids in grouped.items():
+            self.browse(ids).write(dict(key))
+        if per_item:
+            self.flush_model(["result_ref", "error"])
+            for chunk in split_every(1000, per_item):
+                self.env.cr.execute(
+                    SQL(
+                        """UPDATE crm_followup_item AS i
+                              SET result_ref = COALESCE(v.ref, i.result_ref),
+                                  error = COALESCE(v.err, i.error)
+                             FROM (VALUES %s) AS v(id, ref, err)
+                            WHERE i.id = v.id""",
+                        SQL(", ").join(SQL("(%s, %s::varchar, %s::text)", *row) for row in chunk),
+                    )
+                )
+            self.browse([row[0] for row in per_item]).invalidate_recordset(["result_ref", "error"])
+
+    # ------------------------------------------------------------
+    # Actions: each returns {item_id: (state, values)}
+    # state is done, cancelled (skipped on purpose), failed (no retry) or retry
+    # ------------------------------------------------------------
+    def _run_isolated(self, func):
+        """Run ``func(item)`` for each item in its own savepoint."""
+        results = {}
+        for item in self:
+            try:
+                with self.env.cr.savepoint():
+                    result = func(item)
+                results[item.id] = ("done", {"result_ref": result or False})
+            except Exception as exc:  # noqa: BLE001 recorded on the follow-up
+                _logger.info("Follow-up %s failed: %s", item.id, exc)
+                results[item.id] = ("retry", {"error": str(exc)[:2000]})
+        return results
+
+    def _action_activity(self):
+        model_id = self.env["ir.model"]._get_id("sale.order")
+        default_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        today = fields.Date.context_today(self)
+
+        def vals(item):
+            step = item.step_id
+            return {
+                "res_model_id": model_id,
+                "res_id": item.order_id.id,
+                "activity_type_id": (step.activity_type_id or default_type).id,
+                "summary": step.activity_summary or step.name,
+                "note": step.activity_note,
+                "user_id": (item.user_id or item.order_id.user_id or self.env.user).id,
+                "date_deadline": today,
+            }
+
+        try:
+            with self.env.cr.savepoint():
+                # no email per activity: the salesperson sees them in the activity menu
+                activities = (
+                    self.env["mail.activity"]
+                    .with_context(mail_activity_quick_update=True)
+                    .create([vals(item) for item in self])
+                )
+            return {
+                item.id: ("done", {"result_ref": f"mail.activity,{activity.id}"})
+                for item, activity in zip(self, activities, strict=True)
+            }
+        except Exception:  # noqa: BLE001 fall back to one by one to isolate the bad one
+            return self._run_isolated(
+                lambda item: "mail.activity,%s"
+                % self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals(item)).id
+            )
+
+    def _mail_skip_reasons(self):
+        reasons = {}
+        for item in self:
+            partner = item.partner_id
+            if partner.is_blacklisted:
+                reasons[item.id] = ("cancelled", {"note": self.env._("Email blacklisted")})
+            elif not partner.email:
+                reasons[item.id] = (
+                    "failed",
+                    {"error": self.env._("The customer %s has no email address.", partner.display_name)},
+                )
+        return reasons
+
+    def _action_email(self):
+        results = self._mail_skip_reasons()
+        todo = self.filtered(lambda i: i.id not in results)
+
+        def send(item):
+            template = item.step_id.mail_template_id
+            if not template:
+                raise ValueError(self.env._("No email template on step %s", item.step_id.name))
+            item.order_id.with_context(mail_post_autofollow=False).message_post_with_source(
+                template,
+                partner_ids=item.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+            return f"mail.template,{template.id}"
+
+        results.update(todo._run_isolated(send))
+        return results
+
+    def _action_satisfaction(self):
+        results = self._mail_skip_reasons()
+        todo = self.filtered(lambda i: i.id not in results)
+        default_template = self.env.ref(
+            "crm_ops.mail_template_satisfaction_request", raise_if_not_found=False
+        )
+
+        def send(item):
+            rating = item.order_id._crm_satisfaction_request(
+                item.partner_id, validity_days=item.step_id.rating_validity_days, item=item
+            )
+            template = item.step_id.mail_template_id or default_template
+            item.order_id.invalidate_recordset(["crm_satisfaction_url"])
+            item.order_id.with_context(mail_post_autofollow=False).message_post_with_source(
+                template, partner_ids=item.partner_id.ids, subtype_xmlid="mail.mt_comment"
+            )
+            return f"rating.rating,{rating.id}"
+
+        results.update(todo._run_isolated(send))
+        return results
+
+    def _action_ticket(self):
+        def create(item):
+            order = item.order_id
+            step = item.step_id
+            ticket = self.env["helpdesk.ticket"].create(
+                {
+                    "name": f"{step.name} - {order.name}",
+                    "description": Markup("<p>%s</p>")
+                    % self.env._("Follow-up %(step)s for order %(order)s", step=step.name, order=order.name),
+                    "partner_id": item.partner_id.id,
+                    "company_id": item.company_id.id,
+                    "team_id": step.ticket_team_id.id,
+                    "type_id": step.ticket_type_id.id,
+                    "sale_order_ids": [(4, order.id)],
+                }
+            )
+            return f"helpdesk.ticket,{ticket.id}"
+
+        return self._run_isolated(create)
+
+    def _action_mailing_list(self):
+        results = {}
+        for item in self:
+            if item.partner_id.is_blacklisted:
+                results[item.id] = ("cancelled", {"note": self.env._("Email blacklisted")})
+            elif not item.partner_id.email:
+                results[item.id] = (
+                    "failed",
+                    {"error": self.env._("The customer %s has no email address.", item.partner_id.display_name)},
+                )
+            elif not item.step_id.mailing_list_id:
+                results[item.id] = ("failed", {"error": self.env._("No mailing list on the step.")})
+        todo = self.filtered(lambda i: i.id not in results)
+
+        def subscribe(item):
+            mlist = item.step_id.mailing_list_id
+            partner = item.partner_id
+            Contact = self.env["mailing.contact"]
+            contact = Contact.search([("email_normalized", "=", partner.email_normalized)], limit=1)
+            if not contact:
+                contact = Contact.create({"name": partner.name, "email": partner.email})
+            subscription = self.env["mailing.subscription"].search(
+                [("contact_id", "=", contact.id), ("list_id", "=", mlist.id)], limit=1
+            )
+            if subscription.opt_out:
+                return False  # the customer opted out of this list: keep it that way
+            if not subscription:
+                self.env["mailing.subscription"].create(
+                    {"contact_id": contact.id, "list_id": mlist.id}
+                )
+            return f"mailing.contact,{contact.id}"
+
+        results.update(todo._run_isolated(subscribe))
+        return results
+
+    # ------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------
+    def _result_message(self):
+        return escape(self.error or self.note or "")

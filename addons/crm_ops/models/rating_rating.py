@@ -1,0 +1,99 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.tools import consteq
+
+# Ratings at or below this value open a complaint ticket (1-5 scale).
+DEFAULT_LOW_RATING = 2
+
+
+class RatingRating(models.Model):
+    _inherit = "rating.rating"
+
+    crm_followup_item_id = fields.Many2one(
+        "crm.followup.item", string="Follow-up", index="btree_not_null", ondelete="set null"
+    )
+    crm_expiry_date = fields.Datetime(string="Link valid until")
+    crm_ticket_id = fields.Many2one("helpdesk.ticket", string="Complaint ticket", readonly=True)
+
+    def _crm_find_by_token(self, token):
+        """The satisfaction request of ``token`` (sudo), or an empty recordset."""
+        if not token or len(token) < 16:
+            return self.browse()
+        rating = self.sudo().search(
+            [("access_token", "=", token), ("res_model", "=", "sale.order"), ("crm_expiry_date", "!=", False)],
+            limit=1,
+        )
+        if rating and consteq(rating.access_token, token):
+            return rating
+        return self.browse()
+
+    def _crm_is_expired(self):
+        self.ensure_one()
+        return bool(self.crm_expiry_date and self.crm_expiry_date < fields.Datetime.now())
+
+    def _crm_submit(self, value, comment="", complaint=False):
+        """Store the customer's answer. Returns 'done', 'already' or 'expired'."""
+        self.ensure_one()
+        if self.consumed:
+            return "already"
+        if self._crm_is_expired():
+            return "expired"
+        value = max(1, min(5, int(value)))
+        self.write({"rating": value, "feedback": comment or False, "consumed": True})
+        order = self.env["sale.order"].sudo().browse(self.res_id)
+        order.message_post(
+            body=Markup("<p>%s</p><p>%s</p>")
+            % (
+                self.env._("Customer satisfaction: %(value)s/5", value=value),
+                comment or "",
+            ),
+            author_id=self.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        threshold = int(
+            self.env["ir.config_parameter"].sudo().get_param("crm_ops.low_rating_threshold", DEFAULT_LOW_RATING)
+        )
+        if value <= threshold or complaint:
+            self._crm_open_complaint(order, value, comment, complaint)
+        return "done"
+
+    def _crm_open_complaint(self, order, value, comment, complaint):
+        ticket_type = self.env["helpdesk.ticket.type"].sudo().search([("is_complaint", "=", True)], limit=1)
+        team = self.env["helpdesk.ticket.team"].sudo().search(
+            [
+                ("company_id", "in", [order.company_id.id, False]),
+                ("type_ids", "in", ticket_type.ids),
+            ],
+            limit=1,
+        ) or self.env["helpdesk.ticket.team"].sudo().search(
+            [("company_id", "in", [order.company_id.id, False])], limit=1
+        )
+        reason = (
+            self.env._("Complaint") if complaint else self.env._("Low rating (%s/5)", value)
+        )
+        ticket = self.env["helpdesk.ticket"].sudo().with_company(order.company_id).create(
+            {
+                "name": f"{reason} - {order.name}",
+                "description": Markup("<p>%s</p><blockquote>%s</blockquote>")
+                % (self.env._("%(reason)s from %(customer)s:", reason=reason, customer=self.partner_id.name), comment or "-"),
+                "partner_id": self.partner_id.id,
+                "company_id": order.company_id.id,
+                "team_id": team.id,
+                "type_id": ticket_type.id,
+                "priority": "2" if value <= 1 or complaint else "1",
+                "sale_order_ids": [(4, order.id)],
+            }
+        )
+        self.crm_ticket_id = ticket
+        if order.user_id:
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Unhappy customer: %s", ticket.display_name),
+                note=comment or False,
+                user_id=order.user_id.id,
+            )
+        return ticket

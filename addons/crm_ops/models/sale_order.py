@@ -1,0 +1,146 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import fields, models
+from odoo.fields import Domain
+
+# Orders scanned per plan when the cron looks for late triggers (invoiced, paid, delivered).
+SCAN_LIMIT = 5000
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    crm_followup_item_ids = fields.One2many(
+        "crm.followup.item", "order_id", string="Follow-ups"
+    )
+    crm_followup_pending_count = fields.Integer(compute="_compute_crm_followup_pending_count")
+    crm_satisfaction_url = fields.Char(
+        compute="_compute_crm_satisfaction_url",
+        help="Link of the satisfaction page of the request being sent.",
+    )
+
+    def _compute_crm_followup_pending_count(self):
+        data = self.env["crm.followup.item"]._read_group(
+            [("order_id", "in", self.ids), ("state", "=", "pending")], ["order_id"], ["__count"]
+        )
+        counts = {order.id: count for order, count in data}
+        for order in self:
+            order.crm_followup_pending_count = counts.get(order.id, 0)
+
+    def _compute_crm_satisfaction_url(self):
+        """Link to the latest open satisfaction request of the order."""
+        data = self.env["rating.rating"].sudo()._read_group(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "in", self.ids),
+                ("consumed", "=", False),
+                ("crm_expiry_date", ">", fields.Datetime.now()),
+            ],
+            ["res_id"],
+            ["id:max"],
+        )
+        latest = dict(data)
+        ratings = self.env["rating.rating"].sudo().browse(list(latest.values()))
+        tokens = {rating.id: rating.access_token for rating in ratings}
+        for order in self:
+            rating_id = latest.get(order.id)
+            order.crm_satisfaction_url = (
+                f"{order.get_base_url()}/crm_ops/satisfaction/{tokens[rating_id]}" if rating_id else False
+            )
+
+    # ------------------------------------------------------------
+    # Triggers
+    # ------------------------------------------------------------
+    def action_confirm(self):
+        res = super().action_confirm()
+        self.env["crm.followup.item"]._plan(self, "confirmed")
+        return res
+
+    def _action_cancel(self):
+        res = super()._action_cancel()
+        self._crm_followup_cancel(self.env._("Order cancelled"))
+        return res
+
+    def _crm_followup_cancel(self, reason):
+        items = self.env["crm.followup.item"].sudo().search(
+            [("order_id", "in", self.ids), ("state", "=", "pending")]
+        )
+        items.write({"state": "cancelled", "note": reason})
+
+    def _crm_followup_first_orders(self):
+        """Orders of ``self`` whose customer had no earlier confirmed order."""
+        partners = self.partner_id.commercial_partner_id
+        data = self.sudo()._read_group(
+            [("partner_id.commercial_partner_id", "in", partners.ids), ("state", "=", "sale")],
+            ["partner_id"],
+            ["date_order:min", "id:min"],
+        )
+        first = {}
+        for partner, date, order_id in data:
+            key = partner.commercial_partner_id.id
+            if key not in first or (date, order_id) < first[key]:
+                first[key] = (date, order_id)
+        return self.filtered(
+            lambda o: (o.date_order, o.id) <= first.get(o.partner_id.commercial_partner_id.id, (o.date_order, o.id))
+        )
+
+    def _crm_followup_trigger_domain(self, trigger):
+        """Domain of the confirmed orders that reached ``trigger``."""
+        if trigger == "invoiced":
+            return Domain("invoice_ids.state", "=", "posted") & Domain(
+                "invoice_ids.move_type", "=", "out_invoice"
+            )
+        if trigger == "paid":
+            return Domain("invoice_ids.payment_state", "in", ["paid", "in_payment"])
+        if trigger == "delivered" and "picking_ids" in self._fields:
+            return Domain("picking_ids.state", "=", "done") & Domain(
+                "picking_ids.picking_type_code", "=", "outgoing"
+            )
+        return Domain.FALSE
+
+    def _crm_followup_scan_triggers(self):
+        """Plan follow-ups of orders that reached a trigger since the last run.
+
+        Catches what the hooks can miss (payments reconciled later, deliveries
+        with Inventory installed). Only orders of the last 365 days are looked at.
+        """
+        plans = self.env["crm.followup.plan"].sudo().search([("trigger", "!=", "confirmed")])
+        since = fields.Datetime.now() - timedelta(days=365)
+        for plan in plans:
+            domain = (
+                Domain("state", "=", "sale")
+                & Domain("company_id", "=", plan.company_id.id)
+                & Domain("date_order", ">=", since)
+                & Domain("crm_followup_item_ids", "not any", [("plan_id", "=", plan.id)])
+                & self._crm_followup_trigger_domain(plan.trigger)
+            )
+            if domain.is_false():
+                continue
+            orders = self.sudo().search(domain, limit=SCAN_LIMIT)
+            self.env["crm.followup.item"]._plan(orders, plan.trigger)
+
+    # ------------------------------------------------------------
+    # Satisfaction
+    # ------------------------------------------------------------
+    def _crm_satisfaction_request(self, partner, validity_days=30, item=None):
+        """Create the pending rating behind a satisfaction link."""
+        self.ensure_one()
+        return self.env["rating.rating"].sudo().create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("sale.order"),
+                "res_id": self.id,
+                "partner_id": partner.id,
+                "rated_partner_id": self.user_id.partner_id.id,
+                "crm_followup_item_id": item.id if item else False,
+                "crm_expiry_date": fields.Datetime.now() + timedelta(days=validity_days or 30),
+            }
+        )
+
+    def action_view_crm_followups(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("crm_ops.crm_followup_item_action")
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {}
+        return action

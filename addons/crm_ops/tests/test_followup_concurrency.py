@@ -1,0 +1,93 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import SUPERUSER_ID, api, fields
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupConcurrency(TransactionCase):
+    """Two workers (two real cursors) run the job at the same time: no duplicates.
+
+    The data is committed in setUp and removed in the cleanup.
+    """
+
+    N = 20
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            partner = env["res.partner"].create({"name": "Concurrent customer", "email": "cc@example.com"})
+            plan = env["crm.followup.plan"].create(
+                {"name": "Concurrency", "step_ids": [(0, 0, {"name": "Call", "action_type": "activity"})]}
+            )
+            orders = env["sale.order"].create([{"partner_id": partner.id} for _i in range(self.N)])
+            now = fields.Datetime.now()
+            items = env["crm.followup.item"].create(
+                [
+                    {
+                        "order_id": order.id,
+                        "step_id": plan.step_ids.id,
+                        "plan_id": plan.id,
+                        "partner_id": partner.id,
+                        "user_id": SUPERUSER_ID,
+                        "company_id": order.company_id.id,
+                        "trigger_date": now,
+                        "due_date": now,
+                    }
+                    for order in orders
+                ]
+            )
+            cr.commit()
+        self.data = {"partner": partner.id, "plan": plan.id, "orders": orders.ids, "items": items.ids}
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["mail.activity"].search(
+                [("res_model", "=", "sale.order"), ("res_id", "in", self.data["orders"])]
+            ).unlink()
+            env["crm.followup.item"].browse(self.data["items"]).unlink()
+            env["crm.followup.run"].search([("item_ids", "=", False), ("state", "=", "running")]).unlink()
+            env["sale.order"].browse(self.data["orders"]).unlink()
+            env["crm.followup.plan"].browse(self.data["plan"]).unlink()
+            env["res.partner"].browse(self.data["partner"]).unlink()
+            cr.commit()
+
+    def test_two_workers_skip_locked(self):
+        cr1 = self.env.registry.cursor()
+        cr2 = self.env.registry.cursor()
+        try:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            mine = set(self.data["items"])
+            # worker 1 claims a batch and is still working on it (transaction open)
+            claimed1 = env1["crm.followup.item"]._claim_due(12).filtered(lambda i: i.id in mine)
+            # worker 2 claims at the same time: it skips the locked rows
+            claimed2 = env2["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine)
+            self.assertEqual(len(claimed1), 12)
+            self.assertEqual(len(claimed2), self.N - 12)
+            self.assertFalse(set(claimed1.ids) & set(claimed2.ids))
+            claimed2._execute()
+            cr2.commit()
+            claimed1._execute()
+            cr1.commit()
+            # both run again: nothing left to do
+            self.assertFalse(env1["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine))
+            self.assertFalse(env2["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine))
+            cr1.commit()
+            cr2.commit()
+        finally:
+            cr1.close()
+            cr2.close()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            items = env["crm.followup.item"].browse(self.data["items"])
+            self.assertEqual(set(items.mapped("state")), {"done"})
+            self.assertEqual(set(items.mapped("attempts")), {1})
+            data = env["mail.activity"]._read_group(
+                [("res_model", "=", "sale.order"), ("res_id", "in", self.data["orders"])], ["res_id"], ["__count"]
+            )
+            self.assertEqual(len(data), self.N)
+            self.assertEqual({count for _res_id, count in data}, {1}, "one activity per order")
