@@ -1,0 +1,619 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""One recompute of the customer analytics of a company.
+
+Pipeline (one queue_job per stage, chained per company; companies run in
+parallel on as many workers as the ``root.crm`` channel allows):
+
+``rfm`` (extract with SQL, RFM + segments, bulk INSERT of the new rows, inactive)
+→ ``clv`` (BG/NBD + Gamma-Gamma) → ``churn`` → ``response`` → ``clusters``
+→ ``forecast`` → ``publish`` (one transaction: delete the company's previous
+rows, activate the new ones, update ``res.partner.crm_segment``).
+
+Readers only see active rows, so under PostgreSQL's MVCC they see the old set
+or the new set, never a half-finished run. A failed stage leaves the previous
+results in place.
+"""
+
+import csv
+import io
+import logging
+import time
+
+import numpy as np
+import pandas as pd
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from odoo.addons.queue_job.delay import chain
+from odoo.addons.queue_job.job import identity_exact
+
+_logger = logging.getLogger(__name__)
+
+STAGES = ("rfm", "clv", "churn", "response", "clusters", "forecast", "publish")
+# Months of actual sales kept next to the forecast.
+FORECAST_HISTORY_MONTHS = 24
+FORECAST_HORIZON_MONTHS = 6
+# Reasons kept per propensity score.
+N_REASONS = 3
+
+
+def _copy_rows(cr, table, columns, rows):
+    """Bulk INSERT ``rows`` (iterable of tuples) into ``table`` with COPY."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    for row in rows:
+        writer.writerow(["\\N" if v is None else v for v in row])
+    buf.seek(0)
+    cols = ", ".join(f'"{c}"' for c in columns)
+    cr._obj.copy_expert(
+        f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf
+    )
+
+
+class CrmAnalyticsRun(models.Model):
+    _name = "crm.analytics.run"
+    _description = "Customer analytics run"
+    _order = "id desc"
+
+    # ------------------------------------------------------------------ fields
+    name = fields.Char(compute="_compute_name")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    state = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        default="queued",
+        required=True,
+        index=True,
+    )
+    date = fields.Date(
+        string="Observation end",
+        required=True,
+        default=fields.Date.context_today,
+        help="Metrics are computed from the confirmed orders up to this day.",
+    )
+    stage = fields.Char(string="Current stage", readonly=True)
+    progress = fields.Integer(string="Progress (%)", readonly=True)
+    date_start = fields.Datetime(string="Started", readonly=True)
+    date_end = fields.Datetime(string="Finished", readonly=True)
+    duration = fields.Float(string="Duration (s)", digits=(16, 2), readonly=True)
+    is_current = fields.Boolean(
+        string="Published", compute="_compute_is_current", help="Its metrics are shown."
+    )
+    # counts
+    transaction_count = fields.Integer(string="Customer-days read", readonly=True)
+    customer_count = fields.Integer(string="Customers", readonly=True)
+    cluster_count = fields.Integer(string="Clusters", readonly=True)
+    scored_churn_count = fields.Integer(string="Churn scores", readonly=True)
+    scored_response_count = fields.Integer(string="Response scores", readonly=True)
+    # per-stage timings (seconds)
+    rfm_seconds = fields.Float(string="RFM (s)", digits=(16, 2), readonly=True)
+    clv_seconds = fields.Float(string="CLV (s)", digits=(16, 2), readonly=True)
+    churn_seconds = fields.Float(string="Churn model (s)", digits=(16, 2), readonly=True)
+    response_seconds = fields.Float(string="Response model (s)", digits=(16, 2), readonly=True)
+    clusters_seconds = fields.Float(string="Clusters (s)", digits=(16, 2), readonly=True)
+    forecast_seconds = fields.Float(string="Forecast (s)", digits=(16, 2), readonly=True)
+    publish_seconds = fields.Float(string="Publish (s)", digits=(16, 2), readonly=True)
+    # model quality
+    churn_auc = fields.Float(string="Churn AUC (holdout)", digits=(16, 3), readonly=True)
+    response_auc = fields.Float(string="Response AUC (holdout)", digits=(16, 3), readonly=True)
+    notes = fields.Text(readonly=True)
+    error = fields.Text(readonly=True)
+
+    def _compute_name(self):
+        for run in self:
+            run.name = self.env._("Run %(id)s (%(date)s)", id=run.id or "", date=run.date or "")
+
+    def _compute_is_current(self):
+        for run in self:
+            run.is_current = run.company_id.sudo().crm_analytics_run_id == run
+
+    # ------------------------------------------------------------------ entry points
+    @api.model
+    def _cron_recompute(self):
+        """Scheduled job: one run per company, through queue_job."""
+        companies = self.env["res.company"].search([])
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        for index, company in enumerate(companies, start=1):
+            self._start(company)
+            if in_cron:
+                self.env["ir.cron"]._commit_progress(1, remaining=len(companies) - index)
+
+    @api.model
+    def action_recompute_now(self):
+        """Button: start a run for every selected company and show the runs."""
+        runs = self.browse()
+        for company in self.env.companies:
+            runs |= self._start(company)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_analytics.crm_analytics_run_action"
+        )
+        action["domain"] = [("id", "in", runs.ids)]
+        return action
+
+    @api.model
+    def _start(self, company, sync=False):
+        """Create and launch a run for ``company``; reuse one already under way."""
+        pending = self.search(
+            [("company_id", "=", company.id), ("state", "in", ("queued", "running"))], limit=1
+        )
+        if pending and not sync:
+            return pending
+        run = self.create({"company_id": company.id})
+        if sync:
+            run._run_all()
+        else:
+            run._enqueue()
+        return run
+
+    def _enqueue(self):
+        """Chain one job per stage; identical pending jobs are not duplicated."""
+        for run in self:
+            chain(
+                *[
+                    run.delayable(
+                        channel="root.crm",
+                        identity_key=identity_exact,
+                        description=f"CRM analytics {run.company_id.name}: {stage}",
+                    )._run_stage(stage)
+                    for stage in STAGES
+                ]
+            ).delay()
+
+    def _run_all(self):
+        """Run every stage in the current transaction (tests, benchmark, shell)."""
+        for run in self:
+            for stage in STAGES:
+                run._run_stage(stage)
+                if run.state == "failed":
+                    break
+
+    def _run_stage(self, stage):
+        """Run one stage; a failure marks the run failed and keeps the old results."""
+        self.ensure_one()
+        if self.state in ("done", "failed"):
+            return False
+        started = time.perf_counter()
+        vals = {"state": "running", "stage": stage}
+        if not self.date_start:
+            vals["date_start"] = fields.Datetime.now()
+        self.write(vals)
+        try:
+            with self.env.cr.savepoint():
+                extra = getattr(self, f"_stage_{stage}")() or {}
+        except Exception as exc:  # noqa: BLE001 - any failure must mark the run
+            _logger.exception("CRM analytics run %s failed in stage %s", self.id, stage)
+            self.write(
+                {
+                    "state": "failed",
+                    "error": f"{stage}: {exc}",
+                    "date_end": fields.Datetime.now(),
+                }
+            )
+            return False
+        extra[f"{stage}_seconds"] = time.perf_counter() - started
+        extra["progress"] = int(100 * (STAGES.index(stage) + 1) / len(STAGES))
+        self.write(extra)
+        return True
+
+    def _add_note(self, text):
+        self.notes = f"{self.notes}\n{text}" if self.notes else text
+
+    # ------------------------------------------------------------------ extraction
+    def _sql_frame(self, query, columns, dates=()):
+        """Run ``query`` (an ``SQL``) and load its rows into a DataFrame via COPY."""
+        cr = self.env.cr
+        text = cr.mogrify(query.code, query.params).decode()
+        buf = io.StringIO()
+        cr._obj.copy_expert(f"COPY ({text}) TO STDOUT WITH (FORMAT csv)", buf)
+        buf.seek(0)
+        if not buf.getvalue():
+            frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+        else:
+            frame = pd.read_csv(buf, names=list(columns), header=None)
+        for column in dates:
+            frame[column] = pd.to_datetime(frame[column])
+        return frame
+
+    def _transactions(self):
+        """Net confirmed sales per customer (commercial partner) and day, as a frame.
+
+        Columns ``customer_id, date, amount, n_orders``. Cached per run in the
+        cursor so the stages of a synchronous run read the orders once.
+        """
+        self.ensure_one()
+        key = ("crm_analytics_tx", self.id)
+        if key in self.env.cr.cache:
+            return self.env.cr.cache[key]
+        self.env["sale.order"].flush_model(["state", "company_id", "date_order",
+                                            "amount_untaxed", "partner_id"])
+        query = SQL(
+            """
+            SELECT p.commercial_partner_id, so.date_order::date,
+                   SUM(so.amount_untaxed), COUNT(*)
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.state = 'sale' AND so.company_id = %s AND so.date_order < %s
+             GROUP BY 1, 2
+            """,
+            self.company_id.id,
+            self.date + pd.Timedelta(days=1),
+        )
+        frame = self._sql_frame(query, ("customer_id", "date", "amount", "n_orders"), ("date",))
+        frame["customer_id"] = frame["customer_id"].astype("int64")
+        self.env.cr.cache[key] = frame
+        return frame
+
+    def _complaints(self):
+        query = SQL(
+            """
+            SELECT p.commercial_partner_id, t.create_date::date
+              FROM helpdesk_ticket t
+              JOIN helpdesk_ticket_type tt ON tt.id = t.type_id AND tt.is_complaint
+              JOIN res_partner p ON p.id = t.partner_id
+             WHERE t.company_id = %s AND t.create_date < %s
+            """,
+            self.company_id.id,
+            self.date + pd.Timedelta(days=1),
+        )
+        self.env["helpdesk.ticket"].flush_model(["type_id", "partner_id", "company_id"])
+        frame = self._sql_frame(query, ("customer_id", "date"), ("date",))
+        return frame if len(frame) else None
+
+    def _mailings(self):
+        """Mailings received by customers: partner recipients and lead recipients."""
+        self.env["mailing.trace"].flush_model()
+        query = SQL(
+            """
+            SELECT p.commercial_partner_id, tr.sent_datetime::date,
+                   (tr.open_datetime IS NOT NULL OR tr.trace_status IN ('open', 'reply'))::int,
+                   (tr.links_click_datetime IS NOT NULL)::int
+              FROM mailing_trace tr
+              LEFT JOIN crm_lead l ON tr.model = 'crm.lead' AND l.id = tr.res_id
+              JOIN res_partner p ON p.id = CASE WHEN tr.model = 'res.partner' THEN tr.res_id
+                                                ELSE l.partner_id END
+             WHERE tr.sent_datetime IS NOT NULL AND tr.sent_datetime < %s
+               AND tr.trace_status NOT IN ('bounce', 'error', 'cancel')
+               AND (p.company_id IS NULL OR p.company_id = %s)
+            """,
+            self.date + pd.Timedelta(days=1),
+            self.company_id.id,
+        )
+        frame = self._sql_frame(
+            query, ("customer_id", "sent_date", "opened", "clicked"), ("sent_date",)
+        )
+        return frame
+
+    def _attributes(self):
+        """Numeric external attributes per customer, one column per key."""
+        query = SQL(
+            """
+            SELECT a.partner_id, a.key, a.value_float
+              FROM crm_partner_attribute a
+             WHERE a.company_id = %s AND a.value_float IS NOT NULL
+            """,
+            self.company_id.id,
+        )
+        self.env["crm.partner.attribute"].flush_model()
+        frame = self._sql_frame(query, ("customer_id", "key", "value"))
+        if frame.empty:
+            return pd.DataFrame()
+        return frame.pivot_table(index="customer_id", columns="key", values="value",
+                                 aggfunc="mean")
+
+    # ------------------------------------------------------------------ write-back
+    def _update_metrics(self, frame, columns):
+        """UPDATE this run's metric rows from ``frame`` (indexed by partner id)."""
+        if frame.empty:
+            return
+        cr = self.env.cr
+        self.env["crm.customer.metric"].flush_model()
+        cr.execute(
+            SQL(
+                "CREATE TEMP TABLE crm_analytics_tmp ON COMMIT DROP AS "
+                "SELECT partner_id, %s FROM crm_customer_metric WITH NO DATA",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+            )
+        )
+        rows = zip(frame.index.tolist(), *(frame[c].tolist() for c in columns), strict=True)
+        _copy_rows(cr, "crm_analytics_tmp", ["partner_id", *columns], rows)
+        cr.execute(
+            SQL(
+                """
+                UPDATE crm_customer_metric m SET %s
+                  FROM crm_analytics_tmp t
+                 WHERE m.run_id = %s AND m.partner_id = t.partner_id
+                """,
+                SQL(", ").join(
+                    SQL("%s = t.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns
+                ),
+                self.id,
+            )
+        )
+        cr.execute("DROP TABLE crm_analytics_tmp")
+        self.env["crm.customer.metric"].invalidate_model(columns)
+
+    @staticmethod
+    def _reasons_text(scores):
+        """'recency_days (+0.84), frequency (-0.31)' per row of propensity scores."""
+        parts = []
+        for i in range(1, N_REASONS + 1):
+            name, contrib = f"reason_{i}", f"reason_{i}_contribution"
+            if name not in scores:
+                break
+            parts.append(
+                scores[name].astype(str) + " (" + scores[contrib].map("{:+.2f}".format) + ")"
+            )
+        if not parts:
+            return pd.Series("", index=scores.index)
+        text = parts[0]
+        for part in parts[1:]:
+            text = text + ", " + part
+        return text
+
+    # ------------------------------------------------------------------ stages
+    def _stage_rfm(self):
+        from crm_engine.rfm import rfm_table
+
+        tx = self._transactions()
+        if tx.empty:
+            self._add_note(self.env._("No confirmed order up to %s.", self.date))
+            return {"transaction_count": 0, "customer_count": 0}
+        table = rfm_table(tx, observation_end=self.date)
+        grouped = tx.groupby("customer_id", sort=True)
+        table["order_count"] = grouped["n_orders"].sum().reindex(table.index)
+        table["first_purchase"] = grouped["date"].min().reindex(table.index).dt.date
+        end = pd.Timestamp(self.date)
+        table["last_purchase"] = (end - pd.to_timedelta(table["recency"], unit="D")).dt.date
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        n = len(table)
+        columns = {
+            "partner_id": table.index.to_numpy(),
+            "company_id": np.full(n, self.company_id.id),
+            "run_id": np.full(n, self.id),
+            "active": np.full(n, "f"),
+            "date": np.full(n, self.date),
+            "recency_days": table["recency"].to_numpy(),
+            "frequency": table["frequency"].to_numpy(),
+            "monetary": table["monetary"].round(2).to_numpy(),
+            "order_count": table["order_count"].to_numpy(),
+            "first_purchase": table["first_purchase"].to_numpy(),
+            "last_purchase": table["last_purchase"].to_numpy(),
+            "r_score": table["r_score"].to_numpy(),
+            "f_score": table["f_score"].to_numpy(),
+            "m_score": table["m_score"].to_numpy(),
+            "rfm_score": table["rfm_score"].to_numpy(),
+            "segment": table["segment"].to_numpy(),
+            "create_uid": np.full(n, uid),
+            "write_uid": np.full(n, uid),
+            "create_date": np.full(n, now),
+            "write_date": np.full(n, now),
+        }
+        self.env["crm.customer.metric"].flush_model()
+        # A re-run of this stage (job retried) starts from a clean slate.
+        self.env.cr.execute(
+            SQL("DELETE FROM crm_customer_metric WHERE run_id = %s", self.id)
+        )
+        frame = pd.DataFrame(columns)
+        buf = io.StringIO()
+        frame.to_csv(buf, index=False, header=False, na_rep="\\N")
+        buf.seek(0)
+        cols = ", ".join(f'"{c}"' for c in columns)
+        self.env.cr._obj.copy_expert(
+            f"COPY crm_customer_metric ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf
+        )
+        self.env["crm.customer.metric"].invalidate_model()
+        return {"transaction_count": len(tx), "customer_count": n}
+
+    def _stage_clv(self):
+        from crm_engine.clv import clv_table
+
+        tx = self._transactions()
+        if tx.empty:
+            return {}
+        try:
+            table = clv_table(
+                tx[["customer_id", "date", "amount"]],
+                observation_end=self.date,
+                horizon_months=self.company_id.crm_clv_horizon_months or 12,
+            )
+        except (ValueError, ArithmeticError) as exc:
+            self._add_note(self.env._("CLV not computed: %s", exc))
+            return {}
+        table = table[["p_alive", "expected_purchases", "clv"]].astype("float64")
+        table = table.replace([np.inf, -np.inf], np.nan).fillna(0.0).round(6)
+        self._update_metrics(table, ["p_alive", "expected_purchases", "clv"])
+        return {}
+
+    def _stage_churn(self):
+        from crm_engine.propensity import train_churn_model
+
+        tx = self._transactions()
+        if tx.empty:
+            return {}
+        mailings = self._mailings()
+        try:
+            result = train_churn_model(
+                tx[["customer_id", "date", "amount"]],
+                horizon_days=self.company_id.crm_churn_horizon_days or 90,
+                observation_end=self.date,
+                complaints=self._complaints(),
+                mailings=mailings if len(mailings) else None,
+                random_state=0,
+                n_reasons=N_REASONS,
+            )
+        except ValueError as exc:
+            self._add_note(self.env._("Churn model not trained: %s", exc))
+            return {}
+        scores = result.scores
+        frame = pd.DataFrame(
+            {
+                "churn_probability": scores["probability"].round(6),
+                "churn_factors": self._reasons_text(scores),
+            },
+            index=scores.index,
+        )
+        self._update_metrics(frame, ["churn_probability", "churn_factors"])
+        auc = result.metrics.get("auc")
+        return {
+            "churn_auc": 0.0 if auc is None or np.isnan(auc) else float(auc),
+            "scored_churn_count": len(frame),
+        }
+
+    def _stage_response(self):
+        from crm_engine.propensity import train_response_model
+
+        tx = self._transactions()
+        mailings = self._mailings()
+        if tx.empty or mailings.empty:
+            self._add_note(self.env._("Response model not trained: no mailing sent yet."))
+            return {}
+        try:
+            result = train_response_model(
+                tx[["customer_id", "date", "amount"]],
+                mailings,
+                response_days=self.company_id.crm_response_days or 30,
+                observation_end=self.date,
+                complaints=self._complaints(),
+                random_state=0,
+                n_reasons=N_REASONS,
+            )
+        except ValueError as exc:
+            self._add_note(self.env._("Response model not trained: %s", exc))
+            return {}
+        scores = result.scores
+        frame = pd.DataFrame(
+            {
+                "response_probability": scores["probability"].round(6),
+                "response_factors": self._reasons_text(scores),
+            },
+            index=scores.index,
+        )
+        self._update_metrics(frame, ["response_probability", "response_factors"])
+        auc = result.metrics.get("auc")
+        return {
+            "response_auc": 0.0 if auc is None or np.isnan(auc) else float(auc),
+            "scored_response_count": len(frame),
+        }
+
+    def _stage_clusters(self):
+        from crm_engine.clusters import cluster_features, customer_features
+
+        tx = self._transactions()
+        if tx.empty:
+            return {}
+        feats = customer_features(tx[["customer_id", "date", "amount"]], self.date)
+        attributes = self._attributes()
+        if not attributes.empty:
+            attributes = attributes.reindex(feats.index)
+            attributes = attributes.fillna(attributes.median()).fillna(0.0)
+            feats = feats.join(attributes.add_prefix("attr_"))
+        result = cluster_features(feats, random_state=0)
+        desc = result.descriptions
+        Cluster = self.env["crm.customer.cluster"].sudo()
+        Cluster.with_context(active_test=False).search([("run_id", "=", self.id)]).unlink()
+        clusters = Cluster.create(
+            [
+                {
+                    "name": row["description"],
+                    "number": int(number),
+                    "active": False,
+                    "company_id": self.company_id.id,
+                    "run_id": self.id,
+                    "size": int(row["size"]),
+                    "share": float(row["share"]) * 100.0,
+                    "avg_amount": float(row.get("avg_amount", 0.0)),
+                    "n_purchases": float(row.get("n_purchases", 0.0)),
+                    "recency_days": float(row.get("recency_days", 0.0)),
+                    "tenure_days": float(row.get("tenure_days", 0.0)),
+                }
+                for number, row in desc.iterrows()
+            ]
+        )
+        ids = {c.number: c.id for c in clusters}
+        frame = pd.DataFrame({"cluster_id": result.labels.map(ids).astype("int64")})
+        self._update_metrics(frame, ["cluster_id"])
+        return {"cluster_count": len(clusters)}
+
+    def _stage_forecast(self):
+        from crm_engine.forecast import forecast_sales, monthly_sales
+
+        tx = self._transactions()
+        if tx.empty:
+            return {}
+        sales = tx[["date", "amount"]]
+        actual = monthly_sales(sales)
+        actual = actual.tail(FORECAST_HISTORY_MONTHS)
+        forecast = forecast_sales(sales, horizon=FORECAST_HORIZON_MONTHS,
+                                  last_month=self.date)
+        Forecast = self.env["crm.sales.forecast"].sudo()
+        Forecast.with_context(active_test=False).search([("run_id", "=", self.id)]).unlink()
+        vals = [
+            {
+                "run_id": self.id,
+                "company_id": self.company_id.id,
+                "active": False,
+                "date": row.month.date(),
+                "kind": "actual",
+                "amount": float(row.amount),
+            }
+            for row in actual.itertuples()
+        ] + [
+            {
+                "run_id": self.id,
+                "company_id": self.company_id.id,
+                "active": False,
+                "date": row.month.date(),
+                "kind": "forecast",
+                "amount": float(row.forecast),
+                "lower": float(row.lower),
+                "upper": float(row.upper),
+                "method": row.method,
+            }
+            for row in forecast.itertuples()
+        ]
+        Forecast.create(vals)
+        return {}
+
+    def _stage_publish(self):
+        """Swap the company's results in one transaction (this job's)."""
+        cr = self.env.cr
+        company = self.company_id
+        for model in ("crm.customer.metric", "crm.customer.cluster", "crm.sales.forecast"):
+            self.env[model].flush_model()
+        for table in ("crm_customer_metric", "crm_customer_cluster", "crm_sales_forecast"):
+            # Lock the company's rows first so concurrent publishers queue up.
+            cr.execute(
+                SQL(
+                    "DELETE FROM %s WHERE company_id = %s AND (run_id IS NULL OR run_id != %s)",
+                    SQL.identifier(table),
+                    company.id,
+                    self.id,
+                )
+            )
+            cr.execute(
+                SQL(
+                    "UPDATE %s SET active = TRUE WHERE run_id = %s",
+                    SQL.identifier(table),
+                    self.id,
+                )
+            )
+        self.env["res.partner"]._crm_analytics_sync_segment(company)
+        for model in ("crm.customer.metric", "crm.customer.cluster", "crm.sales.forecast"):
+            self.env[model].invalidate_model()
+        company.sudo().crm_analytics_run_id = self
+        now = fields.Datetime.now()
+        return {
+            "state": "done",
+            "stage": False,
+            "date_end": now,
+            "duration": (now - self.date_start).total_seconds() if self.date_start else 0.0,
+        }

@@ -1,0 +1,136 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from crm_engine.rfm import SEGMENTS
+
+from odoo import fields, models
+
+SEGMENT_SELECTION = [(s.key, s.label) for s in SEGMENTS]
+
+# Partners per lead-creation batch.
+LEAD_BATCH_STEP = 1000
+
+
+class CrmCustomerMetric(models.Model):
+    """Customer metrics of one partner in one company, computed by an analytics run.
+
+    A run writes its rows with ``active = False``; publishing the run deletes
+    the company's previous rows and activates the new ones in one transaction,
+    so readers (who only see active rows) see either the old or the new set.
+    """
+
+    _name = "crm.customer.metric"
+    _description = "Customer metrics"
+    _order = "clv desc, id"
+    _rec_name = "partner_id"
+
+    # ------------------------------------------------------------------ keys
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, ondelete="cascade"
+    )
+    run_id = fields.Many2one("crm.analytics.run", string="Run", index=True, ondelete="cascade")
+    active = fields.Boolean(default=True)
+    date = fields.Date(string="Computed on", help="Observation end of the run")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    # ------------------------------------------------------------------ RFM
+    recency_days = fields.Integer(string="Days since last purchase", aggregator="avg")
+    frequency = fields.Integer(string="Purchase days", aggregator="avg")
+    monetary = fields.Monetary(string="Total spent", aggregator="sum")
+    order_count = fields.Integer(string="Orders")
+    first_purchase = fields.Date()
+    last_purchase = fields.Date()
+    r_score = fields.Integer(string="R score", aggregator="avg")
+    f_score = fields.Integer(string="F score", aggregator="avg")
+    m_score = fields.Integer(string="M score", aggregator="avg")
+    rfm_score = fields.Char(string="RFM")
+    segment = fields.Selection(SEGMENT_SELECTION, index=True)
+    cluster_id = fields.Many2one("crm.customer.cluster", string="Cluster", index="btree_not_null")
+    # ------------------------------------------------------------------ CLV
+    clv = fields.Monetary(string="Lifetime value", aggregator="sum")
+    p_alive = fields.Float(string="P(alive)", digits=(16, 3), aggregator="avg")
+    expected_purchases = fields.Float(digits=(16, 2), aggregator="sum")
+    # ------------------------------------------------------------------ propensity
+    churn_probability = fields.Float(digits=(16, 3), aggregator="avg")
+    churn_factors = fields.Char(string="Churn factors")
+    response_probability = fields.Float(digits=(16, 3), aggregator="avg")
+    response_factors = fields.Char(string="Response factors")
+
+    _run_partner_uniq = models.Constraint(
+        "UNIQUE(run_id, partner_id)", "A customer appears once per run."
+    )
+    _company_segment_idx = models.Index("(company_id, segment) WHERE active")
+
+    # ------------------------------------------------------------------ actions
+    def _target_partners(self):
+        return self.partner_id
+
+    def action_create_mailing(self):
+        """Open a new mass mailing addressed to the partners of these metrics."""
+        self.check_access("read")
+        partners = self._target_partners()
+        segments = set(self.mapped("segment")) - {False}
+        labels = dict(self._fields["segment"]._description_selection(self.env))
+        if len(segments) == 1:
+            subject = self.env._("Offer for %s", labels[segments.pop()])
+        else:
+            subject = self.env._("Offer for %s customers", len(partners))
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": subject,
+                "mailing_type": "mail",
+                "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "mailing_domain": repr([("id", "in", partners.ids)]),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailing.mailing",
+            "res_id": mailing.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_create_leads(self):
+        """Create one lead per partner, skipping partners that have an open lead."""
+        self.check_access("read")
+        Lead = self.env["crm.lead"]
+        leads = Lead.browse()
+        labels = dict(self._fields["segment"]._description_selection(self.env))
+        for company, metrics in self.grouped("company_id").items():
+            partners = metrics.partner_id
+            busy = Lead.with_context(active_test=True)._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "in", [company.id, False]),
+                    ("won_status", "=", "pending"),
+                ],
+                ["partner_id"],
+            )
+            busy_ids = {partner.id for (partner,) in busy}
+            vals_list = [
+                {
+                    "name": self.env._(
+                        "%(segment)s: %(partner)s",
+                        segment=labels.get(metric.segment, self.env._("Analytics")),
+                        partner=metric.partner_id.display_name,
+                    ),
+                    "partner_id": metric.partner_id.id,
+                    "company_id": company.id,
+                    "type": "opportunity",
+                    "expected_revenue": metric.clv,
+                }
+                for metric in metrics
+                if metric.partner_id.id not in busy_ids
+            ]
+            for start in range(0, len(vals_list), LEAD_BATCH_STEP):
+                leads |= Lead.create(vals_list[start:start + LEAD_BATCH_STEP])
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "name": self.env._("Leads from analytics"),
+            "view_mode": "list,form",
+            "domain": [("id", "in", leads.ids)],
+            "context": {"default_type": "opportunity"},
+        }

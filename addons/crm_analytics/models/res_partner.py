@@ -1,0 +1,102 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .crm_customer_metric import SEGMENT_SELECTION
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Stored so that crm_ops follow-up conditions (and any domain) can say
+    # [("crm_segment", "=", "champions")]. A partner has one value: the segment
+    # computed by its own company (partner.company_id) or, for partners shared
+    # between companies (no company), by the default company (the one with the
+    # lowest id). Contacts take the segment of their commercial partner.
+    crm_segment = fields.Selection(
+        SEGMENT_SELECTION, string="Customer segment", index=True, readonly=True, copy=False
+    )
+    crm_metric_ids = fields.One2many("crm.customer.metric", "partner_id", string="Metrics")
+    crm_metric_id = fields.Many2one(
+        "crm.customer.metric",
+        string="Customer metrics",
+        compute="_compute_crm_metric_id",
+        help="Metrics of the commercial partner in the current company.",
+    )
+    crm_rfm_score = fields.Char(string="RFM", compute="_compute_crm_metric_id")
+    crm_currency_id = fields.Many2one(
+        "res.currency", string="Metrics currency", compute="_compute_crm_metric_id"
+    )
+    crm_clv = fields.Monetary(
+        string="Lifetime value", currency_field="crm_currency_id",
+        compute="_compute_crm_metric_id",
+    )
+    crm_p_alive = fields.Float(string="P(alive)", compute="_compute_crm_metric_id")
+    crm_churn_probability = fields.Float(
+        string="Churn probability", compute="_compute_crm_metric_id"
+    )
+    crm_response_probability = fields.Float(
+        string="Response probability", compute="_compute_crm_metric_id"
+    )
+    crm_cluster_id = fields.Many2one(
+        "crm.customer.cluster", string="Cluster", compute="_compute_crm_metric_id"
+    )
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id")
+    def _compute_crm_metric_id(self):
+        metrics = self.env["crm.customer.metric"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        by_partner = {m.partner_id.id: m for m in metrics}
+        empty = self.env["crm.customer.metric"]
+        for partner in self:
+            metric = by_partner.get(partner.commercial_partner_id.id, empty)
+            partner.crm_metric_id = metric
+            partner.crm_rfm_score = metric.rfm_score
+            partner.crm_currency_id = metric.currency_id or self.env.company.currency_id
+            partner.crm_clv = metric.clv
+            partner.crm_p_alive = metric.p_alive
+            partner.crm_churn_probability = metric.churn_probability
+            partner.crm_response_probability = metric.response_probability
+            partner.crm_cluster_id = metric.cluster_id
+
+    @api.model
+    def _crm_analytics_sync_segment(self, company):
+        """Copy the segments of ``company``'s published metrics onto the partners."""
+        self.flush_model(["crm_segment", "company_id", "commercial_partner_id"])
+        default_company = self.env["res.company"].sudo().search([], order="id", limit=1)
+        own = SQL("p.company_id = %s", company.id)
+        if company == default_company:
+            own = SQL("(p.company_id = %s OR p.company_id IS NULL)", company.id)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p SET crm_segment = m.segment
+                  FROM crm_customer_metric m
+                 WHERE m.company_id = %(company)s AND m.active
+                   AND m.partner_id = p.commercial_partner_id AND %(own)s
+                   AND p.crm_segment IS DISTINCT FROM m.segment
+                """,
+                company=company.id,
+                own=own,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p SET crm_segment = NULL
+                 WHERE p.crm_segment IS NOT NULL AND %(own)s
+                   AND NOT EXISTS (SELECT 1 FROM crm_customer_metric m
+                                    WHERE m.company_id = %(company)s AND m.active
+                                      AND m.partner_id = p.commercial_partner_id)
+                """,
+                company=company.id,
+                own=own,
+            )
+        )
+        self.invalidate_model(["crm_segment"])

@@ -1,0 +1,90 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+
+# Orders confirmed within this many days after the send count as bought.
+# Change it with the system parameter crm_analytics.campaign_window_days,
+# then upgrade the module (the view is rebuilt by init()).
+DEFAULT_WINDOW_DAYS = 30
+
+
+class CrmCampaignReport(models.Model):
+    """One row per mailing recipient (mailing trace), with what followed."""
+
+    _name = "crm.campaign.report"
+    _description = "Campaign report"
+    _auto = False
+    _order = "sent_date desc"
+
+    mailing_id = fields.Many2one("mailing.mailing", string="Mailing", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", string="Campaign", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Recipient", readonly=True)
+    segment = fields.Selection(
+        related="partner_id.crm_segment", string="Segment (today)", readonly=True
+    )
+    sent_date = fields.Datetime(readonly=True)
+    sent = fields.Integer(readonly=True)
+    delivered = fields.Integer(readonly=True)
+    opened = fields.Integer(readonly=True)
+    clicked = fields.Integer(readonly=True)
+    replied = fields.Integer(readonly=True)
+    bounced = fields.Integer(readonly=True)
+    buyer = fields.Integer(string="Bought", readonly=True, help="1 if the recipient bought")
+    order_count = fields.Integer(string="Orders", readonly=True)
+    revenue = fields.Float(string="Revenue", readonly=True, digits=(16, 2))
+
+    def _window_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(
+            "crm_analytics.campaign_window_days", DEFAULT_WINDOW_DAYS
+        )
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return DEFAULT_WINDOW_DAYS
+
+    def _query(self):
+        return f"""
+            SELECT tr.id AS id,
+                   tr.mass_mailing_id AS mailing_id,
+                   tr.campaign_id AS campaign_id,
+                   COALESCE(u.company_id, rp.company_id) AS company_id,
+                   rp.id AS partner_id,
+                   tr.sent_datetime AS sent_date,
+                   (tr.trace_status NOT IN ('outgoing', 'process', 'error', 'cancel'))::int
+                       AS sent,
+                   (tr.trace_status IN ('sent', 'open', 'reply'))::int AS delivered,
+                   (tr.trace_status IN ('open', 'reply') OR tr.open_datetime IS NOT NULL)::int
+                       AS opened,
+                   (tr.links_click_datetime IS NOT NULL)::int AS clicked,
+                   (tr.trace_status = 'reply')::int AS replied,
+                   (tr.trace_status = 'bounce')::int AS bounced,
+                   (COALESCE(o.n, 0) > 0)::int AS buyer,
+                   COALESCE(o.n, 0) AS order_count,
+                   COALESCE(o.revenue, 0.0) AS revenue
+              FROM mailing_trace tr
+              JOIN mailing_mailing mm ON mm.id = tr.mass_mailing_id
+              LEFT JOIN res_users u ON u.id = mm.user_id
+              LEFT JOIN crm_lead l ON tr.model = 'crm.lead' AND l.id = tr.res_id
+              LEFT JOIN res_partner rp ON rp.id = CASE WHEN tr.model = 'res.partner'
+                                                       THEN tr.res_id ELSE l.partner_id END
+              LEFT JOIN LATERAL (
+                    SELECT COUNT(*) AS n, SUM(so.amount_untaxed) AS revenue
+                      FROM sale_order so
+                      JOIN res_partner sp ON sp.id = so.partner_id
+                     WHERE sp.commercial_partner_id = rp.commercial_partner_id
+                       AND so.state = 'sale'
+                       AND so.company_id = COALESCE(u.company_id, rp.company_id)
+                       AND tr.trace_status NOT IN ('bounce', 'error', 'cancel')
+                       AND so.date_order >= tr.sent_datetime
+                       AND so.date_order < tr.sent_datetime
+                                           + interval '{self._window_days():d} days'
+              ) o ON TRUE
+             WHERE tr.is_test_trace IS NOT TRUE
+        """
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            f"CREATE OR REPLACE VIEW {self._table} AS ({self._query()})"  # noqa: S608
+        )

@@ -1,0 +1,49 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+
+from ..models.crm_customer_metric import SEGMENT_SELECTION
+
+
+class CrmPurchaseReport(models.Model):
+    """Confirmed orders with the customer's segment, for purchases per period."""
+
+    _name = "crm.purchase.report"
+    _description = "Purchases per period"
+    _auto = False
+    _order = "date desc"
+
+    date = fields.Datetime(string="Order date", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales team", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    segment = fields.Selection(SEGMENT_SELECTION, readonly=True)
+    order_count = fields.Integer(string="Orders", readonly=True)
+    amount = fields.Float(string="Untaxed amount", readonly=True, digits=(16, 2))
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            f"""
+            CREATE OR REPLACE VIEW {self._table} AS (
+                SELECT so.id AS id,
+                       so.id AS order_id,
+                       so.date_order AS date,
+                       p.commercial_partner_id AS partner_id,
+                       so.company_id AS company_id,
+                       so.team_id AS team_id,
+                       so.user_id AS user_id,
+                       m.segment AS segment,
+                       1 AS order_count,
+                       so.amount_untaxed AS amount
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                  LEFT JOIN crm_customer_metric m
+                         ON m.partner_id = p.commercial_partner_id
+                        AND m.company_id = so.company_id AND m.active
+                 WHERE so.state = 'sale'
+            )
+            """  # noqa: S608
+        )

@@ -1,0 +1,139 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
+from crm_engine.rfm import SEGMENTS
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .common import CrmAnalyticsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestRecompute(CrmAnalyticsCommon):
+    def test_recompute_metrics(self):
+        run = self._run()
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual(run.progress, 100)
+        self.assertEqual(self.company.crm_analytics_run_id, run)
+        buyers = self._sql(
+            "SELECT COUNT(DISTINCT partner_id) FROM sale_order "
+            "WHERE state = 'sale' AND company_id = %s",
+            self.company.id,
+        )[0][0]
+        metrics = self.env["crm.customer.metric"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(len(metrics), buyers)
+        self.assertEqual(run.customer_count, buyers)
+        self.assertEqual(set(metrics.run_id.ids), {run.id})
+        # RFM values against direct SQL for every customer.
+        expected = {
+            partner_id: (freq, round(total, 2), recency)
+            for partner_id, freq, total, recency in self._sql(
+                """SELECT partner_id, COUNT(DISTINCT date_order::date), SUM(amount_untaxed),
+                          CURRENT_DATE - MAX(date_order::date)
+                     FROM sale_order WHERE state = 'sale' AND company_id = %s
+                    GROUP BY partner_id""",
+                self.company.id,
+            )
+        }
+        for metric in metrics:
+            freq, total, recency = expected[metric.partner_id.id]
+            self.assertEqual(metric.frequency, freq)
+            self.assertAlmostEqual(metric.monetary, float(total), places=2)
+            self.assertEqual(metric.recency_days, recency)
+            self.assertIn(metric.segment, {s.key for s in SEGMENTS})
+            self.assertEqual(metric.rfm_score, f"{metric.r_score}{metric.f_score}{metric.m_score}")
+            self.assertTrue(metric.cluster_id)
+            self.assertTrue(0.0 <= metric.p_alive <= 1.0)
+            self.assertTrue(0.0 <= metric.churn_probability <= 1.0)
+        # Loyal customers are worth more than one-off buyers.
+        loyal = metrics.filtered(lambda m: m.partner_id in self.customers[0::3])
+        one_off = metrics.filtered(lambda m: m.partner_id in self.customers[2::3])
+        self.assertGreater(sum(loyal.mapped("clv")) / len(loyal),
+                           sum(one_off.mapped("clv")) / len(one_off))
+        self.assertTrue(any(metrics.mapped("churn_factors")))
+        self.assertTrue(any(metrics.mapped("response_probability")))
+        self.assertGreater(run.cluster_count, 0)
+        self.assertEqual(
+            sum(self.env["crm.customer.cluster"].search(
+                [("company_id", "=", self.company.id)]).mapped("size")),
+            buyers,
+        )
+        # Segment copied onto the partner (and searchable).
+        partner = metrics[0].partner_id
+        self.assertEqual(partner.crm_segment, metrics[0].segment)
+        self.assertEqual(partner.crm_metric_id, metrics[0])
+        self.assertIn(
+            partner,
+            self.env["res.partner"].search([("crm_segment", "=", metrics[0].segment)]),
+        )
+        forecast = self.env["crm.sales.forecast"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(len(forecast.filtered(lambda f: f.kind == "forecast")), 6)
+        self.assertTrue(forecast.filtered(lambda f: f.kind == "actual"))
+
+    def test_atomic_replacement(self):
+        first = self._run()
+        Metric = self.env["crm.customer.metric"]
+        before = Metric.search_count([("company_id", "=", self.company.id)])
+        second = self.env["crm.analytics.run"].create({"company_id": self.company.id})
+        for stage in ("rfm", "clv", "churn", "response", "clusters", "forecast"):
+            self.assertTrue(second._run_stage(stage))
+            # Readers still see exactly the first run's rows.
+            visible = Metric.search([("company_id", "=", self.company.id)])
+            self.assertEqual(len(visible), before)
+            self.assertEqual(visible.run_id, first)
+        staged = Metric.with_context(active_test=False).search_count(
+            [("run_id", "=", second.id)]
+        )
+        self.assertEqual(staged, before)
+        second._run_stage("publish")
+        visible = Metric.search([("company_id", "=", self.company.id)])
+        self.assertEqual(visible.run_id, second)
+        self.assertEqual(len(visible), before)
+        self.assertFalse(
+            Metric.with_context(active_test=False).search_count([("run_id", "=", first.id)])
+        )
+        self.assertEqual(self.company.crm_analytics_run_id, second)
+
+    def test_failed_run_keeps_previous_results(self):
+        first = self._run()
+        metrics = self.env["crm.customer.metric"].search([("company_id", "=", self.company.id)])
+        segments = metrics.mapped("segment")
+        Run = type(self.env["crm.analytics.run"])
+        with (
+            patch.object(Run, "_stage_clusters", side_effect=RuntimeError("boom")),
+            mute_logger("odoo.addons.crm_analytics.models.crm_analytics_run"),
+        ):
+            second = self._run()
+        self.assertEqual(second.state, "failed")
+        self.assertIn("boom", second.error)
+        after = self.env["crm.customer.metric"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(after, metrics)
+        self.assertEqual(after.mapped("segment"), segments)
+        self.assertEqual(self.company.crm_analytics_run_id, first)
+
+    def test_queue_jobs_per_stage(self):
+        with trap_jobs() as trap:
+            action = self.env["crm.analytics.run"].with_user(self.manager).action_recompute_now()
+            run = self.env["crm.analytics.run"].search(action["domain"])
+            self.assertEqual(len(run), 1)
+            self.assertEqual(run.state, "queued")
+            trap.assert_jobs_count(7)
+            for job in trap.enqueued_jobs:
+                self.assertEqual(job.channel, "root.crm")
+            # A second click while the run is pending does not start another one.
+            self.env["crm.analytics.run"].with_user(self.manager).action_recompute_now()
+            trap.assert_jobs_count(7)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual(self.company.crm_analytics_run_id, run)
+        self.assertTrue(run.rfm_seconds > 0 and run.publish_seconds > 0)
+
+    def test_cron_enqueues_each_company(self):
+        with trap_jobs() as trap:
+            self.env["crm.analytics.run"]._cron_recompute()
+            companies = self.env["res.company"].search([])
+            trap.assert_jobs_count(7 * len(companies))
