@@ -1,0 +1,3 @@
+from . import lead_api
+from . import lead_form
+from . import satisfaction

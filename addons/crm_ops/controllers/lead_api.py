@@ -1,0 +1,122 @@
+"""JSON API for machine clients: create leads with an Odoo API key (Bearer token).
+
+POST /api/crm/v1/leads          one lead (a JSON object); header Idempotency-Key
+POST /api/crm/v1/leads/batch    {"leads": [...]} each item may carry "idempotency_key"
+GET  /api/crm/v1/leads/<id>     the lead's capture outcome, if the key's user may read it
+
+Every request runs as the key's user: access rights and company rules apply.
+"""
+
+import json
+import logging
+
+from werkzeug.exceptions import NotFound
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from ..models.crm_lead import CaptureError
+
+_logger = logging.getLogger(__name__)
+
+# a request body larger than this is refused with 413
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def _json(payload, status=200, headers=None):
+    return request.make_response(
+        json.dumps(payload, default=str),
+        headers=[("Content-Type", "application/json"), *(headers or [])],
+        status=status,
+    )
+
+
+def _error(status, code, message, **extra):
+    return _json({"error": {"code": code, "message": message, **extra}}, status=status)
+
+
+class CrmLeadApi(http.Controller):
+    def _read_body(self):
+        """Parsed JSON body, or an error response (413, 415, 400)."""
+        httprequest = request.httprequest
+        length = httprequest.content_length
+        if length and length > MAX_BODY_BYTES:
+            return None, _error(413, "payload_too_large", f"Body over {MAX_BODY_BYTES} bytes.")
+        if httprequest.mimetype != "application/json":
+            return None, _error(415, "unsupported_media_type", "Send Content-Type: application/json.")
+        raw = httprequest.get_data(cache=False)
+        if len(raw) > MAX_BODY_BYTES:
+            return None, _error(413, "payload_too_large", f"Body over {MAX_BODY_BYTES} bytes.")
+        try:
+            return json.loads(raw or b"null"), None
+        except (ValueError, UnicodeDecodeError) as e:
+            return None, _error(400, "invalid_json", f"Body is not valid JSON: {e}")
+
+    def _rate_limited(self):
+        """429 response when the key's user exceeded the company's per-minute limit."""
+        limit = request.env.user.company_id.crm_ops_api_rate_limit
+        retry = request.env["crm.ops.rate.limit"].sudo()._hit(f"api:{request.env.uid}", limit, 60)
+        if retry:
+            return _json(
+                {"error": {"code": "rate_limited", "message": "Too many requests.",
+                           "retry_after": retry}},
+                status=429,
+                headers=[("Retry-After", str(retry))],
+            )
+        return None
+
+    @http.route("/api/crm/v1/leads", type="http", auth="bearer", methods=["POST"], csrf=False,
+                save_session=False)
+    def create_lead(self, **kw):
+        limited = self._rate_limited()
+        if limited:
+            return limited
+        body, error = self._read_body()
+        if error:
+            return error
+        key = request.httprequest.headers.get("Idempotency-Key")
+        Lead = request.env["crm.lead"]
+        try:
+            with request.env.cr.savepoint():
+                result = Lead._crm_ops_capture(body, "api", idempotency_key=key)
+        except CaptureError as e:
+            return _error(e.status, "invalid" if e.status == 400 else "forbidden",
+                          "The lead was not created.", fields=e.errors)
+        except AccessError as e:
+            return _error(403, "forbidden", str(e))
+        return _json(result, status=200 if result["status"] == "duplicate_request" else 201)
+
+    @http.route("/api/crm/v1/leads/batch", type="http", auth="bearer", methods=["POST"],
+                csrf=False, save_session=False)
+    def create_leads(self, **kw):
+        limited = self._rate_limited()
+        if limited:
+            return limited
+        body, error = self._read_body()
+        if error:
+            return error
+        if not isinstance(body, dict) or not isinstance(body.get("leads"), list):
+            return _error(400, "invalid", 'Send {"leads": [ {...}, ... ]}.')
+        leads = body["leads"]
+        max_size = request.env.user.company_id.crm_ops_api_batch_max
+        if len(leads) > max_size:
+            return _error(413, "batch_too_large", f"At most {max_size} leads per batch.")
+        keys = [item.pop("idempotency_key", None) if isinstance(item, dict) else None
+                for item in leads]
+        results = request.env["crm.lead"]._crm_ops_capture_batch(leads, "api", keys)
+        created = sum(1 for r in results if r["status"] != "error")
+        return _json({"created": created, "errors": len(results) - created, "results": results})
+
+    @http.route("/api/crm/v1/leads/<int:lead_id>", type="http", auth="bearer", methods=["GET"],
+                save_session=False, readonly=True)
+    def read_lead(self, lead_id, **kw):
+        lead = request.env["crm.lead"].with_context(active_test=False).browse(lead_id)
+        try:
+            lead.check_access("read")
+            result = lead._crm_ops_capture_result(lead.crm_ops_dedup_state or "created")
+        except (AccessError, MissingError, NotFound):
+            # no difference between "does not exist" and "not yours"
+            return _error(404, "not_found", "No such lead.")
+        result.update(name=lead.name, stage=lead.stage_id.name, company_id=lead.company_id.id)
+        return _json(result)

@@ -1,0 +1,190 @@
+"""Rules that turn campaign responders and purchase history into leads."""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# partners captured per batch by a rule run
+RULE_BATCH = 500
+
+
+class CrmCaptureRule(models.Model):
+    _name = "crm.capture.rule"
+    _description = "Lead Generation Rule"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    rule_type = fields.Selection(
+        [
+            ("mailing_responders", "Mailing Responders"),
+            ("lapsed_category", "No Recent Purchase in a Category"),
+            ("due_product", "Product Due for Renewal"),
+        ],
+        required=True,
+        default="mailing_responders",
+        tracking=True,
+    )
+    mailing_ids = fields.Many2many("mailing.mailing", string="Mailings")
+    responder_action = fields.Selection(
+        [("clicked", "Clicked"), ("replied", "Replied"), ("clicked_or_replied", "Clicked or Replied")],
+        default="clicked_or_replied",
+    )
+    product_category_id = fields.Many2one("product.category", string="Product Category")
+    product_ids = fields.Many2many("product.product", string="Renewable Products")
+    days = fields.Integer(
+        default=365,
+        help="Lapsed category: days since the last order in the category. "
+        "Due product: days after the purchase when the product is due again.",
+    )
+    lead_type = fields.Selection(
+        [("lead", "Lead"), ("opportunity", "Opportunity")], default="opportunity", required=True
+    )
+    team_id = fields.Many2one("crm.team", check_company=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", domain=[("share", "=", False)])
+    tag_ids = fields.Many2many("crm.tag", string="Tags")
+    use_cron = fields.Boolean(string="Run Daily", default=True)
+    last_run = fields.Datetime(readonly=True)
+    last_run_count = fields.Integer(string="Leads Created Last Run", readonly=True)
+    lead_ids = fields.One2many("crm.lead", "crm_ops_rule_id", string="Leads")
+    lead_count = fields.Integer(compute="_compute_lead_count")
+
+    _check_days = models.Constraint("CHECK(days >= 0)", "The number of days cannot be negative.")
+
+    def _compute_lead_count(self):
+        counts = dict(
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            ._read_group([("crm_ops_rule_id", "in", self.ids)], ["crm_ops_rule_id"], ["__count"])
+        )
+        for rule in self:
+            rule.lead_count = counts.get(rule, 0)
+
+    # ------------------------------------------------------------------
+    def _target_partner_ids(self):
+        """Partners of the company the rule selects, found with one SQL query."""
+        self.ensure_one()
+        cr = self.env.cr
+        self.env["sale.order"].flush_model()
+        self.env["mailing.trace"].flush_model()
+        if self.rule_type == "mailing_responders":
+            if not self.mailing_ids:
+                raise UserError(_("Choose the mailings whose responders become leads."))
+            conds = {
+                "clicked": "t.links_click_datetime IS NOT NULL",
+                "replied": "t.trace_status = 'reply'",
+                "clicked_or_replied": "(t.links_click_datetime IS NOT NULL "
+                "OR t.trace_status = 'reply')",
+            }[self.responder_action]
+            cr.execute(
+                f"""SELECT DISTINCT p.id FROM mailing_trace t
+                      JOIN res_partner p ON p.id = t.res_id
+                     WHERE t.model = 'res.partner' AND t.mass_mailing_id = ANY(%s) AND {conds}
+                       AND p.active AND (p.company_id = %s OR p.company_id IS NULL)
+                    UNION
+                    SELECT DISTINCT l.partner_id FROM mailing_trace t
+                      JOIN crm_lead l ON l.id = t.res_id
+                     WHERE t.model = 'crm.lead' AND t.mass_mailing_id = ANY(%s) AND {conds}
+                       AND l.partner_id IS NOT NULL AND l.company_id = %s""",
+                [self.mailing_ids.ids, self.company_id.id, self.mailing_ids.ids, self.company_id.id],
+            )
+        elif self.rule_type == "lapsed_category":
+            if not self.product_category_id:
+                raise UserError(_("Choose the product category."))
+            cr.execute(
+                """SELECT so.partner_id FROM sale_order_line sol
+                     JOIN sale_order so ON so.id = sol.order_id
+                     JOIN product_product pp ON pp.id = sol.product_id
+                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                     JOIN product_category pc ON pc.id = pt.categ_id
+                    WHERE so.state = 'sale' AND so.company_id = %s
+                      AND (pc.id = %s OR pc.parent_path LIKE %s)
+                 GROUP BY so.partner_id
+                   HAVING max(so.date_order) < now() - make_interval(days => %s)""",
+                [
+                    self.company_id.id,
+                    self.product_category_id.id,
+                    f"{self.product_category_id.parent_path}%",
+                    self.days,
+                ],
+            )
+        else:
+            if not self.product_ids:
+                raise UserError(_("Choose the renewable products."))
+            cr.execute(
+                """SELECT so.partner_id FROM sale_order_line sol
+                     JOIN sale_order so ON so.id = sol.order_id
+                    WHERE so.state = 'sale' AND so.company_id = %s AND sol.product_id = ANY(%s)
+                 GROUP BY so.partner_id
+                   HAVING max(so.date_order) < now() - make_interval(days => %s)""",
+                [self.company_id.id, self.product_ids.ids, self.days],
+            )
+        return [pid for (pid,) in cr.fetchall() if pid]
+
+    def _exclude_open(self, partner_ids):
+        """Partners that already have an open lead of this rule are skipped."""
+        self.env["crm.lead"].flush_model()
+        self.env.cr.execute(
+            """SELECT DISTINCT partner_id FROM crm_lead
+                WHERE crm_ops_rule_id = %s AND partner_id = ANY(%s) AND active
+                  AND COALESCE(probability, 0) < 100""",
+            [self.id, partner_ids],
+        )
+        busy = {pid for (pid,) in self.env.cr.fetchall()}
+        return [pid for pid in partner_ids if pid not in busy]
+
+    def action_run(self):
+        """Create a lead per selected partner without an open lead of the same rule."""
+        total = 0
+        Lead = self.env["crm.lead"]
+        for rule in self:
+            partner_ids = rule._exclude_open(rule._target_partner_ids())
+            created = Lead
+            for start in range(0, len(partner_ids), RULE_BATCH):
+                partners = self.env["res.partner"].browse(partner_ids[start : start + RULE_BATCH])
+                created |= Lead.create(
+                    [
+                        {
+                            "name": _("%(rule)s: %(partner)s", rule=rule.name,
+                                      partner=partner.display_name),
+                            "type": rule.lead_type,
+                            "partner_id": partner.id,
+                            "company_id": rule.company_id.id,
+                            "team_id": rule.team_id.id,
+                            "user_id": rule.user_id.id,
+                            "tag_ids": [fields.Command.set(rule.tag_ids.ids)],
+                            "crm_ops_rule_id": rule.id,
+                            "crm_ops_channel": "campaign"
+                            if rule.rule_type == "mailing_responders"
+                            else "purchase",
+                            "crm_ops_dedup_state": "linked",
+                            "crm_ops_dedup_reason": rule.name,
+                        }
+                        for partner in partners
+                    ]
+                )
+            rule.write({"last_run": fields.Datetime.now(), "last_run_count": len(created)})
+            rule.message_post(
+                body=_("%(count)s leads created.", count=len(created)),
+                subtype_xmlid="mail.mt_note",
+            )
+            total += len(created)
+        return total
+
+    def action_view_leads(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
+        action.update(domain=[("crm_ops_rule_id", "=", self.id)], context={"create": False})
+        return action
+
+    @api.model
+    def _cron_run_rules(self):
+        rules = self.search([("use_cron", "=", True)])
+        for index, rule in enumerate(rules):
+            rule.action_run()
+            if self.env["ir.cron"]._commit_progress(1, remaining=len(rules) - index - 1) <= 0:
+                break

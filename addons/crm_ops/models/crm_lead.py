@@ -1,0 +1,612 @@
+"""Lead capture: one service for every channel, with normalisation and de-duplication.
+
+Every channel (web form, JSON API, email, CSV import, capture rules) ends in
+``crm.lead._crm_ops_capture()``, which
+
+1. validates and normalises the incoming values (``crm_engine.normalize``),
+   collecting errors per field (:class:`CaptureError`);
+2. fetches a few candidates of the same company with indexed SQL: exact
+   e-mail, exact E.164 phone, same company domain, trigram-similar names;
+3. scores them (``crm_engine.matching.best_match``) against the company's
+   thresholds and links the lead to a customer, merges it into an open lead
+   (the new lead is archived and points at the one it was merged into, so
+   nothing is lost and the merge can be undone), or keeps it new;
+4. creates the lead as the calling user, so access rights and multi-company
+   rules apply to every channel alike.
+"""
+
+import logging
+import re
+
+import psycopg2
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import AccessError, UserError
+
+_logger = logging.getLogger(__name__)
+
+# candidates fetched per key by the de-duplication lookup
+CANDIDATE_LIMIT = 10
+# trigram similarity a name needs to be fetched as a candidate (then scored by rapidfuzz)
+TRIGRAM_THRESHOLD = 0.5
+
+CHANNELS = [
+    ("manual", "Manual"),
+    ("web_form", "Web Form"),
+    ("api", "API"),
+    ("email", "Email"),
+    ("import", "Import"),
+    ("campaign", "Campaign Responders"),
+    ("purchase", "Purchase History"),
+]
+
+# incoming keys accepted by the capture service, with their kind
+CAPTURE_FIELDS = {
+    "name": "text",
+    "contact_name": "text",
+    "partner_name": "text",
+    "email": "text",
+    "phone": "text",
+    "website": "text",
+    "function": "text",
+    "street": "text",
+    "city": "text",
+    "zip": "text",
+    "country_code": "text",
+    "description": "html",
+    "type": "selection",
+    "expected_revenue": "float",
+    "company_id": "id",
+    "team_id": "id",
+    "user_id": "id",
+    "partner_id": "id",
+    "utm_source": "text",
+    "utm_medium": "text",
+    "utm_campaign": "text",
+    "tag_names": "list",
+}
+TEXT_MAX = 1000
+TAG_RE = re.compile(r"<[^>]*>?")
+HTML_MAX = 20000
+
+
+class CaptureError(UserError):
+    """Invalid incoming lead: ``errors`` maps each field to its message."""
+
+    def __init__(self, errors, status=400):
+        self.errors = errors
+        self.status = status
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    crm_ops_channel = fields.Selection(
+        CHANNELS, string="Channel", default="manual", index=True, readonly=True, copy=False
+    )
+    crm_ops_dedup_state = fields.Selection(
+        [("new", "New"), ("linked", "Linked to Customer"), ("merged", "Merged")],
+        string="De-duplication",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    crm_ops_dedup_score = fields.Float(string="Match Score", readonly=True, copy=False)
+    crm_ops_dedup_reason = fields.Char(string="Match Reasons", readonly=True, copy=False)
+    crm_ops_merged_into_id = fields.Many2one(
+        "crm.lead", string="Merged Into", readonly=True, copy=False, index="btree_not_null"
+    )
+    crm_ops_merged_lead_ids = fields.One2many(
+        "crm.lead",
+        "crm_ops_merged_into_id",
+        string="Merged Leads",
+        context={"active_test": False},
+    )
+    crm_ops_merged_count = fields.Integer(compute="_compute_crm_ops_merged_count")
+    crm_ops_domain = fields.Char(string="Company Domain", readonly=True, copy=False)
+    crm_ops_idempotency_key = fields.Char(readonly=True, copy=False)
+    crm_ops_rule_id = fields.Many2one(
+        "crm.capture.rule", string="Capture Rule", readonly=True, copy=False, index="btree_not_null"
+    )
+
+    _crm_ops_idempotency_uniq = models.Constraint(
+        "UNIQUE(company_id, crm_ops_idempotency_key)",
+        "This idempotency key was already used for another lead of the company.",
+    )
+    _crm_ops_email_idx = models.Index(
+        "(company_id, email_normalized) WHERE active AND email_normalized IS NOT NULL"
+    )
+    _crm_ops_phone_idx = models.Index(
+        "(company_id, phone_sanitized) WHERE active AND phone_sanitized IS NOT NULL"
+    )
+    _crm_ops_domain_idx = models.Index(
+        "(company_id, crm_ops_domain) WHERE active AND crm_ops_domain IS NOT NULL"
+    )
+    _crm_ops_contact_trgm_idx = models.Index(
+        "USING gin (contact_name gin_trgm_ops) WHERE active"
+    )
+
+    @api.depends("crm_ops_merged_lead_ids")
+    def _compute_crm_ops_merged_count(self):
+        counts = dict(
+            self.with_context(active_test=False)._read_group(
+                [("crm_ops_merged_into_id", "in", self.ids)],
+                ["crm_ops_merged_into_id"],
+                ["__count"],
+            )
+        )
+        for lead in self:
+            lead.crm_ops_merged_count = counts.get(lead, 0)
+
+    # ------------------------------------------------------------------
+    # Capture service
+    # ------------------------------------------------------------------
+    @api.model
+    def _crm_ops_capture(self, values, channel, idempotency_key=None, rule=None):
+        """Validate, normalise, de-duplicate and create one lead, as the current user.
+
+        :param dict values: incoming keys of ``CAPTURE_FIELDS``
+        :param str channel: one of ``CHANNELS``
+        :param str idempotency_key: a retried request with the same key of the same
+            company returns the lead created the first time instead of a new one
+        :returns: dict with ``id``, ``status`` (``created``, ``linked``, ``merged``,
+            ``duplicate_request``), ``partner_id``, ``merged_into``, ``score``, ``reasons``
+        :raises CaptureError: with an error per field; nothing is created
+        """
+        vals, company, errors = self._crm_ops_prepare_capture(values)
+        if errors:
+            raise CaptureError(errors, status=403 if "forbidden" in errors.pop("_status", "") else 400)
+        if idempotency_key:
+            idempotency_key = str(idempotency_key)[:200]
+            existing = self._crm_ops_find_idempotent(company, idempotency_key)
+            if existing:
+                return existing._crm_ops_capture_result("duplicate_request")
+            vals["crm_ops_idempotency_key"] = idempotency_key
+        decision = self._crm_ops_match(vals, company)
+        vals.update(crm_ops_channel=channel, crm_ops_rule_id=rule.id if rule else False)
+        status = self._crm_ops_apply_decision(vals, decision)
+        try:
+            with self.env.cr.savepoint():
+                lead = self.create(vals)
+        except psycopg2.errors.UniqueViolation:
+            # a concurrent request with the same idempotency key won the race
+            existing = idempotency_key and self._crm_ops_find_idempotent(company, idempotency_key)
+            if not existing:
+                raise
+            return existing._crm_ops_capture_result("duplicate_request")
+        if status == "merged":
+            lead.crm_ops_merged_into_id._crm_ops_post_merge_note(lead)
+        return lead._crm_ops_capture_result(status)
+
+    @api.model
+    def _crm_ops_capture_batch(self, items, channel, idempotency_keys=None):
+        """Capture each item in its own savepoint: a bad item never stops the others.
+
+        :returns: list of dicts, each the capture result or ``{"errors": {...}}``
+        """
+        results = []
+        for index, values in enumerate(items):
+            key = idempotency_keys[index] if idempotency_keys else None
+            try:
+                with self.env.cr.savepoint():
+                    results.append(self._crm_ops_capture(values, channel, idempotency_key=key))
+            except CaptureError as e:
+                results.append({"index": index, "errors": e.errors, "status": "error"})
+            except (AccessError, UserError) as e:
+                results.append(
+                    {"index": index, "errors": {"_": str(e)}, "status": "error", "forbidden": True}
+                )
+        return results
+
+    def _crm_ops_capture_result(self, status):
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "status": status,
+            "partner_id": self.partner_id.id or None,
+            "merged_into": self.crm_ops_merged_into_id.id or None,
+            "score": round(self.crm_ops_dedup_score or 0.0, 1),
+            "reasons": self.crm_ops_dedup_reason or "",
+        }
+
+    def _crm_ops_find_idempotent(self, company, key):
+        return self.with_context(active_test=False).search(
+            [("company_id", "=", company.id), ("crm_ops_idempotency_key", "=", key)], limit=1
+        )
+
+    # ---- validation and normalisation --------------------------------
+    @api.model
+    def _crm_ops_prepare_capture(self, values):
+        """Return (create values, company, errors per field)."""
+        from crm_engine.normalize import (  # noqa: PLC0415
+            company_domain,
+            normalize_company,
+            normalize_email,
+            normalize_name,
+            normalize_phone,
+            website_domain,
+        )
+
+        errors = {}
+        if not isinstance(values, dict):
+            return {}, self.env.company, {"_": _("A lead must be a JSON object.")}
+        unknown = sorted(set(values) - set(CAPTURE_FIELDS))
+        for key in unknown:
+            errors[str(key)[:50]] = _("Unknown field.")
+        clean = {}
+        for key, kind in CAPTURE_FIELDS.items():
+            value = values.get(key)
+            if value in (None, "", False, []):
+                continue
+            if kind in ("text", "html", "selection") and not isinstance(value, str):
+                errors[key] = _("Must be a string.")
+            elif kind == "text":
+                if len(value) > TEXT_MAX:
+                    errors[key] = _("Too long (%(max)s characters at most).", max=TEXT_MAX)
+                else:
+                    # plain-text fields never keep markup
+                    clean[key] = TAG_RE.sub("", value).strip() if "<" in value else value
+            elif kind == "html":
+                if len(value) > HTML_MAX:
+                    errors[key] = _("Too long (%(max)s characters at most).", max=HTML_MAX)
+                else:
+                    clean[key] = tools.html_sanitize(value)
+            elif kind == "float":
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                    errors[key] = _("Must be a positive number.")
+                else:
+                    clean[key] = float(value)
+            elif kind == "id":
+                if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                    errors[key] = _("Must be a record id (a positive integer).")
+                else:
+                    clean[key] = value
+            elif kind == "list":
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    errors[key] = _("Must be a list of strings.")
+                else:
+                    clean[key] = [v.strip()[:64] for v in value if v.strip()][:20]
+            elif kind == "selection":
+                if value not in ("lead", "opportunity"):
+                    errors[key] = _("Must be 'lead' or 'opportunity'.")
+                else:
+                    clean[key] = value
+
+        company = self._crm_ops_capture_company(clean.get("company_id"), errors)
+        country = self.env["res.country"]
+        if clean.get("country_code"):
+            country = country.search([("code", "=", clean["country_code"].upper())], limit=1)
+            if not country:
+                errors["country_code"] = _("Unknown country code.")
+        region = (country or company.country_id).code
+
+        vals = {"company_id": company.id}
+        for key, func, args in (
+            ("email", normalize_email, ()),
+            ("phone", normalize_phone, (region,)),
+            ("contact_name", normalize_name, ()),
+            ("partner_name", normalize_company, ()),
+            ("website", website_domain, ()),
+        ):
+            if key in clean:
+                try:
+                    normalised = func(clean[key], *args)
+                except ValueError as e:
+                    errors[key] = str(e)
+                    continue
+                if key == "email":
+                    vals["email_from"] = normalised
+                elif key == "website":
+                    vals["website"] = clean[key]
+                else:
+                    vals[key] = normalised
+        if not (vals.get("email_from") or vals.get("phone")) and not {"email", "phone"} & set(errors):
+            errors["email"] = _("An email or a phone number is required.")
+        for key in ("name", "function", "street", "city", "zip", "description", "type",
+                    "expected_revenue"):
+            if key in clean:
+                vals[key] = clean[key]
+        if "name" not in vals:
+            vals["name"] = (vals.get("partner_name") or vals.get("contact_name")
+                            or vals.get("email_from") or vals.get("phone") or _("New lead"))
+        if country:
+            vals["country_id"] = country.id
+        try:
+            vals["crm_ops_domain"] = company_domain(vals.get("email_from"), clean.get("website"))
+        except ValueError:
+            vals["crm_ops_domain"] = False
+        self._crm_ops_capture_relations(clean, company, vals, errors)
+        return vals, company, errors
+
+    @api.model
+    def _crm_ops_capture_company(self, company_id, errors):
+        """The lead's company: given, or the user's current one; it must be one of theirs."""
+        if not company_id:
+            return self.env.company
+        company = self.env["res.company"].sudo().browse(company_id).exists()
+        if not company:
+            errors["company_id"] = _("Unknown company.")
+            errors["_status"] = "invalid"
+            return self.env.company
+        if company not in self.env.user.company_ids:
+            errors["company_id"] = _("You may not create leads for this company.")
+            errors["_status"] = "forbidden"
+            return self.env.company
+        return self.env["res.company"].browse(company.id)
+
+    @api.model
+    def _crm_ops_capture_relations(self, clean, company, vals, errors):
+        """Team, salesperson, customer, UTM and tags, each checked against the company."""
+        company_domain = [("company_id", "in", [company.id, False])]
+        checks = (
+            ("team_id", "crm.team", company_domain),
+            ("partner_id", "res.partner", company_domain),
+            ("user_id", "res.users", [("share", "=", False), ("company_ids", "in", company.id)]),
+        )
+        for key, model, domain in checks:
+            if key not in clean:
+                continue
+            record = self.env[model].search([("id", "=", clean[key]), *domain], limit=1)
+            if record:
+                vals[key] = record.id
+            else:
+                errors[key] = _("Unknown %(what)s for this company.", what=key.removesuffix("_id"))
+        for key, model in (
+            ("utm_source", "utm.source"),
+            ("utm_medium", "utm.medium"),
+            ("utm_campaign", "utm.campaign"),
+        ):
+            if clean.get(key):
+                # utm records are shared reference data: found or created like utm.mixin does
+                record = self.sudo()._find_or_create_record(model, clean[key][:100])
+                vals[key.replace("utm_", "") + "_id"] = record.id
+        if clean.get("tag_names"):
+            tags = self.env["crm.tag"].search([("name", "in", clean["tag_names"])])
+            vals["tag_ids"] = [fields.Command.set(tags.ids)]
+
+    # ---- de-duplication ----------------------------------------------
+    @api.model
+    def _crm_ops_match(self, vals, company):
+        """Score the candidates of the company and return a MatchDecision."""
+        from crm_engine.matching import Thresholds, best_match  # noqa: PLC0415
+
+        incoming = {
+            "name": vals.get("contact_name"),
+            "company_name": vals.get("partner_name"),
+            "email": vals.get("email_from"),
+            "phone": vals.get("phone"),
+            "domain": vals.get("crm_ops_domain"),
+            "country_code": self.env["res.country"].browse(vals.get("country_id")).code
+            or company.country_id.code,
+        }
+        if self.env.context.get("crm_ops_exclude_id"):
+            incoming.update(id=self.env.context["crm_ops_exclude_id"], model="crm.lead")
+        if vals.get("partner_id"):
+            # the caller named the customer: keep it, de-duplicate only against leads
+            candidates = self._crm_ops_lead_candidates(incoming, company)
+        else:
+            candidates = self._crm_ops_partner_candidates(incoming, company)
+            candidates += self._crm_ops_lead_candidates(incoming, company)
+        thresholds = Thresholds(
+            link=company.crm_ops_link_threshold,
+            merge=company.crm_ops_merge_threshold,
+            fuzzy_min=company.crm_ops_fuzzy_min,
+        )
+        return best_match(incoming, candidates, thresholds)
+
+    def _crm_ops_key_sql(self, alias, incoming, name_column, email_column):
+        """WHERE branches (each served by an index) and their parameters."""
+        branches, params = [], []
+        from crm_engine.normalize import normalize_phone  # noqa: PLC0415
+
+        if incoming["email"]:
+            branches.append(f"{alias}.{email_column} = %s")
+            params.append(incoming["email"])
+        if incoming["phone"]:
+            try:
+                phone = normalize_phone(incoming["phone"], incoming["country_code"])
+                branches.append(f"{alias}.phone_sanitized = %s")
+                params.append(phone)
+            except ValueError:
+                pass
+        if incoming["domain"]:
+            branches.append(f"{alias}.crm_ops_domain = %s")
+            params.append(incoming["domain"])
+        for value in (incoming["name"], incoming["company_name"]):
+            if value and len(value) >= 3:
+                branches.append(f"{alias}.{name_column} %% %s")
+                params.append(value)
+        return branches, params
+
+    def _crm_ops_partner_candidates(self, incoming, company):
+        branches, params = self._crm_ops_key_sql("p", incoming, "name", "email_normalized")
+        if not branches:
+            return []
+        cr = self.env.cr
+        cr.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [TRIGRAM_THRESHOLD])
+        # one indexed lookup per key (UNION), limited, so the cost does not grow with the table
+        union = " UNION ".join(
+            f"""(SELECT p.id FROM res_partner p
+                  WHERE {branch} AND p.active AND (p.company_id = %s OR p.company_id IS NULL)
+                  LIMIT {CANDIDATE_LIMIT})"""
+            for branch in branches
+        )
+        query_params = []
+        for param in params:
+            query_params += [param, company.id]
+        cr.execute(
+            f"""SELECT p.id, p.name, p.is_company, p.email, p.phone, p.crm_ops_domain,
+                       parent.name, c.code
+                  FROM res_partner p
+                  LEFT JOIN res_partner parent ON parent.id = p.parent_id
+                  LEFT JOIN res_country c ON c.id = p.country_id
+                 WHERE p.id IN ({union})""",
+            query_params,
+        )
+        return [
+            {
+                "id": pid,
+                "model": "res.partner",
+                "name": None if is_company else name,
+                "company_name": name if is_company else parent_name,
+                "email": email,
+                "phone": phone,
+                "domain": domain,
+                "country_code": code,
+            }
+            for pid, name, is_company, email, phone, domain, parent_name, code in cr.fetchall()
+        ]
+
+    def _crm_ops_lead_candidates(self, incoming, company):
+        branches, params = self._crm_ops_key_sql("l", incoming, "contact_name", "email_normalized")
+        if not branches:
+            return []
+        cr = self.env.cr
+        cr.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [TRIGRAM_THRESHOLD])
+        union = " UNION ".join(
+            f"""(SELECT l.id FROM crm_lead l
+                  WHERE {branch} AND l.active AND l.company_id = %s
+                    AND COALESCE(l.probability, 0) < 100
+                  LIMIT {CANDIDATE_LIMIT})"""
+            for branch in branches
+        )
+        query_params = []
+        for param in params:
+            query_params += [param, company.id]
+        cr.execute(
+            f"""SELECT l.id, l.contact_name, l.partner_name, l.email_from, l.phone,
+                       l.crm_ops_domain
+                  FROM crm_lead l WHERE l.id IN ({union})""",
+            query_params,
+        )
+        return [
+            {
+                "id": lid,
+                "model": "crm.lead",
+                "name": contact,
+                "company_name": pname,
+                "email": email,
+                "phone": phone,
+                "domain": domain,
+            }
+            for lid, contact, pname, email, phone, domain in cr.fetchall()
+        ]
+
+    @api.model
+    def _crm_ops_apply_decision(self, vals, decision):
+        vals["crm_ops_dedup_score"] = decision.score
+        vals["crm_ops_dedup_reason"] = decision.reasons
+        if decision.action == "link_partner":
+            vals["partner_id"] = decision.target_id
+            vals["crm_ops_dedup_state"] = "linked"
+            return "linked"
+        if decision.action == "merge_lead":
+            vals.update(
+                crm_ops_merged_into_id=decision.target_id,
+                crm_ops_dedup_state="merged",
+                active=False,
+            )
+            return "merged"
+        vals["crm_ops_dedup_state"] = "linked" if vals.get("partner_id") else "new"
+        return "linked" if vals.get("partner_id") else "created"
+
+    def _crm_ops_post_merge_note(self, incoming):
+        self.ensure_one()
+        body = _(
+            "Lead %(lead)s from channel %(channel)s was merged into this one "
+            "(score %(score)s: %(reasons)s). Contact: %(contact)s, %(email)s, %(phone)s.",
+            lead=incoming.name,
+            channel=dict(CHANNELS).get(incoming.crm_ops_channel),
+            score=round(incoming.crm_ops_dedup_score),
+            reasons=incoming.crm_ops_dedup_reason,
+            contact=incoming.contact_name or incoming.partner_name or "-",
+            email=incoming.email_from or "-",
+            phone=incoming.phone or "-",
+        )
+        if incoming.description:
+            body += "\n" + tools.html2plaintext(incoming.description)
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def action_crm_ops_undo_merge(self):
+        """Bring merged leads back as leads of their own."""
+        for lead in self.filtered(lambda lead: lead.crm_ops_dedup_state == "merged"):
+            target = lead.crm_ops_merged_into_id
+            lead.write(
+                {"active": True, "crm_ops_merged_into_id": False, "crm_ops_dedup_state": "new"}
+            )
+            lead.message_post(
+                body=_("Merge into %(lead)s undone by %(user)s.", lead=target.display_name,
+                       user=self.env.user.name),
+                subtype_xmlid="mail.mt_note",
+            )
+            if target:
+                target.message_post(
+                    body=_("%(lead)s was split off again.", lead=lead.display_name),
+                    subtype_xmlid="mail.mt_note",
+                )
+        return True
+
+    def action_crm_ops_view_merged(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
+        action.update(
+            domain=[("crm_ops_merged_into_id", "=", self.id)],
+            context={"active_test": False, "create": False},
+            name=_("Merged Leads"),
+        )
+        return action
+
+    # ------------------------------------------------------------------
+    # Email channel
+    # ------------------------------------------------------------------
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        lead = super().message_new(msg_dict, custom_values=custom_values)
+        lead._crm_ops_enrich_from_email(msg_dict.get("body") or "")
+        return lead
+
+    def _crm_ops_enrich_from_email(self, body):
+        """Fill phone, company and website from the mail's signature, then de-duplicate."""
+        from crm_engine.normalize import company_domain, extract_contact_from_text  # noqa: PLC0415
+
+        self.ensure_one()
+        try:
+            found = extract_contact_from_text(body, self.company_id.country_id.code)
+        except ValueError:
+            found = {}
+        vals = {"crm_ops_channel": "email"}
+        phone = found.get("phone") or found.get("mobile")
+        if not self.phone and phone:
+            vals["phone"] = phone
+        for key, field in (("company_name", "partner_name"), ("contact_name", "contact_name"),
+                           ("website", "website")):
+            if found.get(key) and not self[field]:
+                vals[field] = found[key]
+        try:
+            vals["crm_ops_domain"] = company_domain(self.email_from, vals.get("website") or
+                                                    self.website)
+        except ValueError:
+            pass
+        self.write(vals)
+        incoming = {
+            "contact_name": self.contact_name,
+            "partner_name": self.partner_name,
+            "email_from": self.email_normalized or self.email_from,
+            "phone": self.phone,
+            "crm_ops_domain": self.crm_ops_domain,
+            "country_id": self.country_id.id,
+            "partner_id": self.partner_id.id,
+        }
+        decision = self.with_context(crm_ops_exclude_id=self.id)._crm_ops_match(
+            incoming, self.company_id
+        )
+        if decision.action == "merge_lead" and decision.target_id == self.id:
+            return
+        dedup = {}
+        status = self._crm_ops_apply_decision(dedup, decision)
+        if self.partner_id and "partner_id" in dedup:
+            dedup.pop("partner_id")
+        self.write(dedup)
+        if status == "merged":
+            self.crm_ops_merged_into_id._crm_ops_post_merge_note(self)
