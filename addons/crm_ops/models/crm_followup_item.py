@@ -154,7 +154,10 @@ class CrmFollowupItem(models.Model):
     @api.model
     def _count_due(self):
         self.env.cr.execute(
-            "SELECT count(*) FROM crm_followup_item WHERE state = 'pending' AND due_date <= now() at time zone 'utc'"
+            SQL(
+                "SELECT count(*) FROM crm_followup_item WHERE state = 'pending' AND due_date <= %s",
+                fields.Datetime.now(),
+            )
         )
         return self.env.cr.fetchone()[0]
 
@@ -170,8 +173,12 @@ class CrmFollowupItem(models.Model):
     def _cron_execute_followups(self, batch_size=EXECUTE_BATCH_SIZE):
         """Scheduled job: plan late triggers, then run the due follow-ups batch by batch."""
         self.env["sale.order"]._crm_followup_scan_triggers()
+        due = self._count_due()
+        if not due:
+            self.env["ir.cron"]._commit_progress(0, remaining=0)
+            return
         run = self.env["crm.followup.run"].create({})
-        self.env["ir.cron"]._commit_progress(0, remaining=self._count_due())
+        self.env["ir.cron"]._commit_progress(0, remaining=due)
         while True:
             processed = self._execute_batch(batch_size, run=run)
             if not processed:

@@ -343,3 +343,72 @@ class TestFollowupMultiCompany(FollowupCommon):
         with self.assertRaises(Exception):
             self._items(order_a, self.step_now).with_user(self.user_b).action_execute_now()
         self.assertEqual(self._items(order_a, self.step_now).state, "pending")
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupDefaults(FollowupCommon):
+    def test_default_plans_work_out_of_the_box(self):
+        self.plan.active = False
+        defaults = self.env.ref("crm_ops.followup_plan_after_sale") | self.env.ref("crm_ops.followup_plan_win_back")
+        defaults.active = True
+        order = self._order()
+        items = self._items(order)
+        delays = {item.step_id: (item.due_date - item.trigger_date).days for item in items}
+        self.assertEqual(
+            delays,
+            {
+                self.env.ref("crm_ops.followup_step_thank_you"): 0,
+                self.env.ref("crm_ops.followup_step_satisfaction"): 7,
+                self.env.ref("crm_ops.followup_step_win_back"): 60,
+            },
+        )
+        self._run_all()
+        thank_you = self._items(order, self.env.ref("crm_ops.followup_step_thank_you"))
+        self.assertEqual(thank_you.state, "done")
+        self.assertTrue(order.message_ids.filtered(lambda m: m.subject and "Thank you" in m.subject))
+        # the satisfaction request, once due, sends a working link
+        satisfaction = self._items(order, self.env.ref("crm_ops.followup_step_satisfaction"))
+        satisfaction.due_date = fields.Datetime.now()
+        self._run_all()
+        self.assertEqual(satisfaction.state, "done")
+        rating = self.env["rating.rating"].search([("crm_followup_item_id", "=", satisfaction.id)])
+        self.assertEqual(self.env["rating.rating"]._crm_find_by_token(rating.access_token), rating)
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupViews(FollowupCommon):
+    def test_actions_views_load(self):
+        for xmlid in (
+            "crm_ops.crm_followup_plan_action",
+            "crm_ops.crm_followup_item_action",
+            "crm_ops.crm_followup_run_action",
+            "crm_ops.crm_ops_reply_template_action",
+        ):
+            action = self.env.ref(xmlid)
+            views = self.env[action.res_model].get_views([(False, "list"), (False, "form"), (False, "search")])
+            self.assertEqual(set(views["views"]), {"list", "form", "search"}, xmlid)
+        for model in ("sale.order", "res.partner", "helpdesk.ticket"):
+            arch = self.env[model].with_user(self.salesman if model != "helpdesk.ticket" else self.env.user).get_views(
+                [(False, "form")]
+            )["views"]["form"]["arch"]
+            self.assertTrue(arch)
+        partner_form = self.env["res.partner"].with_user(self.salesman).get_views([(False, "form")])
+        self.assertIn("action_crm_followups", partner_form["views"]["form"]["arch"])
+
+    def test_cron_runs_and_logs(self):
+        order = self._order()
+        cron = self.env.ref("crm_ops.ir_cron_crm_followup_execute")
+        self.assertEqual(cron.code, "model._cron_execute_followups()")
+        progress = []
+
+        def commit_progress(cron_model, processed=0, **kw):
+            progress.append(processed)  # no commit inside a test
+            return 1.0
+
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress):
+            self.env["crm.followup.item"]._cron_execute_followups()
+        self.assertEqual(sum(progress), 1)
+        self.assertEqual(self._items(order, self.step_now).state, "done")
+        run = self._items(order, self.step_now).run_id
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.done_count, 1)
