@@ -3,6 +3,7 @@ from . import test_install
 # lead capture
 from . import test_capture
 from . import test_capture_http
+from . import test_example_client
 
 # follow-ups, satisfaction, after-sales, 360° view
 from . import test_followup
