@@ -1,10 +1,14 @@
 """Bulk-load helpers: COPY FROM STDIN in batches, id reservation, index drop/restore."""
 
 import io
+import os
+import sys
+import time
 
 import numpy as np
 
 NULL = "\\N"
+DEBUG = bool(os.environ.get("DATAGEN_DEBUG"))
 BATCH = 50_000  # rows per COPY statement (and per commit from the command line)
 
 
@@ -67,7 +71,10 @@ def copy_rows(cr, table, columns, n, progress=None, commit=None, batch=BATCH):
         buf.write("\n".join(map("\t".join, zip(*cols))))
         buf.write("\n")
         buf.seek(0)
+        t = time.monotonic()
         cr.copy_expert(sql, buf)
+        if DEBUG:
+            print(f"COPY {table} {j - i} rows {time.monotonic() - t:.2f}s", file=sys.stderr)
         if progress:
             progress.update(j - i)
         if commit:
@@ -100,3 +107,48 @@ def restore_indexes(cr, saved):
         cr.execute("SELECT 1 FROM pg_class WHERE relname = %s AND relkind = 'i'", (name,))
         if not cr.fetchone():
             cr.execute(definition)
+
+
+def skip_foreign_key_checks(cr):
+    """Stop checking foreign keys for this session (superuser only); True if done.
+
+    The generator builds its references itself and checks them afterwards with
+    :func:`check_foreign_keys`, which is much cheaper than one lookup per row.
+    """
+    cr.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    if not cr.fetchone()[0]:
+        return False
+    cr.execute("SET session_replication_role = replica")
+    return True
+
+
+def restore_foreign_key_checks(cr):
+    cr.execute("SET session_replication_role = DEFAULT")
+
+
+def check_foreign_keys(cr, first_ids):
+    """Count rows loaded since ``first_ids[table]`` whose foreign keys point nowhere."""
+    errors = []
+    for table, first in first_ids.items():
+        cr.execute(
+            """
+            SELECT a.attname, r.relname, ra.attname
+              FROM pg_constraint c
+              JOIN pg_class t ON t.oid = c.conrelid
+              JOIN pg_class r ON r.oid = c.confrelid
+              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+              JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1]
+             WHERE c.contype = 'f' AND t.relname = %s AND array_length(c.conkey, 1) = 1
+            """,
+            (table,),
+        )
+        for column, ref_table, ref_column in cr.fetchall():
+            cr.execute(
+                f'SELECT count(*) FROM "{table}" x WHERE x.id >= %s AND x."{column}" IS NOT NULL '
+                f'AND NOT EXISTS (SELECT 1 FROM "{ref_table}" y WHERE y."{ref_column}" = x."{column}")',
+                (first,),
+            )
+            bad = cr.fetchone()[0]
+            if bad:
+                errors.append(f"{table}.{column} -> {ref_table}: {bad} rows")
+    return errors
