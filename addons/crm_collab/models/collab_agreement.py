@@ -181,7 +181,7 @@ class CrmCollabAgreement(models.Model):
                 raise UserError(_("Only draft or suspended agreements can be proposed."))
         self.sudo().write({"state": "proposed", "proposed_by_id": self.env.uid})
         for rec in self:
-            rec._audit("propose", _("Proposed to %s", rec.partner_company_id.name))
+            rec._audit("propose", _("Proposed to %s", rec.sudo().partner_company_id.name))
         return True
 
     def action_reset_draft(self):
@@ -203,7 +203,7 @@ class CrmCollabAgreement(models.Model):
         self.sudo().write({"state": "active", "accepted_by_id": self.env.uid,
                            "accepted_date": fields.Datetime.now()})
         for rec in self:
-            rec._audit("accept", _("Accepted by %s", rec.partner_company_id.name))
+            rec._audit("accept", _("Accepted by %s", rec.sudo().partner_company_id.name))
         self._refresh_shares()
         return True
 
@@ -242,6 +242,7 @@ class CrmCollabAgreement(models.Model):
         self.env.cr.execute("DELETE FROM crm_collab_share WHERE agreement_id IN %s", [tuple(self.ids)])
         count = self.env.cr.rowcount
         self.env["crm.collab.share"].invalidate_model()
+        self.invalidate_recordset(["share_count"])
         return count
 
     def _refresh_shares(self):
@@ -273,6 +274,7 @@ class CrmCollabAgreement(models.Model):
             total += self.env.cr.rowcount
             rec.last_refresh = fields.Datetime.now()
         self.env["crm.collab.share"].invalidate_model()
+        self.invalidate_recordset(["share_count"])
         return total
 
     @api.model

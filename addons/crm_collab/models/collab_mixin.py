@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.fields import Domain
+from odoo.orm.models import fix_import_export_id_paths
 
 
 class CrmCollabSharedMixin(models.AbstractModel):
@@ -44,8 +45,13 @@ class CrmCollabSharedMixin(models.AbstractModel):
     def _search_collab_shared(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
+        from .ir_rule import collab_share_domain  # noqa: PLC0415
+
         mine = self.env.user.company_ids.ids
-        dom = Domain("company_id", "!=", False) & Domain("company_id", "not in", mine)
+        # the share relation is read in sudo: the user gets ids, never share rows
+        shared = self.sudo().with_context(active_test=False)._search(collab_share_domain(self.env))
+        dom = (Domain("company_id", "!=", False) & Domain("company_id", "not in", mine)
+               & Domain("id", "in", shared))
         return dom if (operator == "=") == value else ~dom
 
     # ------------------------------------------------------------------ private fields
@@ -58,6 +64,20 @@ class CrmCollabSharedMixin(models.AbstractModel):
         ):
             return False
         return super()._has_field_access(field, operation)
+
+    def fetch(self, field_names=None):
+        """Private fields are fetched for the user's own records only."""
+        if field_names is not None and not self.env.su:
+            private = [f for f in field_names if f in self._collab_private_fields]
+            foreign = private and self._collab_foreign_ids()
+            if foreign:
+                self.browse(foreign).check_access("read")
+                super().fetch([f for f in field_names if f not in private])
+                own = self.browse([i for i in self._ids if i not in foreign])
+                if own:
+                    super(CrmCollabSharedMixin, own).fetch(private)
+                return
+        return super().fetch(field_names)
 
     def _read_format(self, fnames, load="_classic_read"):
         """Shared records are read without their private fields (returned empty)."""
@@ -102,7 +122,26 @@ class CrmCollabSharedMixin(models.AbstractModel):
 
     # ------------------------------------------------------------------ export audit
     def export_data(self, fields_to_export):
-        res = super().export_data(fields_to_export)
+        """Exports of shared records carry their private columns empty."""
+        paths = [fix_import_export_id_paths(f) for f in fields_to_export]
+        private_cols = {i for i, p in enumerate(paths) if p[0] in self._collab_private_fields}
+        foreign = private_cols and self._collab_foreign_ids()
+        if not foreign:
+            res = super().export_data(fields_to_export)
+        else:
+            own = self.browse([i for i in self._ids if i not in foreign])
+            shared = self - own
+            rows = super(CrmCollabSharedMixin, own).export_data(fields_to_export)["datas"] if own else []
+            public = [f for i, f in enumerate(fields_to_export) if i not in private_cols]
+            if public:
+                shared_rows = super(CrmCollabSharedMixin, shared).export_data(public)["datas"]
+            else:
+                shared.check_access("read")
+                shared_rows = [[] for _rec in shared]
+            for row in shared_rows:
+                for i in sorted(private_cols):
+                    row.insert(i, "")
+            res = {"datas": rows + shared_rows}
         self._collab_audit_access("export", _("Exported %(n)s shared record(s)"))
         return res
 

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 
 # what flows back from the partner's copy to the owner's lead
 SYNC_TRIGGERS = {"stage_id", "active", "probability", "expected_revenue", "lost_reason_id",
@@ -108,7 +109,7 @@ class CrmLead(models.Model):
         if agreement.owner_company_id not in self.env.user.company_ids:
             raise AccessError(_("Only the owner company hands off its leads."))
         allowed = self.sudo().filtered_domain(
-            agreement._get_domain() & [("company_id", "=", agreement.owner_company_id.id)])
+            agreement._get_domain() & Domain("company_id", "=", agreement.owner_company_id.id))
         if allowed != self.sudo():
             raise UserError(_("Some leads are not covered by agreement %s.", agreement.name))
         if self.sudo().collab_handoff_ids.filtered(
@@ -123,9 +124,9 @@ class CrmLead(models.Model):
                                "collab_partner_result": "pending",
                                "collab_partner_stage": copy.stage_id.name,
                                "collab_partner_revenue": copy.expected_revenue})
-            lead.message_post(body=_("Handed off to %s", agreement.partner_company_id.name),
+            lead.message_post(body=_("Handed off to %s", agreement.sudo().partner_company_id.name),
                               subtype_xmlid="mail.mt_note")
-            copy.message_post(body=_("Handed off by %s", agreement.owner_company_id.name),
+            copy.message_post(body=_("Handed off by %s", agreement.sudo().owner_company_id.name),
                               subtype_xmlid="mail.mt_note")
         agreement._audit("handoff", _("%s lead(s) handed off", len(self)),
                          res_model="crm.lead", res_ids=self.ids)

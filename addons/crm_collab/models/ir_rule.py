@@ -27,7 +27,7 @@ COLLAB_COMPANY_RULES = {
 
 def collab_share_domain(env, mode="read"):
     """Domain on a shareable model: records shared with the active companies."""
-    today = fields.Date.context_today(env.user)
+    today = env["ir.rule"]._collab_today()
     share_dom = [
         ("company_id", "in", env.companies.ids),
         "|", ("date_start", "=", False), ("date_start", "<=", today),
@@ -46,6 +46,10 @@ class IrRule(models.Model):
         # turning the shares off (benchmarks, comparisons) only ever narrows access
         return super()._compute_domain_keys() + ["collab_rules_off"]
 
+    def _collab_today(self):
+        # shares carry their validity dates: the cached domain must change with the day
+        return fields.Date.context_today(self.env.user)
+
     @api.model
     def _collab_company_rule_id(self, model_name):
         xmlid = COLLAB_COMPANY_RULES.get(model_name)
@@ -57,7 +61,7 @@ class IrRule(models.Model):
         "xml" not in config["dev_mode"],
         tools.ormcache("self.env.uid", "self.env.su", "model_name", "mode",
                        "tuple(self._compute_domain_context_values())",
-                       "fields.Date.context_today(self.env.user)"),
+                       "self._collab_today()"),
     )
     def _compute_domain(self, model_name, mode="read"):
         model = self.env.get(model_name)

@@ -1,1 +1,6 @@
 from . import test_install
+from . import test_lifecycle
+from . import test_access
+from . import test_handoff
+from . import test_timeline_feedback
+from . import test_http
