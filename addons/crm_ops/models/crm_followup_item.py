@@ -10,6 +10,8 @@ from odoo.tools import SQL, split_every
 
 _logger = logging.getLogger(__name__)
 
+# Orders per INSERT statement when planning.
+PLAN_INSERT_BATCH = 5000
 # Due follow-ups claimed and executed per transaction by the cron.
 EXECUTE_BATCH_SIZE = 500
 # Attempts before a follow-up is marked as failed for good.
@@ -76,43 +78,45 @@ class CrmFollowupItem(models.Model):
         plans = self.env["crm.followup.plan"].sudo().search(
             [("trigger", "=", trigger), ("company_id", "in", orders.company_id.ids)]
         )
-        vals_list = []
+        self.env["sale.order"].flush_model(["partner_id", "user_id", "company_id", "state"])
+        self.flush_model()
+        new_ids = []
         for plan in plans:
             plan_orders = plan._filter_orders(orders)
             if not plan_orders or not plan.step_ids:
                 continue
-            existing = set()
-            for order_ids in split_every(10000, plan_orders.ids):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT order_id, step_id FROM crm_followup_item"
-                        " WHERE order_id = ANY(%s) AND plan_id = %s",
-                        list(order_ids),
-                        plan.id,
+            for step in plan.step_ids:
+                delay = timedelta(days=step.delay_days, hours=step.delay_hours)
+                for order_ids in split_every(PLAN_INSERT_BATCH, plan_orders.ids):
+                    # one statement per step and batch; ON CONFLICT keeps planning idempotent
+                    # even when two transactions plan the same order at once
+                    self.env.cr.execute(
+                        SQL(
+                            """INSERT INTO crm_followup_item
+                                   (order_id, step_id, plan_id, partner_id, user_id, company_id,
+                                    trigger_date, due_date, state, attempts,
+                                    create_uid, create_date, write_uid, write_date)
+                            SELECT so.id, %(step)s, %(plan)s, so.partner_id, so.user_id, so.company_id,
+                                   %(now)s, %(due)s, 'pending', 0,
+                                   %(uid)s, %(stamp)s, %(uid)s, %(stamp)s
+                              FROM sale_order so
+                             WHERE so.id = ANY(%(ids)s)
+                            ON CONFLICT (order_id, step_id) DO NOTHING
+                         RETURNING id""",
+                            step=step.id,
+                            plan=plan.id,
+                            now=now,
+                            due=now + delay,
+                            uid=self.env.uid,
+                            stamp=fields.Datetime.now(),
+                            ids=list(order_ids),
+                        )
                     )
-                )
-                existing.update(self.env.cr.fetchall())
-            steps = [
-                (step.id, timedelta(days=step.delay_days, hours=step.delay_hours))
-                for step in plan.step_ids
-            ]
-            for order in plan_orders:
-                for step_id, delay in steps:
-                    if (order.id, step_id) in existing:
-                        continue
-                    vals_list.append(
-                        {
-                            "order_id": order.id,
-                            "step_id": step_id,
-                            "plan_id": plan.id,
-                            "partner_id": order.partner_id.id,
-                            "user_id": order.user_id.id,
-                            "company_id": order.company_id.id,
-                            "trigger_date": now,
-                            "due_date": now + delay,
-                        }
-                    )
-        return self.sudo().create(vals_list)
+                    new_ids.extend(row[0] for row in self.env.cr.fetchall())
+        if new_ids:
+            orders.invalidate_recordset(["crm_followup_item_ids", "crm_followup_pending_count"])
+            orders.partner_id.invalidate_recordset(["crm_followup_item_ids"])
+        return self.browse(new_ids)
 
     def action_cancel(self):
         self.filtered(lambda i: i.state in ("pending", "failed")).write(
