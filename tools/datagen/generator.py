@@ -584,6 +584,8 @@ def generate(env, *, partners=1000, orders=2000, leads=None, tickets=None, maili
             timings["indexes"] = time.monotonic() - t
             if progress:
                 progress.end()
+    if progress:
+        progress.begin("checks", 0)
     if no_fk:
         t = time.monotonic()
         errors = check_foreign_keys(cr, gen.first_ids)
@@ -595,6 +597,8 @@ def generate(env, *, partners=1000, orders=2000, leads=None, tickets=None, maili
     timings["links"] = time.monotonic() - t
     for table in BULK_TABLES:
         cr.execute(f"ANALYZE {table}")
+    if progress:
+        progress.end()
     env.invalidate_all()
     result = dict(gen.created, first_ids=gen.first_ids, timings=timings,
                   companies=companies.ids, end_date=end_date.isoformat())
@@ -1142,7 +1146,6 @@ class _Run:
         if not n:
             self.created.update(tickets=0, ticket_order_links=0)
             return
-        self._step("tickets", n)
         O = self.order
         # 85% from customers (weighted by their number of orders), the rest from anyone
         if O is not None:
@@ -1159,6 +1162,7 @@ class _Run:
         complaint = tkind == 2
         link_order = from_order & np.where(complaint | (tkind == 3), rng.random(n) < 0.8,
                                            rng.random(n) < 0.3)
+        self._step("tickets", n + int(link_order.sum()))
         base = np.where(from_order, O["dates"][opos] if O is not None else self.now,
                         self.cal.to_datetime(rng.random(n), rng))
         delay = (rng.exponential(12, size=n) * 86400).astype(np.int64)
@@ -1240,7 +1244,6 @@ class _Run:
         if not total or not mailings:
             self.created.update(traces=0, clicks=0)
             return
-        self._step("mailings", total)
         with_mail = np.flatnonzero(np.array([e is not None for e in P["email"]]))
         engagement = rng.beta(1.2, 3.0, size=len(P["ids"]))
         # recipients: partners with an e-mail that existed when the mailing was sent;
@@ -1290,6 +1293,7 @@ class _Run:
             ))
         cat = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
         n = len(cat["partner"])
+        self._step("mailings", n + int((~np.isnat(cat["click"])).sum()))
         first_id = reserve_ids(self.cr, "mailing_trace", n)
         self.first_ids["mailing_trace"] = first_id
         ids = first_id + np.arange(n, dtype=np.int64)
