@@ -13,7 +13,10 @@ from rapidfuzz import fuzz
 
 from odoo.tests import TransactionCase, tagged
 
+# the generator lives in the repository's tools/ folder, beside addons/
 TOOLS = Path(__file__).resolve().parents[3] / "tools"
+if not (TOOLS / "datagen").is_dir():
+    raise ImportError(f"the data generator is not at {TOOLS}: run from a repository checkout")
 if str(TOOLS) not in sys.path:
     sys.path.insert(0, str(TOOLS))
 
