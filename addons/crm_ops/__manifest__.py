@@ -12,6 +12,7 @@
     "application": False,
     "installable": True,
     "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
     "depends": [
         "crm",
         "sale_crm",

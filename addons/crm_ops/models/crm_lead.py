@@ -395,54 +395,79 @@ class CrmLead(models.Model):
         )
         return best_match(incoming, candidates, thresholds)
 
-    def _crm_ops_key_sql(self, alias, incoming, name_column, email_column):
-        """WHERE branches (each served by an index) and their parameters."""
-        branches, params = [], []
+    def init(self):
+        super().init()
+        # Candidate lookups as functions: PL/pgSQL keeps each statement's plan, so the
+        # planner does not weigh every index of res_partner again for every lead.
+        for table, name_col, company_cond in (
+            ("res_partner", "name", "(company_id = p_company OR company_id IS NULL)"),
+            ("crm_lead", "contact_name",
+             "company_id = p_company AND COALESCE(probability, 0) < 100"),
+        ):
+            self.env.cr.execute(f"""
+                CREATE OR REPLACE FUNCTION crm_ops_{table}_candidates(
+                    p_email text, p_phone text, p_domain text, p_names text[],
+                    p_company integer, p_limit integer)
+                RETURNS SETOF integer LANGUAGE plpgsql STABLE AS $fn$
+                DECLARE n text;
+                BEGIN
+                    IF p_email IS NOT NULL THEN
+                        RETURN QUERY SELECT id FROM {table} WHERE email_normalized = p_email
+                            AND active AND {company_cond} LIMIT p_limit;
+                    END IF;
+                    IF p_phone IS NOT NULL THEN
+                        RETURN QUERY SELECT id FROM {table} WHERE phone_sanitized = p_phone
+                            AND active AND {company_cond} LIMIT p_limit;
+                    END IF;
+                    IF p_domain IS NOT NULL THEN
+                        RETURN QUERY SELECT id FROM {table} WHERE crm_ops_domain = p_domain
+                            AND active AND {company_cond} LIMIT p_limit;
+                    END IF;
+                    FOREACH n IN ARRAY COALESCE(p_names, ARRAY[]::text[]) LOOP
+                        RETURN QUERY SELECT id FROM {table} WHERE {name_col} % n
+                            AND active AND {company_cond} LIMIT p_limit;
+                    END LOOP;
+                END $fn$""")
+
+    def _crm_ops_candidate_ids(self, table, incoming, company):
+        """Ids of the candidates of ``table``: one indexed lookup per key, each limited,
+        so the cost does not grow with the size of the table."""
         from crm_engine.normalize import normalize_phone  # noqa: PLC0415
 
-        if incoming["email"]:
-            branches.append(f"{alias}.{email_column} = %s")
-            params.append(incoming["email"])
+        phone = None
         if incoming["phone"]:
             try:
                 phone = normalize_phone(incoming["phone"], incoming["country_code"])
-                branches.append(f"{alias}.phone_sanitized = %s")
-                params.append(phone)
             except ValueError:
-                pass
-        if incoming["domain"]:
-            branches.append(f"{alias}.crm_ops_domain = %s")
-            params.append(incoming["domain"])
-        for value in (incoming["name"], incoming["company_name"]):
-            if value and len(value) >= 3:
-                branches.append(f"{alias}.{name_column} %% %s")
-                params.append(value)
-        return branches, params
-
-    def _crm_ops_partner_candidates(self, incoming, company):
-        branches, params = self._crm_ops_key_sql("p", incoming, "name", "email_normalized")
-        if not branches:
+                phone = None
+        names = [v for v in (incoming["name"], incoming["company_name"]) if v and len(v) >= 3]
+        if not (incoming["email"] or phone or incoming["domain"] or names):
             return []
         cr = self.env.cr
-        cr.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [TRIGRAM_THRESHOLD])
-        # one indexed lookup per key (UNION), limited, so the cost does not grow with the table
-        union = " UNION ".join(
-            f"""(SELECT p.id FROM res_partner p
-                  WHERE {branch} AND p.active AND (p.company_id = %s OR p.company_id IS NULL)
-                  LIMIT {CANDIDATE_LIMIT})"""
-            for branch in branches
-        )
-        query_params = []
-        for param in params:
-            query_params += [param, company.id]
+        # the planner prices a trigram match like an equality and scans small tables row
+        # by row, which costs more than the index: indexes only, for this statement
         cr.execute(
-            f"""SELECT p.id, p.name, p.is_company, p.email, p.phone, p.crm_ops_domain,
-                       parent.name, c.code
-                  FROM res_partner p
-                  LEFT JOIN res_partner parent ON parent.id = p.parent_id
-                  LEFT JOIN res_country c ON c.id = p.country_id
-                 WHERE p.id IN ({union})""",
-            query_params,
+            f"""SELECT set_config('enable_seqscan', 'off', true),
+                       set_config('pg_trgm.similarity_threshold', %s, true),
+                       ARRAY(SELECT DISTINCT crm_ops_{table}_candidates(%s, %s, %s, %s, %s, %s)),
+                       set_config('enable_seqscan', 'on', true)""",
+            [str(TRIGRAM_THRESHOLD), incoming["email"], phone, incoming["domain"], names,
+             company.id, CANDIDATE_LIMIT],
+        )
+        return cr.fetchone()[2]
+
+    def _crm_ops_partner_candidates(self, incoming, company):
+        ids = self._crm_ops_candidate_ids("res_partner", incoming, company)
+        if not ids:
+            return []
+        self.env.cr.execute(
+            """SELECT p.id, p.name, p.is_company, p.email, p.phone, p.crm_ops_domain,
+                      parent.name, c.code
+                 FROM res_partner p
+                 LEFT JOIN res_partner parent ON parent.id = p.parent_id
+                 LEFT JOIN res_country c ON c.id = p.country_id
+                WHERE p.id = ANY(%s)""",
+            [ids],
         )
         return [
             {
@@ -455,30 +480,18 @@ class CrmLead(models.Model):
                 "domain": domain,
                 "country_code": code,
             }
-            for pid, name, is_company, email, phone, domain, parent_name, code in cr.fetchall()
+            for pid, name, is_company, email, phone, domain, parent_name, code
+            in self.env.cr.fetchall()
         ]
 
     def _crm_ops_lead_candidates(self, incoming, company):
-        branches, params = self._crm_ops_key_sql("l", incoming, "contact_name", "email_normalized")
-        if not branches:
+        ids = self._crm_ops_candidate_ids("crm_lead", incoming, company)
+        if not ids:
             return []
-        cr = self.env.cr
-        cr.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [TRIGRAM_THRESHOLD])
-        union = " UNION ".join(
-            f"""(SELECT l.id FROM crm_lead l
-                  WHERE {branch} AND l.active AND l.company_id = %s
-                    AND COALESCE(l.probability, 0) < 100
-                  LIMIT {CANDIDATE_LIMIT})"""
-            for branch in branches
-        )
-        query_params = []
-        for param in params:
-            query_params += [param, company.id]
-        cr.execute(
-            f"""SELECT l.id, l.contact_name, l.partner_name, l.email_from, l.phone,
-                       l.crm_ops_domain
-                  FROM crm_lead l WHERE l.id IN ({union})""",
-            query_params,
+        self.env.cr.execute(
+            """SELECT id, contact_name, partner_name, email_from, phone, crm_ops_domain
+                 FROM crm_lead WHERE id = ANY(%s)""",
+            [ids],
         )
         return [
             {
@@ -490,7 +503,7 @@ class CrmLead(models.Model):
                 "phone": phone,
                 "domain": domain,
             }
-            for lid, contact, pname, email, phone, domain in cr.fetchall()
+            for lid, contact, pname, email, phone, domain in self.env.cr.fetchall()
         ]
 
     @api.model

@@ -32,10 +32,12 @@ def partner_match_keys(email, phone, website, country_code):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # kept up to date by create/write, and filled in bulk by _crm_ops_recompute_match_keys
+    # (a stored compute would load every partner into the ORM when the addon is installed)
     crm_ops_domain = fields.Char(
         string="Company Domain",
-        compute="_compute_crm_ops_domain",
-        store=True,
+        readonly=True,
+        copy=False,
         help="Domain of the website, or of the email when it is not a free-mail address.",
     )
 
@@ -45,12 +47,23 @@ class ResPartner(models.Model):
     _crm_ops_domain_idx = models.Index("(crm_ops_domain) WHERE crm_ops_domain IS NOT NULL")
     _crm_ops_name_trgm_idx = models.Index("USING gin (name gin_trgm_ops)")
 
-    @api.depends("website", "email")
-    def _compute_crm_ops_domain(self):
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners.filtered(lambda p: p.email or p.website)._crm_ops_update_domain()
+        return partners
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "email" in vals or "website" in vals:
+            self._crm_ops_update_domain()
+        return res
+
+    def _crm_ops_update_domain(self):
         for partner in self:
-            partner.crm_ops_domain = partner_match_keys(
-                partner.email, None, partner.website, None
-            )[2]
+            domain = partner_match_keys(partner.email, None, partner.website, None)[2]
+            if partner.crm_ops_domain != domain:
+                super(ResPartner, partner).write({"crm_ops_domain": domain})
 
     @api.model
     def _crm_ops_recompute_match_keys(self, only_missing=True):
@@ -82,8 +95,10 @@ class ResPartner(models.Model):
             values = [(pid, *partner_match_keys(e, ph, w, cc)) for pid, e, ph, w, cc in rows]
             execute_values(
                 cr._obj,
-                """UPDATE res_partner p SET email_normalized = v.email,
-                          phone_sanitized = v.phone, crm_ops_domain = v.domain
+                """UPDATE res_partner p
+                      SET email_normalized = COALESCE(p.email_normalized, v.email),
+                          phone_sanitized = COALESCE(p.phone_sanitized, v.phone),
+                          crm_ops_domain = v.domain
                      FROM (VALUES %s) AS v(id, email, phone, domain) WHERE p.id = v.id""",
                 values,
                 template="(%s, %s, %s, %s)",

@@ -4,6 +4,7 @@ from . import test_install
 from . import test_capture
 from . import test_capture_http
 from . import test_example_client
+from . import test_data_generator
 
 # follow-ups, satisfaction, after-sales, 360° view
 from . import test_followup
