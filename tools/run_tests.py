@@ -35,6 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
 OCA_DIR = CACHE / "oca"
 ADDONS = ["crm_ops", "crm_analytics", "crm_collab"]
+# Odoo's and the OCA's own tests of the modules we extend, run with our addons installed
+PEER_QUICK = ["sale_crm", "website_crm", "mass_mailing_crm", "mass_mailing_sale", "helpdesk_mgmt"]
+PEER_FULL = ["crm", "sale_crm", "website_crm", "mass_mailing", "mass_mailing_crm",
+             "mass_mailing_sale", "helpdesk_mgmt", "helpdesk_type", "helpdesk_mgmt_sale"]
 RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 FAIL_LINE_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 
@@ -91,6 +95,30 @@ def run_pytest(python: str, extra: list[str]) -> Part:
     if proc.returncode not in (0,) and part.failed == 0:
         part.failed = 1
         part.notes.append(f"pytest exited {proc.returncode}")
+    return part
+
+
+# ----------------------------------------------------------------- lint part
+LINTERS = [
+    ("ruff", ["-m", "ruff", "check", "."]),
+    ("ruff-format", ["-m", "ruff", "format", "--check", "."]),
+    ("pylint-odoo", ["-m", "pylint", "--rcfile=.pylintrc-mandatory",
+                     *[f"addons/{a}" for a in ADDONS]]),
+]
+
+
+def run_lint(python: str) -> Part:
+    """The OCA's pre-commit checks (see .pre-commit-config.yaml), one result per tool."""
+    part = Part("lint")
+    for name, args in LINTERS:
+        proc = run([python, *args], cwd=ROOT, capture_output=True, text=True)
+        if proc.returncode == 0:
+            part.passed += 1
+        else:
+            part.failed += 1
+            lines = (proc.stdout + proc.stderr).strip().splitlines()
+            print("\n".join(lines[-40:]))
+            part.notes.append(f"{name} failed ({len(lines)} lines of output)")
     return part
 
 
@@ -260,14 +288,7 @@ def copy_db(pg, template: str | None, db: str) -> None:
         psql(pg, f'CREATE DATABASE "{db}" TEMPLATE "{template}"')
 
 
-def run_addon_tests(odoo: Odoo, pg, template, tags: str, keep: bool) -> Part:
-    part = Part("odoo")
-    db = f"crm_test_{os.getpid()}"
-    copy_db(pg, template, db)
-    logs = CACHE / "reports"
-    modules = ",".join(ADDONS)
-    rc, out = run_odoo(odoo_cmd(odoo, pg, db, "-i", modules, "--test-enable",
-                                f"--test-tags={tags}", "--log-level=test"), logs / "odoo-tests.log")
+def parse_odoo_result(part: Part, rc: int, out: str, logfile: Path) -> None:
     match = RESULT_RE.findall(out)
     if match:
         failed, errors, total = map(int, match[-1])
@@ -280,18 +301,38 @@ def run_addon_tests(odoo: Odoo, pg, template, tags: str, keep: bool) -> Part:
     if rc != 0 or (stray and part.failed == 0):
         part.failed = max(part.failed, 1)
         part.notes.append(f"odoo exited {rc} with {len(stray)} ERROR line(s): see "
-                          f"{(logs / 'odoo-tests.log').relative_to(ROOT)}")
-    if not keep:
-        drop_db(pg, db)
-    else:
-        part.notes.append(f"database kept: {db}")
+                          f"{logfile.relative_to(ROOT)}")
+
+
+def run_peer_tests(odoo: Odoo, pg, db: str, modules: list[str]) -> Part:
+    """Odoo's and the OCA's tests of the modules we extend, in a database with our addons."""
+    part = Part("peer")
+    logfile = CACHE / "reports" / "odoo-peer.log"
+    tags = ",".join(f"/{m}" for m in modules)
+    rc, out = run_odoo(odoo_cmd(odoo, pg, db, "-u", ",".join(modules), "--test-enable",
+                                f"--test-tags={tags}", "--log-level=test"), logfile)
+    parse_odoo_result(part, rc, out, logfile)
+    part.notes.append("modules: " + ", ".join(modules))
     return part
 
 
-LEFTOVER_SQL = """
-SELECT count(*) FROM ir_ui_view v WHERE v.arch_db::text ~ '{fields}'
-   OR v.id IN (SELECT res_id FROM ir_model_data WHERE model='ir.ui.view' AND module IN ({mods}))
-"""
+def run_addon_tests(odoo: Odoo, pg, template, tags: str | None, keep: bool) -> tuple[Part, str]:
+    """Install the three addons in a copy of the template and run their tests (tags None:
+    install only)."""
+    part = Part("odoo")
+    db = f"crm_test_{os.getpid()}"
+    copy_db(pg, template, db)
+    logs = CACHE / "reports"
+    modules = ",".join(ADDONS)
+    test_args = ["--test-enable", f"--test-tags={tags}"] if tags else []
+    rc, out = run_odoo(odoo_cmd(odoo, pg, db, "-i", modules, *test_args, "--log-level=test"),
+                       logs / "odoo-tests.log")
+    parse_odoo_result(part, rc, out, logs / "odoo-tests.log")
+    if keep:
+        part.notes.append(f"database kept: {db}")
+    else:
+        atexit.register(drop_db, pg, db)
+    return part, db
 
 
 def run_lifecycle(odoo: Odoo, pg, template) -> Part:
@@ -348,8 +389,9 @@ def summary(parts: list[Part], odoo_missing: str | None) -> int:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--parts", default="engine,odoo,lifecycle",
-                    help="comma-separated parts to run (engine, odoo, lifecycle)")
+    ap.add_argument("--parts", default="engine,lint,odoo,peer,lifecycle",
+                    help="comma-separated parts to run: engine, lint, odoo, peer (Odoo's own tests of"
+                    " the modules we extend, quick subset), peer-full (all of them), lifecycle")
     ap.add_argument("--test-tags", default=",".join(f"/{a}" for a in ADDONS),
                     help="Odoo --test-tags for the odoo part")
     ap.add_argument("--keep-db", action="store_true", help="keep the addon test database")
@@ -362,8 +404,10 @@ def main(argv=None) -> int:
     started = time.time()
     if "engine" in wanted:
         parts.append(run_pytest(args.python, args.pytest_args))
+    if "lint" in wanted:
+        parts.append(run_lint(args.python))
     odoo_missing = None
-    if wanted & {"odoo", "lifecycle"}:
+    if wanted & {"odoo", "peer", "peer-full", "lifecycle"}:
         odoo = find_odoo()
         if odoo is None:
             odoo_missing = (f"no Odoo 19 found (ODOO_HOME={os.environ.get('ODOO_HOME', '/opt/odoo19')}"
@@ -373,8 +417,14 @@ def main(argv=None) -> int:
             prepare_odoo_python(odoo)
             pg = start_postgres()
             template = make_template(odoo, pg)
-            if "odoo" in wanted:
-                parts.append(run_addon_tests(odoo, pg, template, args.test_tags, args.keep_db))
+            if wanted & {"odoo", "peer", "peer-full"}:
+                tags = args.test_tags if "odoo" in wanted else None
+                part, db = run_addon_tests(odoo, pg, template, tags, args.keep_db)
+                if "odoo" in wanted:
+                    parts.append(part)
+                if wanted & {"peer", "peer-full"}:
+                    modules = PEER_FULL if "peer-full" in wanted else PEER_QUICK
+                    parts.append(run_peer_tests(odoo, pg, db, modules))
             if "lifecycle" in wanted:
                 parts.append(run_lifecycle(odoo, pg, template))
     log(f"finished in {time.time() - started:.0f} s")
