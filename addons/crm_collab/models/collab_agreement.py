@@ -119,6 +119,19 @@ class CrmCollabAgreement(models.Model):
         self.ensure_one()
         return Domain(safe_eval(self.domain or "[]", {"context_today": fields.Date.context_today}))
 
+    @api.model
+    def _collab_out_of_dates(self, company_ids):
+        """Ids of the agreements towards these companies that have shares but are not
+        valid today (ended, or not started yet)."""
+        today = fields.Date.context_today(self)
+        self.flush_model(["state", "date_start", "date_end", "partner_company_id"])
+        self.env.cr.execute("""
+            SELECT id FROM crm_collab_agreement
+             WHERE partner_company_id IN %s AND state = 'active'
+               AND (date_end < %s OR date_start > %s)
+        """, [tuple(company_ids) or (None,), today, today])
+        return [r[0] for r in self.env.cr.fetchall()]
+
     # ------------------------------------------------------------------ guards
     def _check_sharing_admin(self):
         if not self.env.su and not self.env.user.has_group("crm_collab.group_collab_admin"):
@@ -161,6 +174,8 @@ class CrmCollabAgreement(models.Model):
         elif not self.env.su and {"name", "note"} & set(vals):
             self._check_side("any")
         res = super().write(vals)
+        if {"state", "date_start", "date_end"} & set(vals):
+            self.env.registry.clear_cache()  # the rules' domains depend on them
         if DEFINITION_FIELDS & set(vals):
             for rec in self:
                 rec._audit("change", ", ".join(f"{k}={vals[k]}" for k in sorted(DEFINITION_FIELDS & set(vals))))
@@ -364,7 +379,7 @@ class CrmCollabShare(models.Model):
 
     # the rule's sub-query: res_model + company -> res_ids, answered from the index alone
     _collab_lookup = models.Index(
-        "(res_model, company_id, res_id) INCLUDE (perm_write, date_start, date_end)")
+        "(res_model, company_id, res_id) INCLUDE (perm_write, agreement_id)")
     _unique_share = models.Constraint(
         "UNIQUE(agreement_id, res_model, res_id)", "A record is shared once per agreement.")
 

@@ -26,15 +26,20 @@ COLLAB_COMPANY_RULES = {
 
 
 def collab_share_domain(env, mode="read"):
-    """Domain on a shareable model: records shared with the active companies."""
-    today = env["ir.rule"]._collab_today()
-    share_dom = [
-        ("company_id", "in", env.companies.ids),
-        "|", ("date_start", "=", False), ("date_start", "<=", today),
-        "|", ("date_end", "=", False), ("date_end", ">=", today),
-    ]
+    """Domain on a shareable model: records shared with the active companies.
+
+    The sub-query reads only the share index (res_model, company_id, res_id): the
+    validity dates are checked here, per agreement, not per row. Agreements active
+    but out of their dates (before the hourly cron deletes their shares) are
+    excluded by id; the rule cache is keyed by the day and cleared when an
+    agreement changes, so expiry takes effect at once without the cron.
+    """
+    share_dom = [("company_id", "in", env.companies.ids)]
     if mode != "read":
         share_dom.append(("perm_write", "=", True))
+    stale = env["crm.collab.agreement"].sudo()._collab_out_of_dates(env.companies.ids)
+    if stale:
+        share_dom.append(("agreement_id", "not in", stale))
     # any! : the sub-query is not itself filtered by the share table's rules
     return Domain("collab_share_ids", "any!", share_dom)
 

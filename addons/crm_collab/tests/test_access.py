@@ -108,10 +108,8 @@ class TestAccess(CollabCase):
         agreement = self.make_agreement(access="write")
         self.assertTrue(self.b_partners() & self.north)
         yesterday = date.today() - timedelta(days=1)
-        self.env.cr.execute("UPDATE crm_collab_share SET date_end = %s WHERE agreement_id = %s",
-                            [yesterday, agreement.id])
-        self.env.invalidate_all()
-        self.env.registry.clear_cache()
+        agreement.with_user(self.admin_a).write({"date_end": yesterday})
+        self.assertEqual(agreement.state, "active", "the cron has not run")
         self.assertFalse(self.b_partners() & self.north, "an expired share gives no access")
         with self.assertRaises(AccessError):
             self.north[0].with_user(self.user_b).write({"name": "late"})
