@@ -162,6 +162,7 @@ def find_odoo() -> Odoo | None:
 def prepare_odoo_python(odoo: Odoo) -> None:
     """Install what the addons import into Odoo's interpreter, and the OCA addons beside."""
     pip_install(odoo.python, "-r", ROOT / "requirements.txt")
+    pip_install(odoo.python, "hypothesis>=6.100")  # the addons' property-based tests
     pip_install(odoo.python, "--no-deps", "--force-reinstall", ROOT)
     stamp = OCA_DIR / ".stamp"
     wanted = (ROOT / "oca-addons.txt").read_text()

@@ -3,6 +3,7 @@ from . import test_install
 # lead capture
 from . import test_capture
 from . import test_capture_http
+from . import test_capture_properties
 from . import test_example_client
 from . import test_data_generator
 
