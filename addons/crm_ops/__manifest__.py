@@ -51,4 +51,9 @@
         "views/helpdesk_ticket_views.xml",
         "views/satisfaction_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_ops/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -13,3 +13,4 @@ from . import test_followup_concurrency
 from . import test_satisfaction
 from . import test_after_sales
 from . import test_partner_360
+from . import test_tours

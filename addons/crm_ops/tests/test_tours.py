@@ -1,0 +1,70 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Tours of the main flows in headless Chromium (static/tests/tours/*.js).
+
+Each test drives the real UI with ``start_tour`` and then checks in Python what the
+flow stored.
+"""
+
+import unittest
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+LEAD_FORM_URL = "/crm/contact?utm_source=Tour%20Fair&utm_medium=Banner&utm_campaign=Tour%20Spring"
+PIPELINE_URL = "/odoo/action-crm.crm_lead_action_pipeline"
+
+
+class TourCase(HttpCase):
+    """HttpCase whose tours fail, instead of being skipped, when no browser can run them.
+
+    Odoo skips a browser test when it finds no Chrome/Chromium or no websocket-client;
+    a skipped tour would hide a broken flow, so both are reported as failures here.
+    """
+
+    browser_size = "1280x800"
+
+    def start_tour(self, url_path, tour_name, step_delay=None, **kwargs):
+        try:
+            return super().start_tour(url_path, tour_name, step_delay=step_delay, **kwargs)
+        except unittest.SkipTest as e:
+            self.fail(
+                f"Tour {tour_name!r} could not run: {e}. The tours need Chromium "
+                "(Debian: apt-get install chromium) and the websocket-client package "
+                "in Odoo's Python."
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestTours(TourCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sales_manager = new_test_user(
+            cls.env,
+            login="tour_sales_manager",
+            name="Tour Sales Manager",
+            groups="base.group_user,sales_team.group_sale_manager",
+            email="tour.manager@example.com",
+        )
+
+    def test_lead_form_to_pipeline(self):
+        """A visitor sends the public form; the lead carries the link's UTM and is found
+        by a salesperson in the pipeline."""
+        Lead = self.env["crm.lead"]
+        email = "tina@tourist-trips.example.com"
+        self.assertFalse(Lead.search([("email_from", "=", email)]))
+        self.start_tour(LEAD_FORM_URL, "crm_ops_lead_form_tour")
+
+        lead = Lead.search([("email_from", "=", email)])
+        self.assertEqual(len(lead), 1, "one lead per submission")
+        self.assertEqual(lead.crm_ops_channel, "web_form")
+        self.assertEqual(lead.contact_name, "Tina Tourist")
+        self.assertEqual(lead.partner_name, "Tourist Trips Ltd")
+        self.assertEqual(lead.source_id.name, "Tour Fair")
+        self.assertEqual(lead.medium_id.name, "Banner")
+        self.assertEqual(lead.campaign_id.name, "Tour Spring")
+        self.assertIn("40 city bikes", lead.description)
+        self.assertEqual(lead.company_id, self.env["website"].get_current_website().company_id)
+        self.assertEqual(lead.type, "opportunity", "web form leads go straight to the pipeline")
+
+        self.start_tour(PIPELINE_URL, "crm_ops_lead_pipeline_tour", login=self.sales_manager.login)
