@@ -5,6 +5,8 @@ from . import crm_capture_rule
 from . import res_company
 from . import res_config_settings
 from . import crm_lead_import
+from . import crm_lead_import_column
+from . import crm_lead_import_error
 from . import crm_ops_rate_limit
 
 # follow-ups, satisfaction, after-sales service, 360° view

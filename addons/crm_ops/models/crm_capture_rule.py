@@ -29,12 +29,12 @@ class CrmCaptureRule(models.Model):
         default="mailing_responders",
         tracking=True,
     )
-    mailing_ids = fields.Many2many("mailing.mailing", string="Mailings")
+    mailing_ids = fields.Many2many("mailing.mailing")
     responder_action = fields.Selection(
         [("clicked", "Clicked"), ("replied", "Replied"), ("clicked_or_replied", "Clicked or Replied")],
         default="clicked_or_replied",
     )
-    product_category_id = fields.Many2one("product.category", string="Product Category")
+    product_category_id = fields.Many2one("product.category")
     product_ids = fields.Many2many("product.product", string="Renewable Products")
     days = fields.Integer(
         default=365,

@@ -239,6 +239,9 @@ class CrmLead(models.Model):
             value = values.get(key)
             if value in (None, "", False, []):
                 continue
+            if isinstance(value, str):
+                # PostgreSQL text cannot hold NUL characters
+                value = value.replace("\x00", "")
             if kind in ("text", "html", "selection") and not isinstance(value, str):
                 errors[key] = _("Must be a string.")
             elif kind == "text":
@@ -266,7 +269,8 @@ class CrmLead(models.Model):
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     errors[key] = _("Must be a list of strings.")
                 else:
-                    clean[key] = [v.strip()[:64] for v in value if v.strip()][:20]
+                    names = (v.replace("\x00", "").strip()[:64] for v in value)
+                    clean[key] = [v for v in names if v][:20]
             elif kind == "selection":
                 if value not in ("lead", "opportunity"):
                     errors[key] = _("Must be 'lead' or 'opportunity'.")
@@ -396,7 +400,7 @@ class CrmLead(models.Model):
         return best_match(incoming, candidates, thresholds)
 
     def init(self):
-        super().init()
+        res = super().init()
         # Candidate lookups as functions: PL/pgSQL keeps each statement's plan, so the
         # planner does not weigh every index of res_partner again for every lead.
         for table, name_col, company_cond in (
@@ -404,8 +408,9 @@ class CrmLead(models.Model):
             ("crm_lead", "contact_name",
              "company_id = p_company AND COALESCE(probability, 0) < 100"),
         ):
-            self.env.cr.execute(f"""
-                CREATE OR REPLACE FUNCTION crm_ops_{table}_candidates(
+            # only this method's constants are formatted into the statement
+            self.env.cr.execute(  # pylint: disable=sql-injection
+                f"""CREATE OR REPLACE FUNCTION crm_ops_{table}_candidates(
                     p_email text, p_phone text, p_domain text, p_names text[],
                     p_company integer, p_limit integer)
                 RETURNS SETOF integer LANGUAGE plpgsql STABLE AS $fn$
@@ -427,7 +432,9 @@ class CrmLead(models.Model):
                         RETURN QUERY SELECT id FROM {table} WHERE {name_col} % n
                             AND active AND {company_cond} LIMIT p_limit;
                     END LOOP;
-                END $fn$""")
+                END $fn$"""
+            )
+        return res
 
     def _crm_ops_candidate_ids(self, table, incoming, company):
         """Ids of the candidates of ``table``: one indexed lookup per key, each limited,
@@ -596,11 +603,7 @@ class CrmLead(models.Model):
                            ("website", "website")):
             if found.get(key) and not self[field]:
                 vals[field] = found[key]
-        try:
-            vals["crm_ops_domain"] = company_domain(self.email_from, vals.get("website") or
-                                                    self.website)
-        except ValueError:
-            pass
+        vals["crm_ops_domain"] = company_domain(self.email_from, vals.get("website") or self.website)
         self.write(vals)
         incoming = {
             "contact_name": self.contact_name,

@@ -7,6 +7,7 @@ Rows that fail are kept with their error and can be downloaded back as CSV.
 """
 
 import base64
+import contextlib
 import csv
 import io
 import logging
@@ -66,7 +67,7 @@ class CrmLeadImport(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    file = fields.Binary(string="File", attachment=True, required=True)
+    file = fields.Binary(attachment=True, required=True)
     filename = fields.Char()
     encoding = fields.Char(readonly=True)
     state = fields.Selection(
@@ -213,8 +214,9 @@ class CrmLeadImport(models.Model):
         for start in range(0, len(rows), IMPORT_CHUNK):
             if background:
                 self.with_delay(
-                    channel="root.crm", description=_("Lead import %s, rows from %s", self.name,
-                                                      start + 1)
+                    channel="root.crm",
+                    description=_("Lead import %(name)s, rows from %(row)s", name=self.name,
+                                  row=start + 1),
                 )._import_chunk(start)
             else:
                 self._import_chunk(start)
@@ -233,10 +235,8 @@ class CrmLeadImport(models.Model):
                 continue
             values = {t: row[i].strip() for i, t in mapping if i < len(row) and row[i].strip()}
             if "expected_revenue" in values:
-                try:
+                with contextlib.suppress(ValueError):  # left as text: capture reports it
                     values["expected_revenue"] = float(values["expected_revenue"].replace(",", "."))
-                except ValueError:
-                    pass  # left as text: the capture service reports it
             values["company_id"] = self.company_id.id
             try:
                 with self.env.cr.savepoint():
@@ -287,26 +287,3 @@ class CrmLeadImport(models.Model):
             "?download=true",
             "target": "self",
         }
-
-
-class CrmLeadImportColumn(models.Model):
-    _name = "crm.lead.import.column"
-    _description = "Lead Import Column"
-    _order = "sequence"
-
-    import_id = fields.Many2one("crm.lead.import", required=True, ondelete="cascade", index=True)
-    sequence = fields.Integer()
-    column = fields.Char(readonly=True)
-    sample = fields.Char(readonly=True)
-    target = fields.Selection(target_selection, string="Import As")
-
-
-class CrmLeadImportError(models.Model):
-    _name = "crm.lead.import.error"
-    _description = "Rejected Import Row"
-    _order = "row_number"
-
-    import_id = fields.Many2one("crm.lead.import", required=True, ondelete="cascade", index=True)
-    row_number = fields.Integer(string="Row")
-    message = fields.Char(string="Error")
-    raw = fields.Char(string="Line")

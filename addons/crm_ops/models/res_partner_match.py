@@ -63,7 +63,7 @@ class ResPartner(models.Model):
         for partner in self:
             domain = partner_match_keys(partner.email, None, partner.website, None)[2]
             if partner.crm_ops_domain != domain:
-                super(ResPartner, partner).write({"crm_ops_domain": domain})
+                partner.write({"crm_ops_domain": domain})
 
     @api.model
     def _crm_ops_recompute_match_keys(self, only_missing=True):

@@ -1,4 +1,5 @@
 import base64
+import logging
 import random
 
 from odoo.exceptions import UserError
@@ -6,6 +7,8 @@ from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_ops.models.crm_lead import CaptureError
+
+_logger = logging.getLogger(__name__)
 
 
 class CaptureCommon(TransactionCase):
@@ -167,6 +170,12 @@ class TestCaptureService(CaptureCommon):
         self.assertNotIn("<script", lead.description)
         self.assertNotIn("onerror", lead.description)
         self.assertIn("Hi", lead.description)
+
+    def test_nul_characters_are_dropped(self):
+        result = self.Lead._crm_ops_capture(
+            {"email": "nul@x.example", "contact_name": "Nu\x00ll", "utm_campaign": "\x00",
+             "tag_names": ["\x00"]}, "api")
+        self.assertEqual(self.env["crm.lead"].browse(result["id"]).contact_name, "Null")
 
     def test_idempotency_key(self):
         values = {"email": "retry@shop.example", "contact_name": "Rita"}
@@ -386,7 +395,10 @@ class TestDeduplicationQuality(CaptureCommon):
             fp += bool(result["partner_id"])
         precision = tp / (tp + fp)
         recall = tp / (tp + fn)
-        print(f"de-duplication: precision {precision:.3f}, recall {recall:.3f} (tp={tp} fp={fp} fn={fn})")
+        _logger.info(
+            "de-duplication: precision %.3f, recall %.3f (tp=%s fp=%s fn=%s)",
+            precision, recall, tp, fp, fn,
+        )
         self.assertGreaterEqual(precision, 0.95)
         self.assertGreaterEqual(recall, 0.9)
 
