@@ -8,6 +8,7 @@ flow stored.
 
 import unittest
 
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 LEAD_FORM_URL = "/crm/contact?utm_source=Tour%20Fair&utm_medium=Banner&utm_campaign=Tour%20Spring"
@@ -68,3 +69,42 @@ class TestTours(TourCase):
         self.assertEqual(lead.type, "opportunity", "web form leads go straight to the pipeline")
 
         self.start_tour(PIPELINE_URL, "crm_ops_lead_pipeline_tour", login=self.sales_manager.login)
+
+    def test_satisfaction_answer(self):
+        """A customer answers the satisfaction request of an order with a low rating and a
+        complaint: the rating is stored, noted on the order and a complaint ticket opened."""
+        customer = self.env["res.partner"].create(
+            {"name": "Rita Rater", "email": "rita@example.com"}
+        )
+        product = self.env["product.product"].create({"name": "Tour lamp", "list_price": 40.0})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "user_id": self.sales_manager.id,
+                "order_line": [fields.Command.create({"product_id": product.id})],
+            }
+        )
+        order.action_confirm()
+        complaint = self.env.ref("crm_ops.helpdesk_ticket_type_complaint")
+        self.env["helpdesk.ticket.team"].create(
+            {"name": "Tour complaints desk", "type_ids": [fields.Command.link(complaint.id)]}
+        )
+        rating = order._crm_satisfaction_request(customer, validity_days=10)
+        url = f"/crm_ops/satisfaction/{rating.access_token}"
+
+        self.start_tour(url, "crm_ops_satisfaction_tour")
+
+        rating.invalidate_recordset()
+        self.assertTrue(rating.consumed)
+        self.assertEqual(rating.rating, 2)
+        self.assertEqual(rating.feedback, "The lamp arrived with a broken shade.")
+        self.assertIn("Customer satisfaction: 2/5", order.message_ids.mapped("body")[0])
+        ticket = rating.crm_ticket_id
+        self.assertTrue(ticket, "a complaint ticket is opened")
+        self.assertEqual(ticket.partner_id, customer)
+        self.assertIn(order, ticket.sale_order_ids)
+        self.assertTrue(ticket.type_id.is_complaint)
+        customer.invalidate_recordset()
+        self.assertEqual(customer.crm_rating_count, 1)
+        # the link answers only once
+        self.assertIn("crm_ops_satisfaction_already", self.url_open(url).text)
