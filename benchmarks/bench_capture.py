@@ -1,19 +1,21 @@
 """Lead capture benchmark: plain creation vs capture with de-duplication, 10k vs 1M partners.
 
-Run with Odoo's interpreter, on two databases filled by tools/generate_data.py (crm_ops
-installed), e.g.:
+Run with Odoo's interpreter, on two databases filled by tools/generate_data.py, with
+crm_ops installed afterwards, e.g.:
 
     /opt/odoo19/venv/bin/python benchmarks/bench_capture.py \
         --addons-path=<odoo>/odoo/addons,<odoo>/addons,.cache/oca/odoo/addons,addons \
-        --db_host=127.0.0.1 --db_user=odoo --small gen_10k --large gen_1m --leads 300
+        --db_host=127.0.0.1 --db_user=odoo --small gen_10k_ops --large gen_1m_ops --leads 200
 
-For each database it fills the partners' match keys once (committed: they are the data
-lead capture needs), then, in a transaction that is rolled back, creates the same incoming
+For each database it first fills any missing match keys (committed: they are the data lead
+capture needs). Then, in transactions that are rolled back, it creates the same incoming
 leads (half of them variants of existing customers) one at a time, alternating rounds of
-plain ``crm.lead.create`` and ``crm.lead._crm_ops_capture``. It prints leads/s for both,
-their ratio, and the per-lead capture time with the large database against the small one.
-No assertion: the numbers are read against the targets (capture <= 1.5x plain; large/small
-<= 1.5).
+plain ``crm.lead.create`` and ``crm.lead._crm_ops_capture`` and alternating the two
+databases round by round, so both see the same machine load. It prints leads/s for both,
+their ratio, the per-lead times with the large database against the small one, and the
+precision and recall of de-duplication on the generator's recorded duplicates
+(table datagen_partner_duplicate). No assertion: the numbers are read against the targets
+(capture <= 1.5x plain; large/small <= 1.5).
 """
 
 import argparse
@@ -27,6 +29,7 @@ from odoo.modules.registry import Registry
 from odoo.tools import config
 
 ROUNDS = 3
+QUALITY_SAMPLE = 300
 
 
 def incoming_leads(env, count, seed):
@@ -55,82 +58,130 @@ def incoming_leads(env, count, seed):
 
 
 def plain_values(lead):
-    return {"name": lead.get("contact_name") or lead["email"], "contact_name": lead.get("contact_name"),
+    return {"name": lead.get("contact_name") or lead["email"],
+            "contact_name": lead.get("contact_name"),
             "email_from": lead.get("email"), "phone": lead.get("phone")}
 
 
-def measure(dbname, count, seed):
-    registry = Registry(dbname)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        partners = env["res.partner"].search_count([])
-        started = time.perf_counter()
-        filled = env["res.partner"]._crm_ops_recompute_match_keys()
-        cr.execute("ANALYZE res_partner")
-        cr.commit()
-        fill_time = time.perf_counter() - started
-        leads = incoming_leads(env, count, seed)
-        Lead = env["crm.lead"].with_context(mail_create_nolog=False, tracking_disable=False)
-        plain, capture, dedup, statuses = [], [], [], {}
-        for _round in range(ROUNDS):
-            cr.execute("SAVEPOINT bench")
-            t0 = time.perf_counter()
-            for lead in leads:
-                Lead.create(plain_values(lead))
-            env.flush_all()
-            plain.append(time.perf_counter() - t0)
-            cr.execute("ROLLBACK TO SAVEPOINT bench")
-            env.invalidate_all()
-            t0 = time.perf_counter()
-            for lead in leads:
-                result = Lead._crm_ops_capture(lead, "api")
-                statuses[result["status"]] = statuses.get(result["status"], 0) + 1
-            env.flush_all()
-            capture.append(time.perf_counter() - t0)
-            cr.execute("ROLLBACK TO SAVEPOINT bench")
-            env.invalidate_all()
-            # the de-duplication step alone: validation, normalisation, candidates, scoring
-            t0 = time.perf_counter()
-            for lead in leads:
-                vals, company, _errors = Lead._crm_ops_prepare_capture(lead)
-                Lead._crm_ops_match(vals, company)
-            dedup.append(time.perf_counter() - t0)
-        cr.rollback()
-    return {
-        "db": dbname,
-        "partners": partners,
-        "keys_filled": filled,
-        "fill_s": fill_time,
-        "plain_per_s": count / statistics.median(plain),
-        "capture_per_s": count / statistics.median(capture),
-        "capture_ms": 1000 * statistics.median(capture) / count,
-        "plain_ms": 1000 * statistics.median(plain) / count,
-        "dedup_ms": 1000 * statistics.median(dedup) / count,
-        "statuses": {k: v // ROUNDS for k, v in statuses.items()},
-    }
+def timed(cr, env, func):
+    """Run func in a savepoint that is rolled back; return the seconds it took."""
+    cr.execute("SAVEPOINT bench")
+    t0 = time.perf_counter()
+    func()
+    env.flush_all()
+    elapsed = time.perf_counter() - t0
+    cr.execute("ROLLBACK TO SAVEPOINT bench")
+    env.invalidate_all()
+    return elapsed
+
+
+def dedup_quality(env, seed):
+    """Precision and recall on the generator's known duplicates.
+
+    For each sampled duplicate partner, its own values come in as a new lead while the
+    duplicate itself is archived (in a rolled-back savepoint): the lead should be linked to
+    the original partner.
+    """
+    cr = env.cr
+    cr.execute("SELECT to_regclass('datagen_partner_duplicate')")
+    if not cr.fetchone()[0]:
+        return None
+    cr.execute(
+        """SELECT d.partner_id, d.original_id, p.name, p.email, p.phone, parent.name, c.code
+             FROM datagen_partner_duplicate d
+             JOIN res_partner p ON p.id = d.partner_id
+             LEFT JOIN res_partner parent ON parent.id = p.parent_id
+             LEFT JOIN res_country c ON c.id = p.country_id
+            ORDER BY md5(d.partner_id::text || %s) LIMIT %s""",
+        [str(seed), QUALITY_SAMPLE],
+    )
+    tp = fp = fn = 0
+    Lead = env["crm.lead"]
+    for dup_id, original_id, name, email, phone, parent, code in cr.fetchall():
+        cr.execute("SAVEPOINT quality")
+        cr.execute("UPDATE res_partner SET active = false WHERE id = %s", [dup_id])
+        values = {"contact_name": name, "email": email, "phone": phone, "partner_name": parent,
+                  "country_code": code}
+        # invalid values are left out by the preparation, the valid ones still match
+        vals, company, _errors = Lead._crm_ops_prepare_capture(
+            {k: v for k, v in values.items() if v})
+        decision = Lead._crm_ops_match(vals, company)
+        cr.execute("ROLLBACK TO SAVEPOINT quality")
+        if decision.action != "link_partner":
+            fn += 1
+        elif decision.target_id == original_id:
+            tp += 1
+        else:
+            # another record of the same person (the generator's own copies) also counts
+            cr.execute("SELECT email_normalized, phone_sanitized FROM res_partner WHERE id IN %s",
+                       [(decision.target_id, original_id)])
+            a, b = cr.fetchall() + [(None, None)] * (2 - cr.rowcount)
+            same = (a[0] and a[0] == b[0]) or (a[1] and a[1] == b[1])
+            tp, fp = (tp + 1, fp) if same else (tp, fp + 1)
+    total = tp + fp + fn
+    return {"sample": total, "precision": tp / (tp + fp) if tp + fp else 0.0,
+            "recall": tp / total if total else 0.0}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--small", required=True, help="database with ~10,000 partners")
     ap.add_argument("--large", required=True, help="database with ~1,000,000 partners")
-    ap.add_argument("--leads", type=int, default=300)
+    ap.add_argument("--leads", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     args, odoo_args = ap.parse_known_args()
     config.parse_config(odoo_args)
-    results = [measure(db, args.leads, args.seed) for db in (args.small, args.large)]
-    print(f"\nlead capture benchmark: {args.leads} leads x {ROUNDS} rounds (median)")
-    for r in results:
-        print(f"  {r['db']:<10} {r['partners']:>9} partners   plain {r['plain_per_s']:7.1f} leads/s"
-              f"   capture+dedup {r['capture_per_s']:7.1f} leads/s"
-              f"   ratio capture/plain {r['plain_per_s'] / r['capture_per_s']:.2f}x"
-              f"\n             per lead: plain {r['plain_ms']:.1f} ms, capture {r['capture_ms']:.1f} ms,"
-              f" of which de-duplication {r['dedup_ms']:.1f} ms; outcomes {r['statuses']};"
-              f" match keys filled for {r['keys_filled']} in {r['fill_s']:.0f} s")
-    small, large = results
-    print(f"  capture time per lead, {large['partners']} vs {small['partners']} partners: "
-          f"{large['capture_ms'] / small['capture_ms']:.2f}x; de-duplication step alone: "
+    dbs = {}
+    for name in (args.small, args.large):
+        cr = Registry(name).cursor()
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        t0 = time.perf_counter()
+        filled = env["res.partner"]._crm_ops_recompute_match_keys()
+        cr.execute("ANALYZE res_partner")
+        cr.commit()
+        dbs[name] = {
+            "cr": cr, "env": env, "leads": incoming_leads(env, args.leads, args.seed),
+            "partners": env["res.partner"].search_count([]), "filled": filled,
+            "fill_s": time.perf_counter() - t0, "plain": [], "capture": [], "dedup": [],
+        }
+    for _round in range(ROUNDS):
+        for d in dbs.values():
+            env, cr, leads = d["env"], d["cr"], d["leads"]
+            Lead = env["crm.lead"]
+            d["plain"].append(timed(cr, env, lambda: [Lead.create(plain_values(v)) for v in leads]))
+            d["capture"].append(timed(cr, env, lambda: [Lead._crm_ops_capture(v, "api")
+                                                        for v in leads]))
+
+            def dedup(Lead=Lead, leads=leads):
+                for v in leads:
+                    vals, company, _errors = Lead._crm_ops_prepare_capture(v)
+                    Lead._crm_ops_match(vals, company)
+
+            d["dedup"].append(timed(cr, env, dedup))
+    print(f"\nlead capture benchmark: {args.leads} leads x {ROUNDS} rounds (median),"
+          " databases alternated round by round")
+    for name, d in dbs.items():
+        n = args.leads
+        d["plain_ms"] = 1000 * statistics.median(d["plain"]) / n
+        d["capture_ms"] = 1000 * statistics.median(d["capture"]) / n
+        d["dedup_ms"] = 1000 * statistics.median(d["dedup"]) / n
+        print(f"  {name:<14} {d['partners']:>9} partners: plain {1000 / d['plain_ms']:6.1f} leads/s,"
+              f" capture+dedup {1000 / d['capture_ms']:6.1f} leads/s,"
+              f" ratio capture/plain {d['capture_ms'] / d['plain_ms']:.2f}x")
+        print(f"  {'':<14} per lead: plain {d['plain_ms']:.1f} ms, capture {d['capture_ms']:.1f} ms,"
+              f" of which de-duplication {d['dedup_ms']:.1f} ms"
+              f" (match keys filled for {d['filled']} partners in {d['fill_s']:.0f} s)")
+    small, large = dbs[args.small], dbs[args.large]
+    print(f"  {large['partners']} vs {small['partners']} partners, per lead: capture "
+          f"{large['capture_ms'] / small['capture_ms']:.2f}x, de-duplication step "
           f"{large['dedup_ms'] / small['dedup_ms']:.2f}x (target <= 1.5)")
+    for name, d in dbs.items():
+        quality = dedup_quality(d["env"], args.seed)
+        if quality:
+            print(f"  {name}: de-duplication on {quality['sample']} recorded duplicates: "
+                  f"precision {quality['precision']:.3f}, recall {quality['recall']:.3f}")
+        d["cr"].rollback()
+        d["cr"].close()
     return 0
 
 

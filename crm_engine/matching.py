@@ -96,6 +96,7 @@ from .normalize import (
 
 __all__ = [
     "ACTIONS",
+    "blocking_keys",
     "MODELS",
     "MatchDecision",
     "MatchScore",
@@ -600,3 +601,67 @@ def best_match(
         score=match.score,
         reasons=f"best {model} {record_id}: {evidence} (score {match.score:g} < {label} {limit:g})",
     )
+
+
+# ---------------------------------------------------------------------------
+# Blocking keys
+# ---------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"[^\w]+|_")
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in _TOKEN_RE.split(_fold(text)) if t]
+
+
+def blocking_keys(name: Any = None, company_name: Any = None) -> list[str]:
+    """Exact-match keys that bring similar names together, for an indexed lookup.
+
+    Fuzzy comparison of every name in a large register is too slow, and even a
+    trigram index reads long lists for common names. Instead, each record stores
+    a few keys and candidates are the records sharing one (a GIN index on an
+    array column answers that by reading only the records with that key); the
+    candidates are then scored with :func:`score_candidate`.
+
+    Keys (accents and case folded, punctuation dropped):
+
+    * ``p:<tokens sorted>``: the person's name, word order ignored
+      ("García, Laura" and "laura garcia" -> ``p:garcia laura``);
+    * ``pp:<3-letter prefixes sorted>``: tolerates typos and endings after the
+      third letter ("Lauro Garcya" -> ``pp:gar lau``); only for two words or more;
+    * ``c:<company key>``: :func:`company_key` (legal suffixes dropped);
+    * ``cf:<first word of the company key>``: "Acme" meets "Acme Iberia S.L.".
+
+    Parameters
+    ----------
+    name : str, optional
+        Person's name.
+    company_name : str, optional
+        Company name.
+
+    Returns
+    -------
+    list of str
+        Distinct keys, in the order above; empty when there is nothing to key on.
+
+    Examples
+    --------
+    >>> blocking_keys("Laura García", "Acme Iberia S.L.")
+    ['p:garcia laura', 'pp:gar lau', 'c:acme iberia', 'cf:acme']
+    """
+    keys: list[str] = []
+    if isinstance(name, str) and name.strip():
+        tokens = sorted(_tokens(name))
+        if tokens:
+            keys.append("p:" + " ".join(tokens))
+            if len(tokens) >= 2:
+                keys.append("pp:" + " ".join(sorted(t[:3] for t in tokens)))
+    if isinstance(company_name, str) and company_name.strip():
+        try:
+            key = company_key(company_name)
+        except ValueError:
+            key = ""
+        if key:
+            keys.append("c:" + key)
+            keys.append("cf:" + key.split()[0])
+    return list(dict.fromkeys(keys))

@@ -11,8 +11,8 @@
     "license": "LGPL-3",
     "application": False,
     "installable": True,
-    "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "depends": [
         "crm",
         "sale_crm",

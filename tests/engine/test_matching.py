@@ -266,3 +266,34 @@ def test_score_candidates_handles_missing_values():
     )
     scored = score_candidates(INCOMING, frame)
     assert scored["reasons"].tolist() == [["name 100"], ["email", "domain"]]
+
+
+class TestBlockingKeys:
+    """Blocking keys bring variants of one name to a shared exact key."""
+
+    def test_person_and_company_keys(self):
+        from crm_engine.matching import blocking_keys
+
+        assert blocking_keys("Laura García", "Acme Iberia S.L.") == [
+            "p:garcia laura", "pp:gar lau", "c:acme iberia", "cf:acme"]
+
+    def test_variants_share_a_key(self):
+        from crm_engine.matching import blocking_keys
+
+        base = set(blocking_keys("Laura García"))
+        for variant in ("garcia, laura", "LAURA GARCIA", "Lauro Garcya", "García Laura"):
+            assert base & set(blocking_keys(variant)), variant
+        assert set(blocking_keys(None, "ACME")) & set(blocking_keys(None, "Acme Iberia SL"))
+
+    def test_unrelated_names_share_no_key(self):
+        from crm_engine.matching import blocking_keys
+
+        assert not set(blocking_keys("Laura García")) & set(blocking_keys("Marc Puig"))
+
+    def test_empty_and_odd_input(self):
+        from crm_engine.matching import blocking_keys
+
+        assert blocking_keys() == []
+        assert blocking_keys("", "  ") == []
+        assert blocking_keys(42, ["x"]) == []
+        assert blocking_keys("...", None) == []

@@ -23,12 +23,12 @@ import psycopg2
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
+from .res_partner_match import NAME_KEYS_COLUMN, ensure_name_keys_column, write_name_keys
+
 _logger = logging.getLogger(__name__)
 
 # candidates fetched per key by the de-duplication lookup
 CANDIDATE_LIMIT = 10
-# trigram similarity a name needs to be fetched as a candidate (then scored by rapidfuzz)
-TRIGRAM_THRESHOLD = 0.5
 
 CHANNELS = [
     ("manual", "Manual"),
@@ -122,9 +122,6 @@ class CrmLead(models.Model):
     )
     _crm_ops_domain_idx = models.Index(
         "(company_id, crm_ops_domain) WHERE active AND crm_ops_domain IS NOT NULL"
-    )
-    _crm_ops_contact_trgm_idx = models.Index(
-        "USING gin (contact_name gin_trgm_ops) WHERE active"
     )
 
     @api.depends("crm_ops_merged_lead_ids")
@@ -401,20 +398,23 @@ class CrmLead(models.Model):
 
     def init(self):
         res = super().init()
+        ensure_name_keys_column(self.env.cr, self._table)
         # Candidate lookups as functions: PL/pgSQL keeps each statement's plan, so the
         # planner does not weigh every index of res_partner again for every lead.
-        for table, name_col, company_cond in (
-            ("res_partner", "name", "(company_id = p_company OR company_id IS NULL)"),
-            ("crm_lead", "contact_name",
-             "company_id = p_company AND COALESCE(probability, 0) < 100"),
+        for table, company_cond in (
+            ("res_partner", "(company_id = p_company OR company_id IS NULL)"),
+            ("crm_lead", "company_id = p_company AND COALESCE(probability, 0) < 100"),
         ):
-            # only this method's constants are formatted into the statement
+            # only this method's constants are formatted into the statements
             self.env.cr.execute(  # pylint: disable=sql-injection
-                f"""CREATE OR REPLACE FUNCTION crm_ops_{table}_candidates(
-                    p_email text, p_phone text, p_domain text, p_names text[],
+                f"DROP FUNCTION IF EXISTS crm_ops_{table}_candidates("
+                "text, text, text, text[], integer, integer)"
+            )
+            self.env.cr.execute(  # pylint: disable=sql-injection
+                f"""CREATE FUNCTION crm_ops_{table}_candidates(
+                    p_email text, p_phone text, p_domain text, p_keys text[],
                     p_company integer, p_limit integer)
                 RETURNS SETOF integer LANGUAGE plpgsql STABLE AS $fn$
-                DECLARE n text;
                 BEGIN
                     IF p_email IS NOT NULL THEN
                         RETURN QUERY SELECT id FROM {table} WHERE email_normalized = p_email
@@ -428,17 +428,41 @@ class CrmLead(models.Model):
                         RETURN QUERY SELECT id FROM {table} WHERE crm_ops_domain = p_domain
                             AND active AND {company_cond} LIMIT p_limit;
                     END IF;
-                    FOREACH n IN ARRAY COALESCE(p_names, ARRAY[]::text[]) LOOP
-                        RETURN QUERY SELECT id FROM {table} WHERE {name_col} % n
+                    IF cardinality(p_keys) > 0 THEN
+                        RETURN QUERY SELECT id FROM {table} WHERE {NAME_KEYS_COLUMN} && p_keys
                             AND active AND {company_cond} LIMIT p_limit;
-                    END LOOP;
+                    END IF;
                 END $fn$"""
             )
         return res
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads._crm_ops_update_name_keys()
+        return leads
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"contact_name", "partner_name"} & set(vals):
+            self._crm_ops_update_name_keys()
+        return res
+
+    def _crm_ops_update_name_keys(self):
+        from crm_engine.matching import blocking_keys  # noqa: PLC0415
+
+        if self:
+            self.flush_recordset(["contact_name", "partner_name"])
+            write_name_keys(
+                self.env.cr,
+                self._table,
+                [(lead.id, blocking_keys(lead.contact_name, lead.partner_name)) for lead in self],
+            )
+
     def _crm_ops_candidate_ids(self, table, incoming, company):
         """Ids of the candidates of ``table``: one indexed lookup per key, each limited,
         so the cost does not grow with the size of the table."""
+        from crm_engine.matching import blocking_keys  # noqa: PLC0415
         from crm_engine.normalize import normalize_phone  # noqa: PLC0415
 
         phone = None
@@ -447,21 +471,18 @@ class CrmLead(models.Model):
                 phone = normalize_phone(incoming["phone"], incoming["country_code"])
             except ValueError:
                 phone = None
-        names = [v for v in (incoming["name"], incoming["company_name"]) if v and len(v) >= 3]
-        if not (incoming["email"] or phone or incoming["domain"] or names):
+        keys = blocking_keys(incoming["name"], incoming["company_name"])
+        if not (incoming["email"] or phone or incoming["domain"] or keys):
             return []
         cr = self.env.cr
-        # the planner prices a trigram match like an equality and scans small tables row
-        # by row, which costs more than the index: indexes only, for this statement
+        # small tables would otherwise be scanned row by row: indexes only, for this statement
         cr.execute(
             f"""SELECT set_config('enable_seqscan', 'off', true),
-                       set_config('pg_trgm.similarity_threshold', %s, true),
                        ARRAY(SELECT DISTINCT crm_ops_{table}_candidates(%s, %s, %s, %s, %s, %s)),
                        set_config('enable_seqscan', 'on', true)""",
-            [str(TRIGRAM_THRESHOLD), incoming["email"], phone, incoming["domain"], names,
-             company.id, CANDIDATE_LIMIT],
+            [incoming["email"], phone, incoming["domain"], keys, company.id, CANDIDATE_LIMIT],
         )
-        return cr.fetchone()[2]
+        return cr.fetchone()[1]
 
     def _crm_ops_partner_candidates(self, incoming, company):
         ids = self._crm_ops_candidate_ids("res_partner", incoming, company)

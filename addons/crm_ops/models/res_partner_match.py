@@ -1,4 +1,12 @@
-"""Match keys on res.partner: what lead capture looks customers up by, all indexed."""
+"""Match keys on res.partner: what lead capture looks customers up by, all indexed.
+
+- ``email_normalized`` and ``phone_sanitized`` (Odoo's own, E.164), btree indexes;
+- ``crm_ops_domain``: the company domain of the website or a non-free-mail email;
+- ``crm_ops_name_keys`` (text[], GIN index): blocking keys of the person and company
+  names (``crm_engine.matching.blocking_keys``). Odoo has no array field, so the column
+  is managed here: created by ``init()``, filled by create/write and in bulk, dropped by
+  the uninstall hook. A NULL means "not computed yet" (an empty array: nothing to key on).
+"""
 
 import logging
 
@@ -10,6 +18,7 @@ _logger = logging.getLogger(__name__)
 
 # partners whose keys are recomputed per UPDATE in _crm_ops_recompute_match_keys
 MATCH_KEYS_BATCH = 20000
+NAME_KEYS_COLUMN = "crm_ops_name_keys"
 
 
 def partner_match_keys(email, phone, website, country_code):
@@ -29,6 +38,38 @@ def partner_match_keys(email, phone, website, country_code):
     return tuple(keys)
 
 
+def partner_name_keys(name, is_company, parent_name):
+    """Blocking keys of a partner: its own name as a person or a company, and its company's."""
+    from crm_engine.matching import blocking_keys  # noqa: PLC0415
+
+    if is_company:
+        return blocking_keys(None, name)
+    return blocking_keys(name, parent_name)
+
+
+def ensure_name_keys_column(cr, table):
+    """Add the text[] column and its GIN index (partial on active rows) if missing."""
+    cr.execute(  # pylint: disable=sql-injection
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {NAME_KEYS_COLUMN} text[]"
+    )
+    cr.execute(  # pylint: disable=sql-injection
+        f"CREATE INDEX IF NOT EXISTS {table}_{NAME_KEYS_COLUMN}_idx ON {table}"
+        f" USING gin ({NAME_KEYS_COLUMN}) WHERE active"
+    )
+
+
+def write_name_keys(cr, table, values):
+    """UPDATE table SET name keys FROM (VALUES (id, keys), ...) in pages."""
+    execute_values(
+        cr._obj,
+        f"UPDATE {table} t SET {NAME_KEYS_COLUMN} = v.keys"
+        " FROM (VALUES %s) AS v(id, keys) WHERE t.id = v.id",
+        values,
+        template="(%s, %s::text[])",
+        page_size=5000,
+    )
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -41,58 +82,77 @@ class ResPartner(models.Model):
         help="Domain of the website, or of the email when it is not a free-mail address.",
     )
 
-    # lookups by lead capture: exact keys (btree) and fuzzy names (trigram)
+    # lookups by lead capture: exact keys, btree
     _crm_ops_email_idx = models.Index("(email_normalized) WHERE email_normalized IS NOT NULL")
     _crm_ops_phone_idx = models.Index("(phone_sanitized) WHERE phone_sanitized IS NOT NULL")
     _crm_ops_domain_idx = models.Index("(crm_ops_domain) WHERE crm_ops_domain IS NOT NULL")
-    _crm_ops_name_trgm_idx = models.Index("USING gin (name gin_trgm_ops)")
+
+    def init(self):
+        res = super().init()
+        ensure_name_keys_column(self.env.cr, self._table)
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)
-        partners.filtered(lambda p: p.email or p.website)._crm_ops_update_domain()
+        partners._crm_ops_update_match_keys()
         return partners
 
     def write(self, vals):
         res = super().write(vals)
-        if "email" in vals or "website" in vals:
-            self._crm_ops_update_domain()
+        if {"email", "website", "name", "is_company", "parent_id"} & set(vals):
+            self._crm_ops_update_match_keys()
+            if {"name", "is_company"} & set(vals):
+                # contacts carry their company's name in their keys
+                self.child_ids._crm_ops_update_match_keys()
         return res
 
-    def _crm_ops_update_domain(self):
+    def _crm_ops_update_match_keys(self):
+        """Domain and name keys of these partners (and only of these, with one UPDATE)."""
+        if not self:
+            return
         for partner in self:
             domain = partner_match_keys(partner.email, None, partner.website, None)[2]
-            if partner.crm_ops_domain != domain:
+            if partner.crm_ops_domain != (domain or False):
                 partner.write({"crm_ops_domain": domain})
+        self.flush_recordset(["name", "is_company", "parent_id"])
+        write_name_keys(
+            self.env.cr,
+            self._table,
+            [
+                (p.id, partner_name_keys(p.name, p.is_company, p.parent_id.name))
+                for p in self
+            ],
+        )
 
     @api.model
     def _crm_ops_recompute_match_keys(self, only_missing=True):
         """Fill the match keys of partners written by SQL (imports, the data generator).
 
-        Reads and writes in batches of MATCH_KEYS_BATCH with one SELECT and one
+        Reads and writes in batches of MATCH_KEYS_BATCH with one SELECT and two
         UPDATE ... FROM (VALUES ...) each. Returns the number of partners updated.
         """
         self.flush_model()
         cr = self.env.cr
-        where = (
-            "(p.email IS NOT NULL AND p.email_normalized IS NULL)"
-            " OR (p.phone IS NOT NULL AND p.phone_sanitized IS NULL)"
-            " OR ((p.website IS NOT NULL OR p.email IS NOT NULL) AND p.crm_ops_domain IS NULL)"
-            if only_missing
-            else "TRUE"
-        )
+        where = f"p.{NAME_KEYS_COLUMN} IS NULL" if only_missing else "TRUE"
         last_id, done = 0, 0
         while True:
             cr.execute(
-                f"""SELECT p.id, p.email, p.phone, p.website, c.code
-                      FROM res_partner p LEFT JOIN res_country c ON c.id = p.country_id
-                     WHERE p.id > %s AND ({where}) ORDER BY p.id LIMIT %s""",  # noqa: E501
+                f"""SELECT p.id, p.email, p.phone, p.website, c.code, p.name, p.is_company,
+                           parent.name
+                      FROM res_partner p
+                      LEFT JOIN res_country c ON c.id = p.country_id
+                      LEFT JOIN res_partner parent ON parent.id = p.parent_id
+                     WHERE p.id > %s AND ({where}) ORDER BY p.id LIMIT %s""",
                 [last_id, MATCH_KEYS_BATCH],
             )
             rows = cr.fetchall()
             if not rows:
                 break
-            values = [(pid, *partner_match_keys(e, ph, w, cc)) for pid, e, ph, w, cc in rows]
+            values = [
+                (pid, *partner_match_keys(email, phone, website, code))
+                for pid, email, phone, website, code, *__ in rows
+            ]
             execute_values(
                 cr._obj,
                 """UPDATE res_partner p
@@ -103,6 +163,14 @@ class ResPartner(models.Model):
                 values,
                 template="(%s, %s, %s, %s)",
                 page_size=5000,
+            )
+            write_name_keys(
+                cr,
+                "res_partner",
+                [
+                    (pid, partner_name_keys(name, is_company, parent_name))
+                    for pid, *__, name, is_company, parent_name in rows
+                ],
             )
             last_id = rows[-1][0]
             done += len(rows)
