@@ -13,6 +13,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 LEAD_FORM_URL = "/crm/contact?utm_source=Tour%20Fair&utm_medium=Banner&utm_campaign=Tour%20Spring"
 PIPELINE_URL = "/odoo/action-crm.crm_lead_action_pipeline"
+PLANS_URL = "/odoo/action-crm_ops.crm_followup_plan_action"
 
 
 class TourCase(HttpCase):
@@ -108,3 +109,42 @@ class TestTours(TourCase):
         self.assertEqual(customer.crm_rating_count, 1)
         # the link answers only once
         self.assertIn("crm_ops_satisfaction_already", self.url_open(url).text)
+
+    def test_followup_plan_on_confirmed_order(self):
+        """A manager configures a plan; confirming an order plans its step, which runs and
+        leaves an activity for the salesperson."""
+        # the default plans are tested on their own: only the tour's plan applies here
+        self.env["crm.followup.plan"].search([]).active = False
+        customer = self.env["res.partner"].create({"name": "Olga Orderer"})
+        product = self.env["product.product"].create({"name": "Tour chair", "list_price": 90.0})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "user_id": self.sales_manager.id,
+                "order_line": [fields.Command.create({"product_id": product.id})],
+            }
+        )
+
+        self.start_tour(PLANS_URL, "crm_ops_followup_plan_tour", login=self.sales_manager.login)
+        plan = self.env["crm.followup.plan"].search([("name", "=", "Tour thank-you plan")])
+        self.assertEqual(len(plan), 1)
+        self.assertEqual(plan.trigger, "confirmed")
+        self.assertEqual(plan.step_ids.mapped("name"), ["Thank-you call"])
+        self.assertEqual(plan.step_ids.action_type, "activity")
+        self.assertEqual(plan.step_ids.delay_days, 0)
+
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
+            "crm_ops_followup_order_tour",
+            login=self.sales_manager.login,
+        )
+        self.assertEqual(order.state, "sale")
+        item = self.env["crm.followup.item"].search([("order_id", "=", order.id)])
+        self.assertEqual(item.plan_id, plan, "only the tour's plan applies")
+        self.assertEqual(item.state, "done")
+        self.assertTrue(item.done_date)
+        model, activity_id = item.result_ref.split(",")
+        activity = self.env[model].browse(int(activity_id))
+        self.assertEqual(activity.res_id, order.id)
+        self.assertEqual(activity.summary, "Thank-you call")
+        self.assertEqual(activity.user_id, self.sales_manager)
