@@ -30,4 +30,9 @@
         "report/crm_complaint_report_views.xml",
         "views/crm_analytics_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_analytics/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -5,3 +5,4 @@ from . import test_actions
 from . import test_multi_company
 from . import test_attribute_import
 from . import test_views
+from . import test_tours
