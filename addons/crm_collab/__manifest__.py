@@ -20,4 +20,9 @@
         "views/crm_lead_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_collab/static/tests/tours/*.js",
+        ],
+    },
 }

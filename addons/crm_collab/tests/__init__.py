@@ -4,3 +4,4 @@ from . import test_access
 from . import test_handoff
 from . import test_timeline_feedback
 from . import test_http
+from . import test_tours
