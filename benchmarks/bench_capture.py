@@ -39,7 +39,7 @@ def incoming_leads(env, count, seed):
     cr.execute(
         """SELECT name, email_normalized, phone_sanitized FROM res_partner
             TABLESAMPLE SYSTEM (5) REPEATABLE (%s)
-            WHERE email_normalized IS NOT NULL AND active LIMIT %s""",
+            WHERE email_normalized ~ '^[^@ ]+@[^@ ]+[.][a-z]+$' AND active LIMIT %s""",
         [seed, count],
     )
     existing = cr.fetchall()
