@@ -51,15 +51,22 @@ def test_every_model_has_access_rights(addon):
             if not isinstance(node, ast.ClassDef):
                 continue
             attrs = {
-                t.id: v.value
+                t.id: ast.literal_eval(stmt.value)
                 for stmt in node.body
                 if isinstance(stmt, ast.Assign)
+                and isinstance(stmt.value, (ast.Constant, ast.List, ast.Tuple))
                 for t in stmt.targets
-                if isinstance(t, ast.Name) and isinstance(stmt.value, ast.Constant)
-                for v in [stmt.value]
+                if isinstance(t, ast.Name)
             }
             bases = {getattr(b, "attr", getattr(b, "id", "")) for b in node.bases}
-            if "_name" in attrs and "AbstractModel" not in bases and attrs.get("_auto", True):
+            inherits = attrs.get("_inherit", [])
+            inherits = [inherits] if isinstance(inherits, str) else list(inherits)
+            if (
+                "_name" in attrs
+                and attrs["_name"] not in inherits  # an extension that repeats its _name
+                and "AbstractModel" not in bases
+                and attrs.get("_auto", True)
+            ):
                 declared.add(attrs["_name"])
     for model in declared:
         assert f"model_{model.replace('.', '_')}," in csv, f"{model} has no access rule"
