@@ -1,0 +1,53 @@
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+
+
+@tagged("post_install", "-at_install")
+class TestExampleMetricsClient(HttpCase):
+    """examples/read_metrics.py, run as a separate process against the running test server,
+    reads metrics through /json/2 with an API key: only its own company's."""
+
+    def _run(self, key, *args):
+        # the client is another process: it cannot carry the test cursor cookie
+        with self.allow_requests(all_requests=True):
+            proc = subprocess.run(
+                [sys.executable, str(EXAMPLES / "read_metrics.py"), "--url", self.base_url(),
+                 "--key", key, "--db", self.env.cr.dbname, *args],
+                capture_output=True, text=True, timeout=60,
+            )
+        return proc.returncode, proc.stdout, proc.stderr
+
+    def test_read_metrics_of_own_company_only(self):
+        company_b = self.env["res.company"].create({"name": "Metrics Company B"})
+        Metric = self.env["crm.customer.metric"]
+        champion = self.env["res.partner"].create({"name": "Champion Client"})
+        hidden = self.env["res.partner"].create({"name": "Other Company Client",
+                                                 "company_id": company_b.id})
+        Metric.create([
+            {"partner_id": champion.id, "company_id": self.env.company.id,
+             "segment": "champions", "clv": 1234.5},
+            {"partner_id": hidden.id, "company_id": company_b.id, "segment": "champions",
+             "clv": 99999.0},
+        ])
+        user = new_test_user(self.env, login="metrics_reader",
+                             groups="sales_team.group_sale_salesman")
+        key = self.env["res.users.apikeys"].with_user(user)._generate(
+            "rpc", "metrics", datetime.now() + timedelta(days=1))
+        code, out, err = self._run(key, "--segment", "champions")
+        self.assertEqual(code, 0, err)
+        rows = json.loads(out)
+        names = [row["partner_id"][1] for row in rows]
+        self.assertIn("Champion Client", names)
+        self.assertNotIn("Other Company Client", names)
+
+    def test_bad_key(self):
+        code, __, err = self._run("x" * 40)
+        self.assertEqual(code, 2)
+        self.assertIn("401", err)
