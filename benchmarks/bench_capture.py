@@ -47,20 +47,32 @@ def incoming_leads(env, count, seed):
     for i in range(count):
         if i % 2 == 0 and existing:
             name, email, phone = existing[(i // 2) % len(existing)]
-            leads.append({"contact_name": (name or "").lower(), "email": email.upper(),
-                          "phone": phone and phone.replace("+", "00")})
+            leads.append(
+                {
+                    "contact_name": (name or "").lower(),
+                    "email": email.upper(),
+                    "phone": phone and phone.replace("+", "00"),
+                }
+            )
         else:
             tag = rng.randrange(10**9)
-            leads.append({"contact_name": f"Bench Person {tag}",
-                          "email": f"bench{tag}@bench{tag % 997}.example",
-                          "phone": f"+34 6{tag % 10**8:08d}"})
+            leads.append(
+                {
+                    "contact_name": f"Bench Person {tag}",
+                    "email": f"bench{tag}@bench{tag % 997}.example",
+                    "phone": f"+34 6{tag % 10**8:08d}",
+                }
+            )
     return [{k: v for k, v in lead.items() if v} for lead in leads]
 
 
 def plain_values(lead):
-    return {"name": lead.get("contact_name") or lead["email"],
-            "contact_name": lead.get("contact_name"),
-            "email_from": lead.get("email"), "phone": lead.get("phone")}
+    return {
+        "name": lead.get("contact_name") or lead["email"],
+        "contact_name": lead.get("contact_name"),
+        "email_from": lead.get("email"),
+        "phone": lead.get("phone"),
+    }
 
 
 def timed(cr, env, func):
@@ -100,11 +112,17 @@ def dedup_quality(env, seed):
     for dup_id, original_id, name, email, phone, parent, code in cr.fetchall():
         cr.execute("SAVEPOINT quality")
         cr.execute("UPDATE res_partner SET active = false WHERE id = %s", [dup_id])
-        values = {"contact_name": name, "email": email, "phone": phone, "partner_name": parent,
-                  "country_code": code}
+        values = {
+            "contact_name": name,
+            "email": email,
+            "phone": phone,
+            "partner_name": parent,
+            "country_code": code,
+        }
         # invalid values are left out by the preparation, the valid ones still match
         vals, company, _errors = Lead._crm_ops_prepare_capture(
-            {k: v for k, v in values.items() if v})
+            {k: v for k, v in values.items() if v}
+        )
         decision = Lead._crm_ops_match(vals, company)
         cr.execute("ROLLBACK TO SAVEPOINT quality")
         if decision.action != "link_partner":
@@ -113,14 +131,19 @@ def dedup_quality(env, seed):
             tp += 1
         else:
             # another record of the same person (the generator's own copies) also counts
-            cr.execute("SELECT email_normalized, phone_sanitized FROM res_partner WHERE id IN %s",
-                       [(decision.target_id, original_id)])
+            cr.execute(
+                "SELECT email_normalized, phone_sanitized FROM res_partner WHERE id IN %s",
+                [(decision.target_id, original_id)],
+            )
             a, b = cr.fetchall() + [(None, None)] * (2 - cr.rowcount)
             same = (a[0] and a[0] == b[0]) or (a[1] and a[1] == b[1])
             tp, fp = (tp + 1, fp) if same else (tp, fp + 1)
     total = tp + fp + fn
-    return {"sample": total, "precision": tp / (tp + fp) if tp + fp else 0.0,
-            "recall": tp / total if total else 0.0}
+    return {
+        "sample": total,
+        "precision": tp / (tp + fp) if tp + fp else 0.0,
+        "recall": tp / total if total else 0.0,
+    }
 
 
 def main():
@@ -140,46 +163,69 @@ def main():
         cr.execute("ANALYZE res_partner")
         cr.commit()
         dbs[name] = {
-            "cr": cr, "env": env, "leads": incoming_leads(env, args.leads, args.seed),
-            "partners": env["res.partner"].search_count([]), "filled": filled,
-            "fill_s": time.perf_counter() - t0, "plain": [], "capture": [], "dedup": [],
+            "cr": cr,
+            "env": env,
+            "leads": incoming_leads(env, args.leads, args.seed),
+            "partners": env["res.partner"].search_count([]),
+            "filled": filled,
+            "fill_s": time.perf_counter() - t0,
+            "plain": [],
+            "capture": [],
+            "dedup": [],
         }
     for _round in range(ROUNDS):
         for d in dbs.values():
             env, cr, leads = d["env"], d["cr"], d["leads"]
             Lead = env["crm.lead"]
-            d["plain"].append(timed(cr, env, lambda: [Lead.create(plain_values(v)) for v in leads]))
-            d["capture"].append(timed(cr, env, lambda: [Lead._crm_ops_capture(v, "api")
-                                                        for v in leads]))
+
+            def plain(Lead=Lead, leads=leads):
+                for v in leads:
+                    Lead.create(plain_values(v))
+
+            def capture(Lead=Lead, leads=leads):
+                for v in leads:
+                    Lead._crm_ops_capture(v, "api")
 
             def dedup(Lead=Lead, leads=leads):
                 for v in leads:
                     vals, company, _errors = Lead._crm_ops_prepare_capture(v)
                     Lead._crm_ops_match(vals, company)
 
+            d["plain"].append(timed(cr, env, plain))
+            d["capture"].append(timed(cr, env, capture))
             d["dedup"].append(timed(cr, env, dedup))
-    print(f"\nlead capture benchmark: {args.leads} leads x {ROUNDS} rounds (median),"
-          " databases alternated round by round")
+    print(
+        f"\nlead capture benchmark: {args.leads} leads x {ROUNDS} rounds (median),"
+        " databases alternated round by round"
+    )
     for name, d in dbs.items():
         n = args.leads
         d["plain_ms"] = 1000 * statistics.median(d["plain"]) / n
         d["capture_ms"] = 1000 * statistics.median(d["capture"]) / n
         d["dedup_ms"] = 1000 * statistics.median(d["dedup"]) / n
-        print(f"  {name:<14} {d['partners']:>9} partners: plain {1000 / d['plain_ms']:6.1f} leads/s,"
-              f" capture+dedup {1000 / d['capture_ms']:6.1f} leads/s,"
-              f" ratio capture/plain {d['capture_ms'] / d['plain_ms']:.2f}x")
-        print(f"  {'':<14} per lead: plain {d['plain_ms']:.1f} ms, capture {d['capture_ms']:.1f} ms,"
-              f" of which de-duplication {d['dedup_ms']:.1f} ms"
-              f" (match keys filled for {d['filled']} partners in {d['fill_s']:.0f} s)")
+        print(
+            f"  {name:<14} {d['partners']:>9} partners: plain {1000 / d['plain_ms']:6.1f} leads/s,"
+            f" capture+dedup {1000 / d['capture_ms']:6.1f} leads/s,"
+            f" ratio capture/plain {d['capture_ms'] / d['plain_ms']:.2f}x"
+        )
+        print(
+            f"  {'':<14} per lead: plain {d['plain_ms']:.1f} ms, capture {d['capture_ms']:.1f} ms,"
+            f" of which de-duplication {d['dedup_ms']:.1f} ms"
+            f" (match keys filled for {d['filled']} partners in {d['fill_s']:.0f} s)"
+        )
     small, large = dbs[args.small], dbs[args.large]
-    print(f"  {large['partners']} vs {small['partners']} partners, per lead: capture "
-          f"{large['capture_ms'] / small['capture_ms']:.2f}x, de-duplication step "
-          f"{large['dedup_ms'] / small['dedup_ms']:.2f}x (target <= 1.5)")
+    print(
+        f"  {large['partners']} vs {small['partners']} partners, per lead: capture "
+        f"{large['capture_ms'] / small['capture_ms']:.2f}x, de-duplication step "
+        f"{large['dedup_ms'] / small['dedup_ms']:.2f}x (target <= 1.5)"
+    )
     for name, d in dbs.items():
         quality = dedup_quality(d["env"], args.seed)
         if quality:
-            print(f"  {name}: de-duplication on {quality['sample']} recorded duplicates: "
-                  f"precision {quality['precision']:.3f}, recall {quality['recall']:.3f}")
+            print(
+                f"  {name}: de-duplication on {quality['sample']} recorded duplicates: "
+                f"precision {quality['precision']:.3f}, recall {quality['recall']:.3f}"
+            )
         d["cr"].rollback()
         d["cr"].close()
     return 0

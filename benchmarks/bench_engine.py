@@ -39,12 +39,14 @@ def synthetic_transactions(n_customers: int, seed: int = 0) -> pd.DataFrame:
     offset[np.r_[0, np.cumsum(k)[:-1]]] = 0  # first purchase at the start day
     day = np.repeat(start, k) + offset
     month_effect = 1 + 0.3 * np.sin(2 * np.pi * (day % 365) / 365)
-    return pd.DataFrame({
-        "customer_id": cid,
-        "date": pd.Timestamp("2022-01-01").to_datetime64() + day.astype("timedelta64[D]"),
-        "amount": np.round(rng.gamma(2.0, 25.0, k.sum()) * month_effect, 2),
-        "team": np.asarray(["north", "south", "east"])[cid % 3],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": cid,
+            "date": pd.Timestamp("2022-01-01").to_datetime64() + day.astype("timedelta64[D]"),
+            "amount": np.round(rng.gamma(2.0, 25.0, k.sum()) * month_effect, 2),
+            "team": np.asarray(["north", "south", "east"])[cid % 3],
+        }
+    )
 
 
 TASKS = {
@@ -67,8 +69,11 @@ def main() -> None:
     for n in args.sizes:
         t0 = time.perf_counter()
         tx = synthetic_transactions(n, args.seed)
-        print(f"\n{n:,} customers, {len(tx):,} transactions "
-              f"(generated in {time.perf_counter() - t0:.1f} s)", flush=True)
+        print(
+            f"\n{n:,} customers, {len(tx):,} transactions "
+            f"(generated in {time.perf_counter() - t0:.1f} s)",
+            flush=True,
+        )
         times[n] = {}
         for name, task in TASKS.items():
             t0 = time.perf_counter()

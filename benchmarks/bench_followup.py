@@ -58,11 +58,15 @@ def main(argv=None):
     baseline_phase(registry, api, fields, split_every, ctx, order_ids[:WARMUP], args.batch)
     followup_phase(registry, api, split_every, ctx, order_ids[:WARMUP], args.batch)
     baseline = baseline_phase(registry, api, fields, split_every, ctx, order_ids, args.batch)
-    followups, planned, done = followup_phase(registry, api, split_every, ctx, order_ids, args.batch)
+    followups, planned, done = followup_phase(
+        registry, api, split_every, ctx, order_ids, args.batch
+    )
 
     print(f"orders: {n}, batch: {args.batch}")
     print(f"baseline  mail.activity create : {baseline:8.1f} s  ({n / baseline:,.0f}/s)")
-    print(f"follow-ups plan + execute      : {followups:8.1f} s  (planning {planned:.1f} s, {done} done)")
+    print(
+        f"follow-ups plan + execute      : {followups:8.1f} s  (planning {planned:.1f} s, {done} done)"
+    )
     print(f"ratio follow-ups / baseline    : {followups / baseline:.2f}x (target <= 1.5x)")
     return 0
 
@@ -131,7 +135,8 @@ def followup_phase(registry, api, split_every, ctx, order_ids, batch):
             env.invalidate_all()
         followups = time.perf_counter() - start
         cr.execute(
-            "SELECT count(*) FROM crm_followup_item WHERE plan_id = ANY(%s) AND state = 'done'", [plans.ids]
+            "SELECT count(*) FROM crm_followup_item WHERE plan_id = ANY(%s) AND state = 'done'",
+            [plans.ids],
         )
         done = cr.fetchone()[0]
         cr.rollback()

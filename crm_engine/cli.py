@@ -29,8 +29,13 @@ def _read(path: str) -> pd.DataFrame:
         return pd.read_csv(sys.stdin if path == "-" else path)
     except FileNotFoundError as exc:
         raise ValueError(f"no such file: {path}") from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
-            IsADirectoryError, PermissionError) as exc:
+    except (
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        UnicodeDecodeError,
+        IsADirectoryError,
+        PermissionError,
+    ) as exc:
         raise ValueError(f"cannot read CSV {path}: {exc}") from exc
 
 
@@ -43,8 +48,13 @@ def _cmd_rfm(args: argparse.Namespace) -> None:
 
 
 def _cmd_clusters(args: argparse.Namespace) -> None:
-    res = cluster_customers(_read(args.input), args.observation_end,
-                            (args.k_min, args.k_max), args.random_state, **_cols(args))
+    res = cluster_customers(
+        _read(args.input),
+        args.observation_end,
+        (args.k_min, args.k_max),
+        args.random_state,
+        **_cols(args),
+    )
     out = res.labels.to_frame().join(res.descriptions["description"], on="cluster")
     _write(out, args.output)
     if args.descriptions:
@@ -52,30 +62,54 @@ def _cmd_clusters(args: argparse.Namespace) -> None:
 
 
 def _cmd_clv(args: argparse.Namespace) -> None:
-    out = clv_table(_read(args.input), args.observation_end, args.horizon_months,
-                    args.discount_rate, args.freq, **_cols(args))
+    out = clv_table(
+        _read(args.input),
+        args.observation_end,
+        args.horizon_months,
+        args.discount_rate,
+        args.freq,
+        **_cols(args),
+    )
     _write(out, args.output)
 
 
 def _cmd_churn(args: argparse.Namespace) -> None:
-    res = train_churn_model(_read(args.input), args.horizon_days, args.observation_end,
-                            model=args.model, random_state=args.random_state, **_cols(args))
+    res = train_churn_model(
+        _read(args.input),
+        args.horizon_days,
+        args.observation_end,
+        model=args.model,
+        random_state=args.random_state,
+        **_cols(args),
+    )
     _write(res.scores, args.output)
     m = res.metrics
-    print(f"holdout ROC AUC {m['auc']:.3f}, Brier {m['brier']:.3f}, "
-          f"{m['n_train']} train / {m['n_test']} test examples", file=sys.stderr)
+    print(
+        f"holdout ROC AUC {m['auc']:.3f}, Brier {m['brier']:.3f}, "
+        f"{m['n_train']} train / {m['n_test']} test examples",
+        file=sys.stderr,
+    )
 
 
 def _cmd_forecast(args: argparse.Namespace) -> None:
     groups = [c for c in (args.group_cols or "").split(",") if c]
-    out = forecast_sales(_read(args.input), groups, args.horizon, args.level,
-                         date_col=args.date_col, amount_col=args.amount_col)
+    out = forecast_sales(
+        _read(args.input),
+        groups,
+        args.horizon,
+        args.level,
+        date_col=args.date_col,
+        amount_col=args.amount_col,
+    )
     _write(out, args.output, index=False)
 
 
 def _cols(args: argparse.Namespace) -> dict[str, str]:
-    return {"customer_id_col": args.customer_col, "datetime_col": args.date_col,
-            "monetary_value_col": args.amount_col}
+    return {
+        "customer_id_col": args.customer_col,
+        "datetime_col": args.date_col,
+        "monetary_value_col": args.amount_col,
+    }
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -90,8 +124,11 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--customer-col", default="customer_id", help="default: customer_id")
     common.add_argument("--date-col", default="date", help="default: date")
     common.add_argument("--amount-col", default="amount", help="default: amount")
-    common.add_argument("--observation-end", default=None,
-                        help="ignore later transactions (default: last date in the file)")
+    common.add_argument(
+        "--observation-end",
+        default=None,
+        help="ignore later transactions (default: last date in the file)",
+    )
 
     p = sub.add_parser("rfm", parents=[common], help="RFM scores and segments per customer")
     p.set_defaults(func=_cmd_rfm)
@@ -106,8 +143,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clv", parents=[common], help="BG/NBD + Gamma-Gamma lifetime value")
     p.add_argument("--horizon-months", type=int, default=12)
     p.add_argument("--discount-rate", type=float, default=0.01, help="monthly, default 0.01")
-    p.add_argument("--freq", choices=["D", "W", "M"], default="W",
-                   help="model time unit (default: W)")
+    p.add_argument(
+        "--freq", choices=["D", "W", "M"], default="W", help="model time unit (default: W)"
+    )
     p.set_defaults(func=_cmd_clv)
 
     p = sub.add_parser("churn", parents=[common], help="churn propensity with reasons")

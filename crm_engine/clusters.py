@@ -44,8 +44,13 @@ from threadpoolctl import threadpool_limits
 
 from .transactions import summary_from_transactions
 
-__all__ = ["FEATURE_WORDS", "ClusterResult", "cluster_customers", "cluster_features",
-           "customer_features"]
+__all__ = [
+    "FEATURE_WORDS",
+    "ClusterResult",
+    "cluster_customers",
+    "cluster_features",
+    "customer_features",
+]
 
 #: Words used to describe a cluster: feature -> (word if high, word if low).
 FEATURE_WORDS: dict[str, tuple[str, str]] = {
@@ -102,8 +107,12 @@ def customer_features(
         ``avg_amount``, ``tenure_days`` (all float).
     """
     s = summary_from_transactions(
-        df, observation_end, "D", customer_id_col=customer_id_col,
-        datetime_col=datetime_col, monetary_value_col=monetary_value_col,
+        df,
+        observation_end,
+        "D",
+        customer_id_col=customer_id_col,
+        datetime_col=datetime_col,
+        monetary_value_col=monetary_value_col,
     )
     n = s["frequency"].astype("float64") + 1.0
     return pd.DataFrame(
@@ -129,8 +138,9 @@ def _describe(z: np.ndarray, names: Sequence[str]) -> str:
     return ", ".join(words) if words else "average"
 
 
-def _search_k(zs: np.ndarray, k_min: int, k_max: int, rng: np.random.RandomState,
-              silhouette_size: int) -> dict[int, float]:
+def _search_k(
+    zs: np.ndarray, k_min: int, k_max: int, rng: np.random.RandomState, silhouette_size: int
+) -> dict[int, float]:
     """Silhouette score of k-means on the sample ``zs`` for each feasible k."""
     n_distinct = len(np.unique(zs, axis=0)) if len(zs) else 0
     scores: dict[int, float] = {}
@@ -143,13 +153,20 @@ def _search_k(zs: np.ndarray, k_min: int, k_max: int, rng: np.random.RandomState
             labels = km.fit_predict(zs)
         if len(np.unique(labels)) < 2:
             continue
-        scores[k] = float(silhouette_score(zs, labels, sample_size=min(len(zs), silhouette_size),
-                                           random_state=rng.randint(2**31 - 1)))
+        scores[k] = float(
+            silhouette_score(
+                zs,
+                labels,
+                sample_size=min(len(zs), silhouette_size),
+                random_state=rng.randint(2**31 - 1),
+            )
+        )
     return scores
 
 
-def _final_fit(z: np.ndarray, scores: dict[int, float], rng: np.random.RandomState,
-               minibatch_threshold: int) -> tuple[np.ndarray, int]:
+def _final_fit(
+    z: np.ndarray, scores: dict[int, float], rng: np.random.RandomState, minibatch_threshold: int
+) -> tuple[np.ndarray, int]:
     """Fit the chosen k on all rows; labels renumbered by decreasing size."""
     n = len(z)
     if not scores:
@@ -217,9 +234,12 @@ def cluster_features(
         )
     if features.shape[1] == 0:
         raise ValueError("features has no columns")
-    non_numeric = [c for c in features.columns
-                   if not pd.api.types.is_numeric_dtype(features[c].dtype)
-                   or pd.api.types.is_bool_dtype(features[c].dtype)]
+    non_numeric = [
+        c
+        for c in features.columns
+        if not pd.api.types.is_numeric_dtype(features[c].dtype)
+        or pd.api.types.is_bool_dtype(features[c].dtype)
+    ]
     if non_numeric:
         raise ValueError(f"feature column(s) {non_numeric} are not numeric")
     values = features.to_numpy("float64", copy=True)
@@ -236,8 +256,7 @@ def cluster_features(
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 skew = np.nan_to_num(stats.skew(values, axis=0), nan=0.0)
-        logged = [names[j] for j in range(len(names))
-                  if skew[j] > 1 and values[:, j].min() >= 0]
+        logged = [names[j] for j in range(len(names)) if skew[j] > 1 and values[:, j].min() >= 0]
     elif log_transform is False:
         logged = []
     else:
@@ -317,7 +336,17 @@ def cluster_customers(
     >>> len(res.labels) == res.descriptions["size"].sum()
     True
     """
-    feats = customer_features(df, observation_end, customer_id_col=customer_id_col,
-                              datetime_col=datetime_col, monetary_value_col=monetary_value_col)
-    return cluster_features(feats, k_range, random_state, sample_size=sample_size,
-                            minibatch_threshold=minibatch_threshold)
+    feats = customer_features(
+        df,
+        observation_end,
+        customer_id_col=customer_id_col,
+        datetime_col=datetime_col,
+        monetary_value_col=monetary_value_col,
+    )
+    return cluster_features(
+        feats,
+        k_range,
+        random_state,
+        sample_size=sample_size,
+        minibatch_threshold=minibatch_threshold,
+    )

@@ -88,15 +88,21 @@ def _compress(weights: np.ndarray, *columns: np.ndarray) -> tuple[list[np.ndarra
 
 def _minimize(fun, x0: np.ndarray) -> optimize.OptimizeResult:
     bounds = [(-_LOG_BOUND, _LOG_BOUND)] * len(x0)
-    res = optimize.minimize(fun, x0, method="L-BFGS-B", bounds=bounds,
-                            options={"maxiter": 2000, "ftol": 1e-11, "gtol": 1e-7})
+    res = optimize.minimize(
+        fun,
+        x0,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": 2000, "ftol": 1e-11, "gtol": 1e-7},
+    )
     if not np.isfinite(res.fun):
         raise ValueError("maximum likelihood failed: the log-likelihood is not finite")
     if res.success:
         return res
     # Polish with Nelder-Mead, which is robust on flat likelihood ridges.
-    polish = optimize.minimize(fun, res.x, method="Nelder-Mead",
-                               options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10})
+    polish = optimize.minimize(
+        fun, res.x, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10}
+    )
     return polish if polish.fun <= res.fun else res
 
 
@@ -132,19 +138,24 @@ class BetaGeoModel:
     n_customers_: int = field(default=0, init=False)
 
     @staticmethod
-    def _loglik(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray,
-                big_t: np.ndarray) -> np.ndarray:
+    def _loglik(
+        log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray
+    ) -> np.ndarray:
         r, alpha, a, b = np.exp(log_params)
         a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
         a2 = special.betaln(a, b + x) - special.betaln(a, b) - (r + x) * np.log(alpha + big_t)
         buyer = x > 0
         xb = np.where(buyer, x, 1.0)
-        a3 = (special.betaln(a + 1.0, b + xb - 1.0) - special.betaln(a, b)
-              - (r + xb) * np.log(alpha + t_x))
+        a3 = (
+            special.betaln(a + 1.0, b + xb - 1.0)
+            - special.betaln(a, b)
+            - (r + xb) * np.log(alpha + t_x)
+        )
         return a1 + np.where(buyer, np.logaddexp(a2, a3), a2)
 
-    def fit(self, frequency: object, recency: object, T: object,
-            weights: object = None) -> BetaGeoModel:
+    def fit(
+        self, frequency: object, recency: object, T: object, weights: object = None
+    ) -> BetaGeoModel:
         """Fit by maximum likelihood.
 
         Parameters
@@ -196,8 +207,7 @@ class BetaGeoModel:
             start = _minimize(lambda lp: objective(lp, step), start).x
         res = _minimize(objective, start)
         r, alpha, a, b = np.exp(res.x)
-        self.params_ = {"r": float(r), "alpha": float(alpha * scale), "a": float(a),
-                        "b": float(b)}
+        self.params_ = {"r": float(r), "alpha": float(alpha * scale), "a": float(a), "b": float(b)}
         lp = np.log([r, alpha * scale, a, b])
         self.log_likelihood_ = float(np.dot(uniq_w, self._loglik(lp, x, t_x, big_t)))
         self.n_customers_ = round(total)
@@ -213,8 +223,11 @@ class BetaGeoModel:
         r, alpha, a, b = self._params()
         buyer = x > 0
         xb = np.where(buyer, x, 1.0)
-        log_term = (np.log(a) - np.log(b + xb - 1.0)
-                    + (r + xb) * (np.log(alpha + big_t) - np.log(alpha + t_x)))
+        log_term = (
+            np.log(a)
+            - np.log(b + xb - 1.0)
+            + (r + xb) * (np.log(alpha + big_t) - np.log(alpha + t_x))
+        )
         return np.where(buyer, log_term, -np.inf)
 
     def probability_alive(self, frequency: object, recency: object, T: object) -> np.ndarray:
@@ -228,8 +241,9 @@ class BetaGeoModel:
         x, t_x, big_t = _check_rfT(frequency, recency, T)
         return special.expit(-self._log_odds_dead(x, t_x, big_t))
 
-    def expected_purchases(self, t: float, frequency: object, recency: object,
-                           T: object) -> np.ndarray:
+    def expected_purchases(
+        self, t: float, frequency: object, recency: object, T: object
+    ) -> np.ndarray:
         """Expected repeat purchases in the next ``t`` periods, FHL (2005) eq. 10.
 
         Parameters
@@ -319,12 +333,19 @@ class GammaGammaModel:
     def _loglik(log_params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
         p, q, g = np.exp(log_params)
         px = p * x
-        return (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q)
-                + q * np.log(g) + (px - 1.0) * np.log(m) + px * np.log(x)
-                - (px + q) * np.log(g + x * m))
+        return (
+            special.gammaln(px + q)
+            - special.gammaln(px)
+            - special.gammaln(q)
+            + q * np.log(g)
+            + (px - 1.0) * np.log(m)
+            + px * np.log(x)
+            - (px + q) * np.log(g + x * m)
+        )
 
-    def fit(self, frequency: object, monetary_value: object,
-            weights: object = None) -> GammaGammaModel:
+    def fit(
+        self, frequency: object, monetary_value: object, weights: object = None
+    ) -> GammaGammaModel:
         """Fit by maximum likelihood.
 
         Parameters
@@ -376,8 +397,9 @@ class GammaGammaModel:
         self.n_customers_ = round(total)
         return self
 
-    def conditional_expected_average_profit(self, frequency: object,
-                                            monetary_value: object) -> np.ndarray:
+    def conditional_expected_average_profit(
+        self, frequency: object, monetary_value: object
+    ) -> np.ndarray:
         """E[average transaction value | x, mean value], Hardie (2013) eq. 5.
 
         For customers without a repeat purchase this is the population mean
@@ -500,8 +522,12 @@ def clv_table(
         parameters (``bgnbd_params``, ``gamma_gamma_params``).
     """
     summary = summary_from_transactions(
-        df, observation_end, freq, customer_id_col=customer_id_col,
-        datetime_col=datetime_col, monetary_value_col=monetary_value_col,
+        df,
+        observation_end,
+        freq,
+        customer_id_col=customer_id_col,
+        datetime_col=datetime_col,
+        monetary_value_col=monetary_value_col,
     )
     if summary.empty:
         raise ValueError("no customer with a purchase in the observation window")
@@ -509,9 +535,7 @@ def clv_table(
     t_x = summary["recency"].to_numpy()
     big_t = summary["T"].to_numpy()
     bg = BetaGeoModel(penalizer_coef=penalizer_coef).fit(x, t_x, big_t)
-    gg = GammaGammaModel(penalizer_coef=penalizer_coef).fit(
-        x, summary["monetary_value"].to_numpy()
-    )
+    gg = GammaGammaModel(penalizer_coef=penalizer_coef).fit(x, summary["monetary_value"].to_numpy())
     # Score each distinct (x, t_x, T, mean value) once, then broadcast back.
     stacked = np.column_stack([x, t_x, big_t, summary["monetary_value"].to_numpy()])
     uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
@@ -524,8 +548,9 @@ def clv_table(
         horizon_months * _PERIODS_PER_MONTH[freq], ux, ut_x, ut
     )[inverse]
     out["expected_average_value"] = value[inverse]
-    out["clv"] = customer_lifetime_value(bg, ux, ut_x, ut, value, horizon_months,
-                                         discount_rate, freq)[inverse]
+    out["clv"] = customer_lifetime_value(
+        bg, ux, ut_x, ut, value, horizon_months, discount_rate, freq
+    )[inverse]
     out.attrs["bgnbd_params"] = dict(bg.params_)
     out.attrs["gamma_gamma_params"] = dict(gg.params_)
     return out

@@ -59,7 +59,10 @@ def _group_list(group_cols: Sequence[str] | str | None) -> list[str]:
 
 
 def _wide(
-    df: pd.DataFrame, group_cols: list[str], date_col: str, amount_col: str,
+    df: pd.DataFrame,
+    group_cols: list[str],
+    date_col: str,
+    amount_col: str,
     last_month: object,
 ) -> tuple[pd.DataFrame, np.ndarray, pd.PeriodIndex]:
     """Monthly sums as a (groups x months) frame and each group's first month index."""
@@ -85,10 +88,17 @@ def _wide(
     if group_cols:
         codes_frame = tx[group_cols].reset_index(drop=True)
         grouped = codes_frame.groupby(group_cols, dropna=False, sort=True).ngroup().to_numpy()
-        index = (codes_frame.assign(_g=grouped).drop_duplicates("_g").sort_values("_g")
-                 .set_index("_g")[group_cols])
-        index = pd.MultiIndex.from_frame(index) if len(group_cols) > 1 \
+        index = (
+            codes_frame.assign(_g=grouped)
+            .drop_duplicates("_g")
+            .sort_values("_g")
+            .set_index("_g")[group_cols]
+        )
+        index = (
+            pd.MultiIndex.from_frame(index)
+            if len(group_cols) > 1
             else pd.Index(index[group_cols[0]], name=group_cols[0])
+        )
     else:
         grouped = np.zeros(len(tx), dtype=np.int64)
         index = pd.Index(["all"], name="group")
@@ -134,7 +144,7 @@ def _holt_winters(y: np.ndarray, m: int, horizon: int) -> tuple[np.ndarray, np.n
     beta = _GRID[:, 1][:, None]
     gamma = _GRID[:, 2][:, None]
     n_par = len(_GRID)
-    first, second = y[:, :m].mean(axis=1), y[:, m:2 * m].mean(axis=1)
+    first, second = y[:, :m].mean(axis=1), y[:, m : 2 * m].mean(axis=1)
     level = np.broadcast_to(first, (n_par, n_groups)).copy()
     trend = np.broadcast_to((second - first) / m, (n_par, n_groups)).copy()
     season = np.broadcast_to(y[:, :m] - first[:, None], (n_par, n_groups, m)).copy()
@@ -144,7 +154,7 @@ def _holt_winters(y: np.ndarray, m: int, horizon: int) -> tuple[np.ndarray, np.n
         obs = y[:, t][None, :]
         err = obs - (level + trend + s)
         if t >= m:
-            sse += err ** 2
+            sse += err**2
         new_level = alpha * (obs - s) + (1 - alpha) * (level + trend)
         trend = beta * (new_level - level) + (1 - beta) * trend
         season[:, :, t % m] = gamma * (obs - new_level) + (1 - gamma) * s
@@ -159,7 +169,7 @@ def _holt_winters(y: np.ndarray, m: int, horizon: int) -> tuple[np.ndarray, np.n
     a, b, g = _GRID[best, 0][:, None], _GRID[best, 1][:, None], _GRID[best, 2][:, None]
     j = np.arange(1, horizon)[None, :]
     c = a * (1 + j * b) + g * (j % m == 0)
-    cum = np.concatenate([np.zeros((n_groups, 1)), np.cumsum(c ** 2, axis=1)], axis=1)
+    cum = np.concatenate([np.zeros((n_groups, 1)), np.cumsum(c**2, axis=1)], axis=1)
     sd = np.sqrt(sigma2[:, None] * (1 + cum))
     return mean, sd
 
@@ -169,22 +179,23 @@ def _seasonal_naive(y: np.ndarray, m: int, horizon: int) -> tuple[np.ndarray, np
     h = np.arange(1, horizon + 1)
     mean = y[:, n - m + (h - 1) % m]
     diffs = y[:, m:] - y[:, :-m] if n > m else np.diff(y, axis=1)
-    sigma = np.sqrt(np.mean(diffs ** 2, axis=1)) if diffs.shape[1] else np.zeros(len(y))
+    sigma = np.sqrt(np.mean(diffs**2, axis=1)) if diffs.shape[1] else np.zeros(len(y))
     sd = sigma[:, None] * np.sqrt(np.ceil(h / m))[None, :]
     return mean, sd
 
 
 def _mean_forecast(y: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
     n = y.shape[1]
-    mean = np.repeat(y[:, -min(n, 3):].mean(axis=1)[:, None], horizon, axis=1)
+    mean = np.repeat(y[:, -min(n, 3) :].mean(axis=1)[:, None], horizon, axis=1)
     diffs = np.diff(y, axis=1)
-    sigma = np.sqrt(np.mean(diffs ** 2, axis=1)) if diffs.shape[1] else np.zeros(len(y))
+    sigma = np.sqrt(np.mean(diffs**2, axis=1)) if diffs.shape[1] else np.zeros(len(y))
     sd = sigma[:, None] * np.sqrt(np.arange(1, horizon + 1))[None, :]
     return mean, sd
 
 
-def _forecast_wide(values: np.ndarray, first: np.ndarray, horizon: int,
-                   m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _forecast_wide(
+    values: np.ndarray, first: np.ndarray, horizon: int, m: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Forecast every row of ``values`` (history starts at ``first``)."""
     n_groups, n_months = values.shape
     mean = np.zeros((n_groups, horizon))
@@ -193,7 +204,7 @@ def _forecast_wide(values: np.ndarray, first: np.ndarray, horizon: int,
     lengths = n_months - first
     for length in np.unique(lengths):  # batches of equal history length
         rows = np.flatnonzero(lengths == length)
-        y = values[rows][:, n_months - length:]
+        y = values[rows][:, n_months - length :]
         if length >= 2 * m:
             mean[rows], sd[rows] = _holt_winters(y, m, horizon)
             method[rows] = "holt_winters"
@@ -211,8 +222,11 @@ def _check_common(horizon: int, level: float, season_length: int) -> None:
         raise ValueError(f"horizon must be an integer >= 1, got {horizon!r}")
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
-    if (isinstance(season_length, bool) or not isinstance(season_length, (int, np.integer))
-            or season_length < 2):
+    if (
+        isinstance(season_length, bool)
+        or not isinstance(season_length, (int, np.integer))
+        or season_length < 2
+    ):
         raise ValueError(f"season_length must be an integer >= 2, got {season_length!r}")
 
 
@@ -290,10 +304,16 @@ def _errors(actual: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     denom = np.abs(actual) + np.abs(pred)
     with np.errstate(invalid="ignore", divide="ignore"):
         smape = np.where(denom > 0, 2 * err / np.where(denom > 0, denom, 1), 0.0)
-        mape = float(np.mean(err[nonzero] / np.abs(actual[nonzero])) * 100) \
-            if nonzero.any() else float("nan")
-    return {"mae": float(np.mean(err)) if err.size else float("nan"), "mape": mape,
-            "smape": float(np.mean(smape) * 100) if err.size else float("nan")}
+        mape = (
+            float(np.mean(err[nonzero] / np.abs(actual[nonzero])) * 100)
+            if nonzero.any()
+            else float("nan")
+        )
+    return {
+        "mae": float(np.mean(err)) if err.size else float("nan"),
+        "mape": mape,
+        "smape": float(np.mean(smape) * 100) if err.size else float("nan"),
+    }
 
 
 def backtest(
@@ -347,12 +367,21 @@ def backtest(
             naive[rows] = train[rows][:, -1:]
     rows_out = []
     for i in range(len(train)):  # per group summary rows (groups, not customers)
-        rows_out.append({"method": method[i], "n_months": int(lengths[i]),
-                         **_errors(test[i], mean[i]),
-                         **{f"naive_{k}": v for k, v in _errors(test[i], naive[i]).items()}})
-    pooled = {"method": "", "n_months": int(lengths.sum()),
-              **_errors(test.ravel(), mean.ravel()),
-              **{f"naive_{k}": v for k, v in _errors(test.ravel(), naive.ravel()).items()}}
+        rows_out.append(
+            {
+                "method": method[i],
+                "n_months": int(lengths[i]),
+                **_errors(test[i], mean[i]),
+                **{f"naive_{k}": v for k, v in _errors(test[i], naive[i]).items()},
+            }
+        )
+    pooled = {
+        "method": "",
+        "n_months": int(lengths.sum()),
+        **_errors(test.ravel(), mean.ravel()),
+        **{f"naive_{k}": v for k, v in _errors(test.ravel(), naive.ravel()).items()},
+    }
     index = [*wide.index[ok], "overall"]
-    return pd.DataFrame([*rows_out, pooled], index=pd.Index(index, name="group",
-                                                            tupleize_cols=False))
+    return pd.DataFrame(
+        [*rows_out, pooled], index=pd.Index(index, name="group", tupleize_cols=False)
+    )

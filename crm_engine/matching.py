@@ -96,13 +96,13 @@ from .normalize import (
 
 __all__ = [
     "ACTIONS",
-    "blocking_keys",
     "MODELS",
     "MatchDecision",
     "MatchScore",
     "Thresholds",
     "Weights",
     "best_match",
+    "blocking_keys",
     "score_candidate",
     "score_candidates",
 ]

@@ -95,8 +95,15 @@ __all__ = [
     "train_response_model",
 ]
 
-BASE_FEATURES = ["recency_days", "frequency", "monetary_total", "monetary_mean", "tenure_days",
-                 "trend", "days_between_orders"]
+BASE_FEATURES = [
+    "recency_days",
+    "frequency",
+    "monetary_total",
+    "monetary_mean",
+    "tenure_days",
+    "trend",
+    "days_between_orders",
+]
 MAILING_FEATURES = ["mailings_received", "mailings_opened", "mailings_clicked"]
 MODELS = ("logistic", "gbm")
 
@@ -161,8 +168,9 @@ def _purchase_events(tx: pd.DataFrame) -> pd.DataFrame:
     return ev.rename(columns={"day": "time"})
 
 
-def _asof(ids: np.ndarray, times: np.ndarray, events: pd.DataFrame, cols: list[str],
-          strict: bool = False) -> pd.DataFrame:
+def _asof(
+    ids: np.ndarray, times: np.ndarray, events: pd.DataFrame, cols: list[str], strict: bool = False
+) -> pd.DataFrame:
     """Last event per (id, time) with event time <= time (< time if strict).
 
     Returns a frame aligned with the queries; NaN where there is no event.
@@ -170,27 +178,40 @@ def _asof(ids: np.ndarray, times: np.ndarray, events: pd.DataFrame, cols: list[s
     left = pd.DataFrame({"customer_id": ids, "_t": times, "_row": np.arange(len(ids))})
     left = left.sort_values("_t", kind="stable")
     right = events[["customer_id", "time", *cols]].sort_values("time", kind="stable")
-    merged = pd.merge_asof(left, right, left_on="_t", right_on="time", by="customer_id",
-                           allow_exact_matches=not strict, direction="backward")
+    merged = pd.merge_asof(
+        left,
+        right,
+        left_on="_t",
+        right_on="time",
+        by="customer_id",
+        allow_exact_matches=not strict,
+        direction="backward",
+    )
     merged = merged.sort_values("_row", kind="stable")
     return merged[[*cols, "time"]].reset_index(drop=True)
 
 
-def _validate_mailings(mailings: pd.DataFrame, reference: pd.Series, customer_id_col: str,
-                       sent_date_col: str) -> pd.DataFrame:
+def _validate_mailings(
+    mailings: pd.DataFrame, reference: pd.Series, customer_id_col: str, sent_date_col: str
+) -> pd.DataFrame:
     if not isinstance(mailings, pd.DataFrame):
         raise ValueError("mailings must be a pandas DataFrame")
     for col in (customer_id_col, sent_date_col, "opened", "clicked"):
         if col not in mailings.columns:
             raise ValueError(f"missing column {col!r} in mailings")
-    out = pd.DataFrame({
-        "customer_id": _align_ids(mailings[customer_id_col], reference, "mailings").to_numpy(),
-        "time": _to_datetime(mailings[sent_date_col], sent_date_col).dt.normalize().to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "customer_id": _align_ids(mailings[customer_id_col], reference, "mailings").to_numpy(),
+            "time": _to_datetime(mailings[sent_date_col], sent_date_col).dt.normalize().to_numpy(),
+        }
+    )
     for col in ("opened", "clicked"):
         raw = mailings[col]
-        values = raw.astype("float64") if pd.api.types.is_bool_dtype(raw.dtype) \
+        values = (
+            raw.astype("float64")
+            if pd.api.types.is_bool_dtype(raw.dtype)
             else pd.to_numeric(raw, errors="coerce").astype("float64")
+        )
         if (values.isna() & raw.notna()).any():
             raise ValueError(f"column {col!r} of mailings must be 0/1 or boolean")
         out[col] = values.fillna(0.0).to_numpy() > 0
@@ -208,26 +229,36 @@ def _mailing_events(ml: pd.DataFrame) -> pd.DataFrame:
     return ev.drop_duplicates(["customer_id", "time"], keep="last")
 
 
-def _complaint_events(complaints: pd.DataFrame, reference: pd.Series, customer_id_col: str,
-                      date_col: str) -> pd.DataFrame:
+def _complaint_events(
+    complaints: pd.DataFrame, reference: pd.Series, customer_id_col: str, date_col: str
+) -> pd.DataFrame:
     if not isinstance(complaints, pd.DataFrame):
         raise ValueError("complaints must be a pandas DataFrame")
     for col in (customer_id_col, date_col):
         if col not in complaints.columns:
             raise ValueError(f"missing column {col!r} in complaints")
-    ev = pd.DataFrame({
-        "customer_id": _align_ids(complaints[customer_id_col], reference,
-                                  "complaints").to_numpy(),
-        "time": _to_datetime(complaints[date_col], date_col).dt.normalize().to_numpy(),
-    }).dropna()
+    ev = pd.DataFrame(
+        {
+            "customer_id": _align_ids(
+                complaints[customer_id_col], reference, "complaints"
+            ).to_numpy(),
+            "time": _to_datetime(complaints[date_col], date_col).dt.normalize().to_numpy(),
+        }
+    ).dropna()
     ev = ev.sort_values(["customer_id", "time"], kind="stable").reset_index(drop=True)
     ev["complaints"] = ev.groupby("customer_id", sort=False).cumcount().to_numpy() + 1.0
     return ev.drop_duplicates(["customer_id", "time"], keep="last")
 
 
-def _features_at(ids: np.ndarray, times: np.ndarray, purchases: pd.DataFrame,
-                 complaints: pd.DataFrame | None, mailings: pd.DataFrame | None,
-                 trend_days: int, strict: bool) -> pd.DataFrame:
+def _features_at(
+    ids: np.ndarray,
+    times: np.ndarray,
+    purchases: pd.DataFrame,
+    complaints: pd.DataFrame | None,
+    mailings: pd.DataFrame | None,
+    trend_days: int,
+    strict: bool,
+) -> pd.DataFrame:
     """Feature matrix for query rows (customer id, cut-off time)."""
     times = pd.DatetimeIndex(times).normalize().to_numpy()
     now = _asof(ids, times, purchases, ["cum_n", "cum_amount", "first_day"], strict)
@@ -243,19 +274,25 @@ def _features_at(ids: np.ndarray, times: np.ndarray, purchases: pd.DataFrame,
     c_mid = mid["cum_amount"].fillna(0.0).to_numpy()
     c_old = old["cum_amount"].fillna(0.0).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        feats = pd.DataFrame({
-            "recency_days": recency,
-            "frequency": n,
-            "monetary_total": total,
-            "monetary_mean": np.where(n > 0, total / np.maximum(n, 1), 0.0),
-            "tenure_days": tenure,
-            "trend": (np.log1p(np.maximum(total - c_mid, 0))
-                      - np.log1p(np.maximum(c_mid - c_old, 0))),
-            "days_between_orders": np.where(n > 1, span / np.maximum(n - 1, 1), tenure),
-        })
+        feats = pd.DataFrame(
+            {
+                "recency_days": recency,
+                "frequency": n,
+                "monetary_total": total,
+                "monetary_mean": np.where(n > 0, total / np.maximum(n, 1), 0.0),
+                "tenure_days": tenure,
+                "trend": (
+                    np.log1p(np.maximum(total - c_mid, 0)) - np.log1p(np.maximum(c_mid - c_old, 0))
+                ),
+                "days_between_orders": np.where(n > 1, span / np.maximum(n - 1, 1), tenure),
+            }
+        )
     if complaints is not None:
-        feats["complaints"] = _asof(ids, times, complaints, ["complaints"],
-                                    strict)["complaints"].fillna(0.0).to_numpy()
+        feats["complaints"] = (
+            _asof(ids, times, complaints, ["complaints"], strict)["complaints"]
+            .fillna(0.0)
+            .to_numpy()
+        )
     if mailings is not None:
         # Earlier mailings only: strictly before the cut-off day.
         m = _asof(ids, times, mailings, MAILING_FEATURES, strict=True)
@@ -303,22 +340,41 @@ def build_features(
         raise InsufficientDataError("no transactions")
     end = _resolve_end(tx["date"], cutoff)
     purchases = _purchase_events(tx)
-    comp, mail = _aux_events(tx, complaints, mailings, customer_id_col, datetime_col,
-                             sent_date_col)
+    comp, mail = _aux_events(tx, complaints, mailings, customer_id_col, datetime_col, sent_date_col)
     ids = purchases.loc[purchases["time"] <= end, "customer_id"].unique()
-    feats = _features_at(ids, np.full(len(ids), end, dtype="datetime64[ns]"), purchases,
-                         comp, mail, trend_days, strict=False)
+    feats = _features_at(
+        ids,
+        np.full(len(ids), end, dtype="datetime64[ns]"),
+        purchases,
+        comp,
+        mail,
+        trend_days,
+        strict=False,
+    )
     feats.index = pd.Index(ids, name="customer_id")
     return feats.sort_index()
 
 
-def _aux_events(tx: pd.DataFrame, complaints: pd.DataFrame | None,
-                mailings: pd.DataFrame | None, customer_id_col: str, datetime_col: str,
-                sent_date_col: str) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    comp = None if complaints is None else _complaint_events(
-        complaints, tx["customer_id"], customer_id_col, datetime_col)
-    mail = None if mailings is None else _mailing_events(
-        _validate_mailings(mailings, tx["customer_id"], customer_id_col, sent_date_col))
+def _aux_events(
+    tx: pd.DataFrame,
+    complaints: pd.DataFrame | None,
+    mailings: pd.DataFrame | None,
+    customer_id_col: str,
+    datetime_col: str,
+    sent_date_col: str,
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    comp = (
+        None
+        if complaints is None
+        else _complaint_events(complaints, tx["customer_id"], customer_id_col, datetime_col)
+    )
+    mail = (
+        None
+        if mailings is None
+        else _mailing_events(
+            _validate_mailings(mailings, tx["customer_id"], customer_id_col, sent_date_col)
+        )
+    )
     return comp, mail
 
 
@@ -340,14 +396,21 @@ def _make_model(model: str, random_state: object) -> ClassifierMixin:
         raise ValueError(f"model must be one of {MODELS}, got {model!r}")
     seed = check_random_state(random_state).randint(2**31 - 1)
     if model == "logistic":
-        return Pipeline([
-            ("log", FunctionTransformer(_signed_log)),
-            ("scale", StandardScaler()),
-            ("clf", LogisticRegression(C=1.0, max_iter=2000, random_state=seed)),
-        ])
-    return HistGradientBoostingClassifier(max_iter=150, learning_rate=0.08, max_leaf_nodes=15,
-                                          l2_regularization=1.0, early_stopping=False,
-                                          random_state=seed)
+        return Pipeline(
+            [
+                ("log", FunctionTransformer(_signed_log)),
+                ("scale", StandardScaler()),
+                ("clf", LogisticRegression(C=1.0, max_iter=2000, random_state=seed)),
+            ]
+        )
+    return HistGradientBoostingClassifier(
+        max_iter=150,
+        learning_rate=0.08,
+        max_leaf_nodes=15,
+        l2_regularization=1.0,
+        early_stopping=False,
+        random_state=seed,
+    )
 
 
 def _contributions(model: ClassifierMixin, x: np.ndarray, medians: np.ndarray) -> np.ndarray:
@@ -364,8 +427,9 @@ def _contributions(model: ClassifierMixin, x: np.ndarray, medians: np.ndarray) -
     return out
 
 
-def _explain(model: ClassifierMixin, x: np.ndarray, names: list[str], medians: np.ndarray,
-             n_reasons: int) -> pd.DataFrame:
+def _explain(
+    model: ClassifierMixin, x: np.ndarray, names: list[str], medians: np.ndarray, n_reasons: int
+) -> pd.DataFrame:
     contrib = _contributions(model, x, medians)
     k = min(n_reasons, len(names))
     order = np.argsort(-np.abs(contrib), axis=1, kind="stable")[:, :k]
@@ -395,14 +459,29 @@ def reliability_table(y_true: np.ndarray, y_prob: np.ndarray, n_bins: int = 10) 
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_pred = np.bincount(idx, weights=y_prob, minlength=n_bins) / n
         observed = np.bincount(idx, weights=y_true, minlength=n_bins) / n
-    return pd.DataFrame({"bin_lower": edges[:-1], "bin_upper": edges[1:], "n": n,
-                         "mean_predicted": mean_pred, "observed_rate": observed})
+    return pd.DataFrame(
+        {
+            "bin_lower": edges[:-1],
+            "bin_upper": edges[1:],
+            "n": n,
+            "mean_predicted": mean_pred,
+            "observed_rate": observed,
+        }
+    )
 
 
 def _fit_evaluate_score(
-    x_train: pd.DataFrame, y_train: np.ndarray, x_test: pd.DataFrame, y_test: np.ndarray,
-    x_score: pd.DataFrame, score_index: pd.Index, model_name: str, random_state: object,
-    n_reasons: int, min_examples: int, what: str,
+    x_train: pd.DataFrame,
+    y_train: np.ndarray,
+    x_test: pd.DataFrame,
+    y_test: np.ndarray,
+    x_score: pd.DataFrame,
+    score_index: pd.Index,
+    model_name: str,
+    random_state: object,
+    n_reasons: int,
+    min_examples: int,
+    what: str,
 ) -> tuple[ClassifierMixin, dict[str, object], pd.DataFrame, pd.DataFrame]:
     n_pos = int(y_train.sum())
     n_neg = len(y_train) - n_pos
@@ -422,9 +501,12 @@ def _fit_evaluate_score(
     with threadpool_limits(limits=1 if len(xt) < 50_000 else None):
         model.fit(xt, y_train)
     notes: list[str] = []
-    metrics: dict[str, object] = {"n_train": len(y_train), "n_test": len(y_test),
-                                  "n_scored": len(x_score), "train_positive_rate":
-                                  float(y_train.mean())}
+    metrics: dict[str, object] = {
+        "n_train": len(y_train),
+        "n_test": len(y_test),
+        "n_scored": len(x_score),
+        "train_positive_rate": float(y_train.mean()),
+    }
     if len(y_test):
         p_test = model.predict_proba(x_test.to_numpy("float64"))[:, 1]
         metrics["base_rate"] = float(np.mean(y_test))
@@ -446,8 +528,13 @@ def _fit_evaluate_score(
         reasons = _explain(model, xs, list(x_train.columns), np.median(xt, axis=0), n_reasons)
     else:
         prob = np.zeros(0)
-        reasons = _explain(model, np.zeros((0, xt.shape[1])), list(x_train.columns),
-                           np.median(xt, axis=0), n_reasons)
+        reasons = _explain(
+            model,
+            np.zeros((0, xt.shape[1])),
+            list(x_train.columns),
+            np.median(xt, axis=0),
+            n_reasons,
+        )
     scores = pd.concat([pd.DataFrame({"probability": prob}), reasons], axis=1)
     scores.index = score_index
     return model, metrics, reliability, scores
@@ -513,8 +600,7 @@ def train_churn_model(
     test_cutoff, train_cutoff = end - h, end - 2 * h
     purchases = _purchase_events(tx)
     purchases = purchases.loc[purchases["time"] <= end].reset_index(drop=True)
-    comp, mail = _aux_events(tx, complaints, mailings, customer_id_col, datetime_col,
-                             sent_date_col)
+    comp, mail = _aux_events(tx, complaints, mailings, customer_id_col, datetime_col, sent_date_col)
     first = purchases.groupby("customer_id", sort=True)["time"].min()
 
     def rows(cutoff: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
@@ -529,15 +615,26 @@ def train_churn_model(
     churned = (later["cum_n"].fillna(0.0).to_numpy() - feats["frequency"].to_numpy()) <= 0
     n1, n2 = len(parts[0][0]), len(parts[1][0])
     model_, metrics, reliability, scores = _fit_evaluate_score(
-        feats.iloc[:n1], churned[:n1].astype(int), feats.iloc[n1:n1 + n2],
-        churned[n1:n1 + n2].astype(int), feats.iloc[n1 + n2:],
-        pd.Index(parts[2][0], name="customer_id"), model, random_state, n_reasons,
-        min_examples, "churn",
+        feats.iloc[:n1],
+        churned[:n1].astype(int),
+        feats.iloc[n1 : n1 + n2],
+        churned[n1 : n1 + n2].astype(int),
+        feats.iloc[n1 + n2 :],
+        pd.Index(parts[2][0], name="customer_id"),
+        model,
+        random_state,
+        n_reasons,
+        min_examples,
+        "churn",
     )
-    return PropensityResult(model_, list(feats.columns), metrics, reliability,
-                            scores.sort_index(),
-                            {"train_cutoff": train_cutoff, "test_cutoff": test_cutoff,
-                             "score_date": end})
+    return PropensityResult(
+        model_,
+        list(feats.columns),
+        metrics,
+        reliability,
+        scores.sort_index(),
+        {"train_cutoff": train_cutoff, "test_cutoff": test_cutoff, "score_date": end},
+    )
 
 
 def train_response_model(
@@ -595,19 +692,26 @@ def train_response_model(
     end = _resolve_end(all_dates, observation_end)
     purchases = _purchase_events(tx)
     purchases = purchases.loc[purchases["time"] <= end].reset_index(drop=True)
-    comp = None if complaints is None else _complaint_events(
-        complaints, tx["customer_id"], customer_id_col, datetime_col)
+    comp = (
+        None
+        if complaints is None
+        else _complaint_events(complaints, tx["customer_id"], customer_id_col, datetime_col)
+    )
     mail_ev = _mailing_events(ml)
     window = np.timedelta64(response_days, "D")
     labelled = ml.loc[ml["time"].to_numpy() + window <= end + pd.Timedelta(days=1)]
     labelled = labelled.sort_values("time", kind="stable").reset_index(drop=True)
     score_day = end + pd.Timedelta(days=1)
-    score_ids = pd.Index(pd.concat([pd.Series(purchases["customer_id"].unique()),
-                                    pd.Series(ml["customer_id"].unique())]).unique(),
-                         name="customer_id").sort_values()
+    score_ids = pd.Index(
+        pd.concat(
+            [pd.Series(purchases["customer_id"].unique()), pd.Series(ml["customer_id"].unique())]
+        ).unique(),
+        name="customer_id",
+    ).sort_values()
     ids = np.concatenate([labelled["customer_id"].to_numpy(), score_ids.to_numpy()])
-    times = np.concatenate([labelled["time"].to_numpy(),
-                            np.full(len(score_ids), score_day, dtype="datetime64[ns]")])
+    times = np.concatenate(
+        [labelled["time"].to_numpy(), np.full(len(score_ids), score_day, dtype="datetime64[ns]")]
+    )
     # Features: purchases strictly before the sent day.
     feats = _features_at(ids, times, purchases, comp, mail_ev, trend_days, strict=True)
     feats["has_purchased"] = (feats["frequency"] > 0).astype("float64")
@@ -615,7 +719,7 @@ def train_response_model(
         feats[col] = feats[col].fillna(-1.0)
     nl = len(labelled)
     after = _asof(ids[:nl], times[:nl] + window, purchases, ["cum_n"], strict=True)
-    y = ((after["cum_n"].fillna(0.0).to_numpy() - feats["frequency"].to_numpy()[:nl]) > 0)
+    y = (after["cum_n"].fillna(0.0).to_numpy() - feats["frequency"].to_numpy()[:nl]) > 0
     y = y.astype(int)
     if nl:
         days = labelled["time"]
@@ -626,8 +730,23 @@ def train_response_model(
     train_idx = np.flatnonzero(~is_test)
     test_idx = np.flatnonzero(is_test)
     model_, metrics, reliability, scores = _fit_evaluate_score(
-        feats.iloc[train_idx], y[train_idx], feats.iloc[test_idx], y[test_idx],
-        feats.iloc[nl:], score_ids, model, random_state, n_reasons, min_examples, "response",
+        feats.iloc[train_idx],
+        y[train_idx],
+        feats.iloc[test_idx],
+        y[test_idx],
+        feats.iloc[nl:],
+        score_ids,
+        model,
+        random_state,
+        n_reasons,
+        min_examples,
+        "response",
     )
-    return PropensityResult(model_, list(feats.columns), metrics, reliability, scores,
-                            {"split_date": pd.Timestamp(split), "score_date": score_day})
+    return PropensityResult(
+        model_,
+        list(feats.columns),
+        metrics,
+        reliability,
+        scores,
+        {"split_date": pd.Timestamp(split), "score_date": score_day},
+    )

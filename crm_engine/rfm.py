@@ -61,8 +61,10 @@ class Segment:
 
     def matches(self, r_score: int, fm_score: int) -> bool:
         """Whether a customer with these scores belongs to the segment."""
-        return (self.r_scores[0] <= r_score <= self.r_scores[1]
-                and self.fm_scores[0] <= fm_score <= self.fm_scores[1])
+        return (
+            self.r_scores[0] <= r_score <= self.r_scores[1]
+            and self.fm_scores[0] <= fm_score <= self.fm_scores[1]
+        )
 
 
 def _segment(key: str, label: str, r: tuple[int, int], fm: tuple[int, int]) -> Segment:
@@ -91,7 +93,7 @@ SEGMENTS: tuple[Segment, ...] = (
 def _grid() -> np.ndarray:
     grid = np.full((5, 5), -1, dtype=np.int64)
     for i, seg in enumerate(SEGMENTS):
-        grid[seg.r_scores[0] - 1: seg.r_scores[1], seg.fm_scores[0] - 1: seg.fm_scores[1]] = i
+        grid[seg.r_scores[0] - 1 : seg.r_scores[1], seg.fm_scores[0] - 1 : seg.fm_scores[1]] = i
     if (grid < 0).any():  # pragma: no cover - guarded by tests
         raise RuntimeError("SEGMENTS do not cover the whole score grid")
     return grid
@@ -180,8 +182,18 @@ def rfm_table(
     {'recency': 0, 'frequency': 2, 'monetary': 30.0}
     """
     tx = validate_transactions(df, customer_id_col, datetime_col, monetary_value_col)
-    columns = ["recency", "frequency", "monetary", "r_score", "f_score", "m_score",
-               "fm_score", "rfm_score", "segment", "segment_label"]
+    columns = [
+        "recency",
+        "frequency",
+        "monetary",
+        "r_score",
+        "f_score",
+        "m_score",
+        "fm_score",
+        "rfm_score",
+        "segment",
+        "segment_label",
+    ]
     if tx.empty:
         out = pd.DataFrame(columns=columns)
         out.index.name = "customer_id"
@@ -202,8 +214,9 @@ def rfm_table(
     out["f_score"] = quintile_scores(out["frequency"])
     out["m_score"] = quintile_scores(out["monetary"])
     out["fm_score"] = (out["f_score"] + out["m_score"] + 1) // 2
-    out["rfm_score"] = (out["r_score"].astype(str) + out["f_score"].astype(str)
-                        + out["m_score"].astype(str))
+    out["rfm_score"] = (
+        out["r_score"].astype(str) + out["f_score"].astype(str) + out["m_score"].astype(str)
+    )
     out["segment"] = assign_segments(out["r_score"], out["fm_score"])
     labels = {s.key: s.label for s in SEGMENTS}
     out["segment_label"] = out["segment"].map(labels)

@@ -206,9 +206,7 @@ def _resolve_end(dates: pd.Series, observation_end: object) -> pd.Timestamp:
     return end.normalize()
 
 
-def daily_purchases(
-    tx: pd.DataFrame, observation_end: pd.Timestamp | None = None
-) -> pd.DataFrame:
+def daily_purchases(tx: pd.DataFrame, observation_end: pd.Timestamp | None = None) -> pd.DataFrame:
     """Net a *validated* transactions frame per customer and day.
 
     Parameters
@@ -229,8 +227,11 @@ def daily_purchases(
     day = tx["date"].dt.normalize()
     keep = np.ones(len(tx), dtype=bool) if observation_end is None else (day <= observation_end)
     frame = pd.DataFrame(
-        {"customer_id": tx["customer_id"].to_numpy()[keep], "day": day[keep].to_numpy(),
-         "amount": tx["amount"].to_numpy()[keep]}
+        {
+            "customer_id": tx["customer_id"].to_numpy()[keep],
+            "day": day[keep].to_numpy(),
+            "amount": tx["amount"].to_numpy()[keep],
+        }
     )
     daily = (
         frame.groupby(["customer_id", "day"], sort=True, observed=True)["amount"]
@@ -296,8 +297,16 @@ def summary_from_transactions(
     """
     unit = _check_freq(freq)
     tx = validate_transactions(df, customer_id_col, datetime_col, monetary_value_col)
-    columns = ["frequency", "recency", "T", "monetary_value", "first_purchase",
-               "last_purchase", "n_orders", "total_amount"]
+    columns = [
+        "frequency",
+        "recency",
+        "T",
+        "monetary_value",
+        "first_purchase",
+        "last_purchase",
+        "n_orders",
+        "total_amount",
+    ]
     if tx.empty and observation_end is None:
         out = pd.DataFrame(columns=columns)
         out.index.name = "customer_id"

@@ -29,8 +29,11 @@ class LeadClient:
 
     def _request(self, method, path, payload=None, headers=None):
         data = json.dumps(payload).encode() if payload is not None else None
-        hdrs = {"Authorization": f"Bearer {self.key}", "Content-Type": "application/json",
-                **(headers or {})}
+        hdrs = {
+            "Authorization": f"Bearer {self.key}",
+            "Content-Type": "application/json",
+            **(headers or {}),
+        }
         for attempt in range(self.retries + 1):
             req = urllib.request.Request(self.url + path, data=data, method=method, headers=hdrs)
             try:
@@ -78,8 +81,16 @@ def main(argv=None):
             leads = json.load(fh)
         leads = leads if isinstance(leads, list) else [leads]
     else:
-        lead = {k: v for k, v in (("email", args.email), ("phone", args.phone),
-                                  ("contact_name", args.name), ("partner_name", args.company)) if v}
+        lead = {
+            k: v
+            for k, v in (
+                ("email", args.email),
+                ("phone", args.phone),
+                ("contact_name", args.name),
+                ("partner_name", args.company),
+            )
+            if v
+        }
         leads = [lead]
     rejected = 0
     try:
@@ -89,7 +100,7 @@ def main(argv=None):
             rejected = status >= 400
         else:
             for start in range(0, len(leads), args.batch_size):
-                status, body = client.create_batch(leads[start:start + args.batch_size])
+                status, body = client.create_batch(leads[start : start + args.batch_size])
                 print(json.dumps({"http_status": status, **body}))
                 rejected += body.get("errors", 0) if status == 200 else 1
     except (urllib.error.URLError, OSError) as e:

@@ -14,8 +14,16 @@ import sys
 import urllib.error
 import urllib.request
 
-FIELDS = ["partner_id", "company_id", "segment", "rfm_score", "clv", "p_alive",
-          "churn_probability", "response_probability"]
+FIELDS = [
+    "partner_id",
+    "company_id",
+    "segment",
+    "rfm_score",
+    "clv",
+    "p_alive",
+    "churn_probability",
+    "response_probability",
+]
 
 
 def call(url, key, db, model, method, **params):
@@ -23,8 +31,11 @@ def call(url, key, db, model, method, **params):
         f"{url.rstrip('/')}/json/2/{model}/{method}",
         data=json.dumps(params).encode(),
         method="POST",
-        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json",
-                 **({"X-Odoo-Database": db} if db else {})},
+        headers={
+            "Authorization": f"Bearer {key}",
+            "Content-Type": "application/json",
+            **({"X-Odoo-Database": db} if db else {}),
+        },
     )
     with urllib.request.urlopen(req, timeout=60) as resp:
         return json.loads(resp.read())
@@ -43,11 +54,21 @@ def main(argv=None):
         ap.error("an API key is required (--key or ODOO_API_KEY)")
     domain = [["segment", "=", args.segment]] if args.segment else []
     try:
-        fields = call(args.url, args.key, args.db, "crm.customer.metric", "fields_get",
-                      attributes=["type"])
+        fields = call(
+            args.url, args.key, args.db, "crm.customer.metric", "fields_get", attributes=["type"]
+        )
         wanted = [f for f in FIELDS if f in fields]
-        rows = call(args.url, args.key, args.db, "crm.customer.metric", "search_read",
-                    domain=domain, fields=wanted, order=args.order, limit=args.limit)
+        rows = call(
+            args.url,
+            args.key,
+            args.db,
+            "crm.customer.metric",
+            "search_read",
+            domain=domain,
+            fields=wanted,
+            order=args.order,
+            limit=args.limit,
+        )
     except urllib.error.HTTPError as e:
         print(f"HTTP {e.code}: {e.read().decode(errors='replace')[:500]}", file=sys.stderr)
         return 2

@@ -81,14 +81,19 @@ def test_python_dependencies_are_installed_by_docker_and_tests():
     engine = set()
     pyproject = (ROOT / "pyproject.toml").read_text()
     block = pyproject.split("dependencies = [", 1)[1].split("]", 1)[0]
-    engine = {re.split(r"[<>=!~]", d.strip().strip('",'))[0].lower()
-              for d in block.splitlines() if d.strip()}
+    engine = {
+        re.split(r"[<>=!~]", d.strip().strip('",'))[0].lower()
+        for d in block.splitlines()
+        if d.strip()
+    }
     assert engine <= reqs, engine - reqs
 
 
 def test_oca_dependencies_are_listed():
     """Every OCA addon we depend on is installed from oca-addons.txt."""
-    oca = {n.removeprefix("odoo-addon-").replace("-", "_") for n in requirement_names("oca-addons.txt")}
+    oca = {
+        n.removeprefix("odoo-addon-").replace("-", "_") for n in requirement_names("oca-addons.txt")
+    }
     needed = {"helpdesk_mgmt", "queue_job"}
     for addon in ADDONS:
         needed |= {d for d in manifest(addon)["depends"] if d.startswith(("helpdesk_", "queue_"))}
@@ -120,7 +125,10 @@ def test_compose_file_structure():
 
 def _compose_command():
     docker = shutil.which("docker")
-    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+    if (
+        docker
+        and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0
+    ):
         return [docker, "compose"]
     if shutil.which("docker-compose"):
         return [shutil.which("docker-compose")]
@@ -130,8 +138,10 @@ def _compose_command():
 def test_compose_config_validates():
     cmd = _compose_command()
     if cmd is None:
-        pytest.fail("neither `docker compose` nor `docker-compose` is installed: "
-                    "apt-get install docker-compose (the .ci/run script does)")
+        pytest.fail(
+            "neither `docker compose` nor `docker-compose` is installed: "
+            "apt-get install docker-compose (the .ci/run script does)"
+        )
     proc = subprocess.run([*cmd, "config", "-q"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
 

@@ -74,19 +74,37 @@ def build_parser():
     p.add_argument("--leads", type=_count, help="CRM leads/opportunities (default partners/10)")
     p.add_argument("--tickets", type=_count, help="helpdesk tickets (default partners/10)")
     p.add_argument("--mailings", type=_count, help="mass mailings (default 10)")
-    p.add_argument("--traces", type=_count,
-                   help="mailing traces in total over all mailings (default = partners)")
+    p.add_argument(
+        "--traces",
+        type=_count,
+        help="mailing traces in total over all mailings (default = partners)",
+    )
     p.add_argument("--years", type=_positive, default=3, help="years of history (default 3)")
     p.add_argument("--end-date", type=_date, help="last day of the history (default today)")
-    p.add_argument("--company", action="append", dest="company_names", metavar="NAME",
-                   help="existing company to fill (repeatable)")
-    p.add_argument("--companies", type=_positive, dest="n_companies", metavar="N",
-                   help="create (or reuse) N demo companies and spread the data over them")
+    p.add_argument(
+        "--company",
+        action="append",
+        dest="company_names",
+        metavar="NAME",
+        help="existing company to fill (repeatable)",
+    )
+    p.add_argument(
+        "--companies",
+        type=_positive,
+        dest="n_companies",
+        metavar="N",
+        help="create (or reuse) N demo companies and spread the data over them",
+    )
     p.add_argument("--seed", type=_count, default=42)
-    p.add_argument("--duplicates", type=_fraction, default=0.05,
-                   help="fraction of partners that are near-duplicates (default 0.05)")
-    p.add_argument("--keep-indexes", action="store_true",
-                   help="never drop secondary indexes during the load")
+    p.add_argument(
+        "--duplicates",
+        type=_fraction,
+        default=0.05,
+        help="fraction of partners that are near-duplicates (default 0.05)",
+    )
+    p.add_argument(
+        "--keep-indexes", action="store_true", help="never drop secondary indexes during the load"
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     return p
 
@@ -99,13 +117,13 @@ def main(argv=None):
     if not 1 <= args.lines_per_order <= 20:
         parser.error("--lines-per-order must be between 1 and 20")
 
+    from datagen import DataGenError, Progress, generate
+    from datagen.generator import _total_rows
+
     import odoo  # noqa: F401  (Odoo's interpreter is required)
     from odoo import api
     from odoo.modules.registry import Registry
     from odoo.tools import config
-
-    from datagen import DataGenError, Progress, generate
-    from datagen.generator import _total_rows
 
     odoo_args = []
     if args.config:
@@ -123,27 +141,45 @@ def main(argv=None):
     if not db_service.exp_db_exist(args.database):
         parser.exit(2, f"{parser.prog}: error: database {args.database!r} does not exist\n")
     registry = Registry(args.database)
-    missing = [m for m in ("sale.order", "crm.lead", "helpdesk.ticket", "mailing.trace")
-               if m not in registry]
+    missing = [
+        m
+        for m in ("sale.order", "crm.lead", "helpdesk.ticket", "mailing.trace")
+        if m not in registry
+    ]
     if missing:
-        parser.exit(2, f"{parser.prog}: error: database {args.database!r} lacks models "
-                       f"{', '.join(missing)}: install crm_ops' dependencies first\n")
+        parser.exit(
+            2,
+            f"{parser.prog}: error: database {args.database!r} lacks models "
+            f"{', '.join(missing)}: install crm_ops' dependencies first\n",
+        )
     leads = args.partners // 10 if args.leads is None else args.leads
     tickets = args.partners // 10 if args.tickets is None else args.tickets
     mailings = (10 if args.partners else 0) if args.mailings is None else args.mailings
     traces = (args.partners if mailings else 0) if args.traces is None else args.traces
-    counts = dict(partners=args.partners, orders=args.orders, leads=leads, tickets=tickets,
-                  traces=traces)
+    counts = dict(
+        partners=args.partners, orders=args.orders, leads=leads, tickets=tickets, traces=traces
+    )
     progress = Progress(_total_rows(counts, args.lines_per_order))
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {})
         try:
             result = generate(
-                env, partners=args.partners, orders=args.orders, leads=leads,
-                tickets=tickets, mailings=mailings, traces=traces, years=args.years,
-                companies=args.company_names, n_companies=args.n_companies, seed=args.seed,
-                duplicates=args.duplicates, lines_per_order=args.lines_per_order,
-                end_date=args.end_date, progress=progress, commit=cr.commit,
+                env,
+                partners=args.partners,
+                orders=args.orders,
+                leads=leads,
+                tickets=tickets,
+                mailings=mailings,
+                traces=traces,
+                years=args.years,
+                companies=args.company_names,
+                n_companies=args.n_companies,
+                seed=args.seed,
+                duplicates=args.duplicates,
+                lines_per_order=args.lines_per_order,
+                end_date=args.end_date,
+                progress=progress,
+                commit=cr.commit,
                 drop_indexes=False if args.keep_indexes else None,
             )
         except DataGenError as exc:
@@ -155,8 +191,10 @@ def main(argv=None):
     else:
         timings = result.pop("timings")
         result.pop("first_ids")
-        print(f"done in {result['seconds']} s: "
-              + ", ".join(f"{k}={v:,}" for k, v in result.items() if isinstance(v, int)))
+        print(
+            f"done in {result['seconds']} s: "
+            + ", ".join(f"{k}={v:,}" for k, v in result.items() if isinstance(v, int))
+        )
         print("steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
     return 0
 

@@ -37,8 +37,17 @@ OCA_DIR = CACHE / "oca"
 ADDONS = ["crm_ops", "crm_analytics", "crm_collab", "crm_ops_stock"]
 # Odoo's and the OCA's own tests of the modules we extend, run with our addons installed
 PEER_QUICK = ["sale_crm", "website_crm", "mass_mailing_crm", "mass_mailing_sale", "helpdesk_mgmt"]
-PEER_FULL = ["crm", "sale_crm", "website_crm", "mass_mailing", "mass_mailing_crm",
-             "mass_mailing_sale", "helpdesk_mgmt", "helpdesk_type", "helpdesk_mgmt_sale"]
+PEER_FULL = [
+    "crm",
+    "sale_crm",
+    "website_crm",
+    "mass_mailing",
+    "mass_mailing_crm",
+    "mass_mailing_sale",
+    "helpdesk_mgmt",
+    "helpdesk_type",
+    "helpdesk_mgmt_sale",
+]
 RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 FAIL_LINE_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 
@@ -102,8 +111,10 @@ def run_pytest(python: str, extra: list[str]) -> Part:
 LINTERS = [
     ("ruff", ["-m", "ruff", "check", "."]),
     ("ruff-format", ["-m", "ruff", "format", "--check", "."]),
-    ("pylint-odoo", ["-m", "pylint", "--rcfile=.pylintrc-mandatory",
-                     *[f"addons/{a}" for a in ADDONS]]),
+    (
+        "pylint-odoo",
+        ["-m", "pylint", "--rcfile=.pylintrc-mandatory", *[f"addons/{a}" for a in ADDONS]],
+    ),
 ]
 
 
@@ -138,9 +149,14 @@ def find_odoo() -> Odoo | None:
     candidates.append(sys.executable)
     for python in candidates:
         proc = subprocess.run(
-            [python, "-c", "import odoo, odoo.release, os; "
-             "print(odoo.release.version_info[0], os.path.dirname(odoo.release.__file__))"],
-            capture_output=True, text=True,
+            [
+                python,
+                "-c",
+                "import odoo, odoo.release, os; "
+                "print(odoo.release.version_info[0], os.path.dirname(odoo.release.__file__))",
+            ],
+            capture_output=True,
+            text=True,
         )
         if proc.returncode != 0:
             continue
@@ -187,8 +203,12 @@ def start_postgres() -> dict[str, str]:
     user = os.environ.get("PGUSER", "odoo")
     if port_open(host, port):
         log(f"using the PostgreSQL server at {host}:{port} as {user}")
-        return {"host": host, "port": str(port), "user": user,
-                "password": os.environ.get("PGPASSWORD", "")}
+        return {
+            "host": host,
+            "port": str(port),
+            "user": user,
+            "password": os.environ.get("PGPASSWORD", ""),
+        }
     bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not bins:
         raise SystemExit("no PostgreSQL reachable and no server binaries under /usr/lib/postgresql")
@@ -204,16 +224,38 @@ def start_postgres() -> dict[str, str]:
     while port_open("127.0.0.1", port):
         port += 1
     data = tmp / "data"
-    run([*as_user, bindir / "initdb", "-D", data, "-A", "trust", "-U", "odoo", "-E", "UTF8",
-         "--locale=C.UTF-8"], check=True, stdout=subprocess.DEVNULL)
-    opts = (f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    run([*as_user, bindir / "pg_ctl", "-D", data, "-o", opts, "-l", tmp / "log", "-w", "start"],
-        check=True, stdout=subprocess.DEVNULL)
+    run(
+        [
+            *as_user,
+            bindir / "initdb",
+            "-D",
+            data,
+            "-A",
+            "trust",
+            "-U",
+            "odoo",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    opts = (
+        f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    run(
+        [*as_user, bindir / "pg_ctl", "-D", data, "-o", opts, "-l", tmp / "log", "-w", "start"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
     def stop():
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "stop"], capture_output=True)
+        subprocess.run(
+            [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(tmp, ignore_errors=True)
 
     atexit.register(stop)
@@ -222,13 +264,24 @@ def start_postgres() -> dict[str, str]:
 
 
 def odoo_cmd(odoo: Odoo, pg: dict[str, str], db: str, *args: str) -> list[str]:
-    addons_path = ",".join([*odoo.addons_paths, str(OCA_DIR / "odoo" / "addons"),
-                            str(ROOT / "addons")])
-    cmd = [odoo.python, odoo.odoo_bin, f"--addons-path={addons_path}", "-d", db,
-           f"--db_host={pg['host']}", f"--db_port={pg['port']}", f"--db_user={pg['user']}",
-           f"--data-dir={CACHE / 'odoo-data'}", "--http-interface=127.0.0.1",
-           f"--http-port={os.environ.get('CRM_TEST_HTTP_PORT', '8169')}",
-           "--stop-after-init", "--max-cron-threads=0"]
+    addons_path = ",".join(
+        [*odoo.addons_paths, str(OCA_DIR / "odoo" / "addons"), str(ROOT / "addons")]
+    )
+    cmd = [
+        odoo.python,
+        odoo.odoo_bin,
+        f"--addons-path={addons_path}",
+        "-d",
+        db,
+        f"--db_host={pg['host']}",
+        f"--db_port={pg['port']}",
+        f"--db_user={pg['user']}",
+        f"--data-dir={CACHE / 'odoo-data'}",
+        "--http-interface=127.0.0.1",
+        f"--http-port={os.environ.get('CRM_TEST_HTTP_PORT', '8169')}",
+        "--stop-after-init",
+        "--max-cron-threads=0",
+    ]
     if pg.get("password"):
         cmd.append(f"--db_password={pg['password']}")
     return cmd + list(args)
@@ -238,8 +291,13 @@ def run_odoo(cmd: list[str], logfile: Path) -> tuple[int, str]:
     logfile.parent.mkdir(parents=True, exist_ok=True)
     log("$ " + " ".join(cmd[1:]) + f"  (log: {logfile.relative_to(ROOT)})")
     with logfile.open("w") as fh:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
         for line in proc.stdout:
             fh.write(line)
             if FAIL_LINE_RE.match(line) or " FAIL: " in line or RESULT_RE.search(line):
@@ -250,8 +308,12 @@ def run_odoo(cmd: list[str], logfile: Path) -> tuple[int, str]:
 
 def psql(pg: dict[str, str], sql: str, db: str = "postgres") -> str:
     env = {**os.environ, "PGPASSWORD": pg.get("password", "")}
-    proc = subprocess.run(["psql", "-h", pg["host"], "-p", pg["port"], "-U", pg["user"], "-d", db,
-                           "-tAc", sql], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        ["psql", "-h", pg["host"], "-p", pg["port"], "-U", pg["user"], "-d", db, "-tAc", sql],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if proc.returncode:
         raise RuntimeError(proc.stderr)
     return proc.stdout.strip()
@@ -274,8 +336,10 @@ def make_template(odoo: Odoo, pg) -> str | None:
     """Install the dependencies once in a template database the other parts copy."""
     db = f"crm_base_{os.getpid()}"
     drop_db(pg, db)
-    rc, out = run_odoo(odoo_cmd(odoo, pg, db, "-i", ",".join(addon_dependencies()),
-                                "--log-level=warn"), CACHE / "reports" / "template.log")
+    rc, _out = run_odoo(
+        odoo_cmd(odoo, pg, db, "-i", ",".join(addon_dependencies()), "--log-level=warn"),
+        CACHE / "reports" / "template.log",
+    )
     if rc:
         log(f"installing the dependencies failed (exit {rc}): see .cache/reports/template.log")
         return None
@@ -301,8 +365,9 @@ def parse_odoo_result(part: Part, rc: int, out: str, logfile: Path) -> None:
     stray = [ln for ln in out.splitlines() if FAIL_LINE_RE.match(ln)]
     if rc != 0 or (stray and part.failed == 0):
         part.failed = max(part.failed, 1)
-        part.notes.append(f"odoo exited {rc} with {len(stray)} ERROR line(s): see "
-                          f"{logfile.relative_to(ROOT)}")
+        part.notes.append(
+            f"odoo exited {rc} with {len(stray)} ERROR line(s): see {logfile.relative_to(ROOT)}"
+        )
 
 
 def run_peer_tests(odoo: Odoo, pg, db: str, modules: list[str]) -> Part:
@@ -310,8 +375,19 @@ def run_peer_tests(odoo: Odoo, pg, db: str, modules: list[str]) -> Part:
     part = Part("peer")
     logfile = CACHE / "reports" / "odoo-peer.log"
     tags = ",".join(f"/{m}" for m in modules)
-    rc, out = run_odoo(odoo_cmd(odoo, pg, db, "-u", ",".join(modules), "--test-enable",
-                                f"--test-tags={tags}", "--log-level=test"), logfile)
+    rc, out = run_odoo(
+        odoo_cmd(
+            odoo,
+            pg,
+            db,
+            "-u",
+            ",".join(modules),
+            "--test-enable",
+            f"--test-tags={tags}",
+            "--log-level=test",
+        ),
+        logfile,
+    )
     parse_odoo_result(part, rc, out, logfile)
     part.notes.append("modules: " + ", ".join(modules))
     return part
@@ -326,8 +402,10 @@ def run_addon_tests(odoo: Odoo, pg, template, tags: str | None, keep: bool) -> t
     logs = CACHE / "reports"
     modules = ",".join(ADDONS)
     test_args = ["--test-enable", f"--test-tags={tags}"] if tags else []
-    rc, out = run_odoo(odoo_cmd(odoo, pg, db, "-i", modules, *test_args, "--log-level=test"),
-                       logs / "odoo-tests.log")
+    rc, out = run_odoo(
+        odoo_cmd(odoo, pg, db, "-i", modules, *test_args, "--log-level=test"),
+        logs / "odoo-tests.log",
+    )
     parse_odoo_result(part, rc, out, logs / "odoo-tests.log")
     if keep:
         part.notes.append(f"database kept: {db}")
@@ -343,8 +421,10 @@ def run_lifecycle(odoo: Odoo, pg, template) -> Part:
     for addon in ADDONS:
         db = f"crm_life_{addon}_{os.getpid()}"
         copy_db(pg, template, db)
-        rc, out = run_odoo(odoo_cmd(odoo, pg, db, "-i", addon, "--log-level=warn"),
-                           logs / f"lifecycle-{addon}-install.log")
+        rc, out = run_odoo(
+            odoo_cmd(odoo, pg, db, "-i", addon, "--log-level=warn"),
+            logs / f"lifecycle-{addon}-install.log",
+        )
         errors = [ln for ln in out.splitlines() if FAIL_LINE_RE.match(ln)]
         if rc or errors:
             part.failed += 1
@@ -353,8 +433,11 @@ def run_lifecycle(odoo: Odoo, pg, template) -> Part:
             continue
         part.passed += 1
         script = ROOT / "tools" / "uninstall_check.py"
-        proc = run([odoo.python, script, *odoo_cmd(odoo, pg, db)[2:], "--", ",".join(ADDONS)],
-                   capture_output=True, text=True)
+        proc = run(
+            [odoo.python, script, *odoo_cmd(odoo, pg, db)[2:], "--", ",".join(ADDONS)],
+            capture_output=True,
+            text=True,
+        )
         (logs / f"lifecycle-{addon}-uninstall.log").write_text(proc.stdout + proc.stderr)
         if proc.returncode:
             part.failed += 1
@@ -372,16 +455,22 @@ def summary(parts: list[Part], odoo_missing: str | None) -> int:
     total_p = total_f = 0
     for p in parts:
         state = "ok" if p.ok else "FAILED"
-        print(f"  {p.name:<10} {p.passed:5d} passed, {p.failed:3d} failed, {p.skipped:3d} skipped"
-              f"   {state}")
+        print(
+            f"  {p.name:<10} {p.passed:5d} passed, {p.failed:3d} failed, {p.skipped:3d} skipped"
+            f"   {state}"
+        )
         for n in p.notes:
             print(f"             {n}")
         total_p += p.passed
         total_f += p.failed
     if odoo_missing:
         print(f"  odoo       NOT RUN: {odoo_missing}")
-        print("             The addon tests did not run. To run them, set ODOO_HOME to a folder holding")
-        print("             src/ (Odoo 19 source with odoo-bin) and venv/ (a Python that imports it),")
+        print(
+            "             The addon tests did not run. To run them, set ODOO_HOME to a folder holding"
+        )
+        print(
+            "             src/ (Odoo 19 source with odoo-bin) and venv/ (a Python that imports it),"
+        )
         print("             or run this command with a Python that imports Odoo 19.")
     print("=" * 72)
     print(f"{total_p} passed, {total_f} failed")
@@ -390,14 +479,23 @@ def summary(parts: list[Part], odoo_missing: str | None) -> int:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--parts", default="engine,lint,odoo,peer,lifecycle",
-                    help="comma-separated parts to run: engine, lint, odoo, peer (Odoo's own tests of"
-                    " the modules we extend, quick subset), peer-full (all of them), lifecycle")
-    ap.add_argument("--test-tags", default=",".join(f"/{a}" for a in ADDONS),
-                    help="Odoo --test-tags for the odoo part")
+    ap.add_argument(
+        "--parts",
+        default="engine,lint,odoo,peer,lifecycle",
+        help="comma-separated parts to run: engine, lint, odoo, peer (Odoo's own tests of"
+        " the modules we extend, quick subset), peer-full (all of them), lifecycle",
+    )
+    ap.add_argument(
+        "--test-tags",
+        default=",".join(f"/{a}" for a in ADDONS),
+        help="Odoo --test-tags for the odoo part",
+    )
     ap.add_argument("--keep-db", action="store_true", help="keep the addon test database")
-    ap.add_argument("--python", default=sys.executable,
-                    help="interpreter with the test requirements for the engine part")
+    ap.add_argument(
+        "--python",
+        default=sys.executable,
+        help="interpreter with the test requirements for the engine part",
+    )
     ap.add_argument("pytest_args", nargs="*", help="extra pytest arguments")
     args = ap.parse_args(argv)
     wanted = set(args.parts.split(","))
@@ -411,8 +509,10 @@ def main(argv=None) -> int:
     if wanted & {"odoo", "peer", "peer-full", "lifecycle"}:
         odoo = find_odoo()
         if odoo is None:
-            odoo_missing = (f"no Odoo 19 found (ODOO_HOME={os.environ.get('ODOO_HOME', '/opt/odoo19')}"
-                            " has no venv/bin/python importing odoo, and this Python has no odoo)")
+            odoo_missing = (
+                f"no Odoo 19 found (ODOO_HOME={os.environ.get('ODOO_HOME', '/opt/odoo19')}"
+                " has no venv/bin/python importing odoo, and this Python has no odoo)"
+            )
         else:
             log(f"Odoo 19 found: {odoo.python} {odoo.odoo_bin}")
             prepare_odoo_python(odoo)

@@ -28,7 +28,9 @@ def main():
     problems = []
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        left = env["ir.module.module"].search([("name", "in", installed), ("state", "!=", "uninstalled")])
+        left = env["ir.module.module"].search(
+            [("name", "in", installed), ("state", "!=", "uninstalled")]
+        )
         if left:
             problems.append(f"modules not uninstalled: {left.mapped('name')}")
         cr.execute(
@@ -37,18 +39,22 @@ def main():
             [installed],
         )
         problems += [f"xml ids left: {row}" for row in cr.fetchall()]
-        cr.execute("SELECT model FROM ir_model WHERE model LIKE ANY(%s)",
-                   [["crm.ops.%", "crm.analytics.%", "crm.collab.%"]])
+        cr.execute(
+            "SELECT model FROM ir_model WHERE model LIKE ANY(%s)",
+            [["crm.ops.%", "crm.analytics.%", "crm.collab.%"]],
+        )
         problems += [f"model left: {m}" for (m,) in cr.fetchall()]
-        cr.execute("SELECT model, name FROM ir_model_fields WHERE name LIKE ANY(%s)",
-                   [["crm_ops_%", "x_crm_%", "analytics_%", "collab_%"]])
+        cr.execute(
+            "SELECT model, name FROM ir_model_fields WHERE name LIKE ANY(%s)",
+            [["crm_ops_%", "x_crm_%", "analytics_%", "collab_%"]],
+        )
         problems += [f"field left: {m}.{f}" for (m, f) in cr.fetchall()]
         # every remaining view and menu must still work
         views = env["ir.ui.view"].search([("type", "!=", "qweb")])
         for view in views:
             try:
                 view._check_xml()
-            except Exception as e:  # noqa: BLE001 - report any broken view
+            except Exception as e:
                 problems.append(f"view {view.xml_id or view.id} broken: {str(e)[:200]}")
         for menu in env["ir.ui.menu"].search([("action", "!=", False)]):
             action = menu.action

@@ -22,12 +22,14 @@ def tx_csv(tmp_path_factory):
     cid = rng.integers(0, 400, n)
     days = rng.integers(0, 730, n)
     days = np.where(cid % 3 == 0, days % 200, days)  # a third of customers stop early
-    tx = pd.DataFrame({
-        "customer_id": cid,
-        "date": (pd.Timestamp("2022-01-01") + pd.to_timedelta(days, "D")).strftime("%Y-%m-%d"),
-        "amount": rng.gamma(2.0, 30.0, n).round(2),
-        "team": np.where(cid % 2, "north", "south"),
-    })
+    tx = pd.DataFrame(
+        {
+            "customer_id": cid,
+            "date": (pd.Timestamp("2022-01-01") + pd.to_timedelta(days, "D")).strftime("%Y-%m-%d"),
+            "amount": rng.gamma(2.0, 30.0, n).round(2),
+            "team": np.where(cid % 2, "north", "south"),
+        }
+    )
     path = tmp_path_factory.mktemp("cli") / "tx.csv"
     tx.to_csv(path, index=False)
     return path
@@ -43,8 +45,10 @@ def test_subcommands_write_csv(command, tx_csv, tmp_path):
 
 def test_forecast_with_groups(tx_csv, tmp_path):
     out = tmp_path / "fc.csv"
-    assert main(["forecast", str(tx_csv), "--group-cols", "team", "--horizon", "3",
-                 "-o", str(out)]) == 0
+    assert (
+        main(["forecast", str(tx_csv), "--group-cols", "team", "--horizon", "3", "-o", str(out)])
+        == 0
+    )
     frame = pd.read_csv(out)
     assert len(frame) == 6
     assert set(frame.columns) >= {"team", "month", "forecast", "lower", "upper"}
@@ -77,7 +81,11 @@ def test_help_and_module_entry_point():
     with pytest.raises(SystemExit) as exc:
         main(["--help"])
     assert exc.value.code == 0
-    proc = subprocess.run([sys.executable, "-m", "crm_engine", "rfm", "/nonexistent.csv"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "crm_engine", "rfm", "/nonexistent.csv"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 2
     assert proc.stderr.startswith("crm-engine: error:")

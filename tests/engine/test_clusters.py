@@ -63,8 +63,9 @@ def test_deterministic_with_seed():
 
 def test_minibatch_and_sampling_path():
     feats, g = _three_groups(n=3000, seed=2)
-    res = cluster_features(feats, k_range=(2, 5), random_state=0, sample_size=500,
-                           minibatch_threshold=1000)
+    res = cluster_features(
+        feats, k_range=(2, 5), random_state=0, sample_size=500, minibatch_threshold=1000
+    )
     assert res.k == 3
     table = pd.crosstab(g, res.labels.to_numpy())
     assert (table.max(axis=1) >= 0.95 * table.sum(axis=1)).all()
@@ -83,11 +84,13 @@ def test_tiny_data_fallback():
 def test_cluster_customers_from_transactions():
     rng = np.random.default_rng(0)
     n = 3000
-    tx = pd.DataFrame({
-        "customer_id": rng.integers(0, 300, n),
-        "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, n), "D"),
-        "amount": rng.gamma(2.0, 25.0, n),
-    })
+    tx = pd.DataFrame(
+        {
+            "customer_id": rng.integers(0, 300, n),
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, n), "D"),
+            "amount": rng.gamma(2.0, 25.0, n),
+        }
+    )
     feats = customer_features(tx)
     assert list(feats.columns) == ["recency_days", "n_purchases", "avg_amount", "tenure_days"]
     assert (feats["tenure_days"] >= feats["recency_days"]).all()

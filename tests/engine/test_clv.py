@@ -101,12 +101,14 @@ def test_gamma_gamma_expected_profit(gg):
 def test_clv_discounting(bg, gg):
     x, t_x, big_t = [2, 0], [30.43, 0.0], [38.86, 38.86]
     value = np.array([20.0, 20.0])
-    undiscounted = customer_lifetime_value(bg, x, t_x, big_t, value, time=12,
-                                           discount_rate=0.0, freq="W")
+    undiscounted = customer_lifetime_value(
+        bg, x, t_x, big_t, value, time=12, discount_rate=0.0, freq="W"
+    )
     purchases = bg.expected_purchases(12 * (365.25 / 12) / 7, x, t_x, big_t)
     np.testing.assert_allclose(undiscounted, value * purchases)
-    discounted = customer_lifetime_value(bg, x, t_x, big_t, value, time=12,
-                                         discount_rate=0.05, freq="W")
+    discounted = customer_lifetime_value(
+        bg, x, t_x, big_t, value, time=12, discount_rate=0.05, freq="W"
+    )
     assert np.all(discounted < undiscounted)
     assert np.all(customer_lifetime_value(bg, x, t_x, big_t, value, time=0, freq="W") == 0)
 

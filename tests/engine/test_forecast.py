@@ -24,9 +24,13 @@ def _seasonal(n_months=60, seed=0, noise=0.05):
 
 
 def test_monthly_sales_fills_gaps():
-    tx = pd.DataFrame({"team": ["a", "a", "b"],
-                       "date": ["2024-01-05", "2024-03-07", "2024-02-01"],
-                       "amount": [10.0, 5.0, 7.0]})
+    tx = pd.DataFrame(
+        {
+            "team": ["a", "a", "b"],
+            "date": ["2024-01-05", "2024-03-07", "2024-02-01"],
+            "amount": [10.0, 5.0, 7.0],
+        }
+    )
     m = monthly_sales(tx, "team")
     assert m["team"].tolist() == ["a", "a", "a", "b", "b"]
     assert m["amount"].tolist() == [10.0, 0.0, 5.0, 7.0, 0.0]
@@ -34,8 +38,12 @@ def test_monthly_sales_fills_gaps():
 
 
 def test_perfect_seasonal_series_is_forecast_exactly():
-    tx = pd.DataFrame({"date": pd.date_range("2022-01-01", periods=36, freq="MS"),
-                       "amount": [100.0 + 10 * (i % 12) for i in range(36)]})
+    tx = pd.DataFrame(
+        {
+            "date": pd.date_range("2022-01-01", periods=36, freq="MS"),
+            "amount": [100.0 + 10 * (i % 12) for i in range(36)],
+        }
+    )
     fc = forecast_sales(tx, horizon=14)
     expected = [100.0 + 10 * (i % 12) for i in range(14)]
     np.testing.assert_allclose(fc["forecast"], expected, atol=1e-6)
@@ -78,15 +86,20 @@ def test_interval_coverage_on_noisy_series():
         fc = forecast_sales(train, "team", horizon=3, level=0.9)
         actual = monthly_sales(tx, "team")
         merged = fc.merge(actual, on=["team", "month"])
-        covered += int(((merged["amount"] >= merged["lower"])
-                        & (merged["amount"] <= merged["upper"])).sum())
+        covered += int(
+            ((merged["amount"] >= merged["lower"]) & (merged["amount"] <= merged["upper"])).sum()
+        )
         total += len(merged)
     assert 0.75 <= covered / total <= 1.0
 
 
 def test_nonnegative_clipping_and_refunds():
-    tx = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=5, freq="MS"),
-                       "amount": [10.0, 0.0, 0.0, 0.0, 0.0]})
+    tx = pd.DataFrame(
+        {
+            "date": pd.date_range("2024-01-01", periods=5, freq="MS"),
+            "amount": [10.0, 0.0, 0.0, 0.0, 0.0],
+        }
+    )
     fc = forecast_sales(tx, horizon=2)
     assert (fc["lower"] >= 0).all()
     refunds = tx.assign(amount=[10.0, -5.0, 0.0, 0.0, 0.0])

@@ -275,7 +275,11 @@ class TestBlockingKeys:
         from crm_engine.matching import blocking_keys
 
         assert blocking_keys("Laura García", "Acme Iberia S.L.") == [
-            "p:garcia laura", "pp:gar lau", "c:acme iberia", "cf:acme"]
+            "p:garcia laura",
+            "pp:gar lau",
+            "c:acme iberia",
+            "cf:acme",
+        ]
 
     def test_variants_share_a_key(self):
         from crm_engine.matching import blocking_keys

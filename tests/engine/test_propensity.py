@@ -26,11 +26,13 @@ def _synthetic(n=2500, seed=0):
     k = rng.poisson(rate * life)
     cid = np.repeat(np.arange(n), k)
     t = (rng.uniform(0, 1, k.sum()) * np.repeat(life, k)).astype(int)
-    return pd.DataFrame({
-        "customer_id": cid,
-        "date": pd.Timestamp("2022-01-01") + pd.to_timedelta(t, "D"),
-        "amount": rng.gamma(2.0, 30.0, k.sum()).round(2),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": cid,
+            "date": pd.Timestamp("2022-01-01") + pd.to_timedelta(t, "D"),
+            "amount": rng.gamma(2.0, 30.0, k.sum()).round(2),
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,17 +41,31 @@ def tx():
 
 
 def test_build_features_hand_example():
-    tx = pd.DataFrame({
-        "customer_id": ["a", "a", "a", "a", "b", "c"],
-        "date": ["2024-01-01", "2024-03-01", "2024-03-01", "2024-05-30", "2024-06-01",
-                 "2024-07-01"],
-        "amount": [100.0, 30.0, 20.0, 10.0, 5.0, 1.0],
-    })
-    complaints = pd.DataFrame({"customer_id": ["a", "a", "b"],
-                               "date": ["2024-02-01", "2024-06-29", "2024-01-01"]})
-    mailings = pd.DataFrame({"customer_id": ["a", "a", "b"],
-                             "sent_date": ["2024-02-01", "2024-06-30", "2024-05-01"],
-                             "opened": [1, 0, True], "clicked": [1, 0, 0]})
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "a", "b", "c"],
+            "date": [
+                "2024-01-01",
+                "2024-03-01",
+                "2024-03-01",
+                "2024-05-30",
+                "2024-06-01",
+                "2024-07-01",
+            ],
+            "amount": [100.0, 30.0, 20.0, 10.0, 5.0, 1.0],
+        }
+    )
+    complaints = pd.DataFrame(
+        {"customer_id": ["a", "a", "b"], "date": ["2024-02-01", "2024-06-29", "2024-01-01"]}
+    )
+    mailings = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b"],
+            "sent_date": ["2024-02-01", "2024-06-30", "2024-05-01"],
+            "opened": [1, 0, True],
+            "clicked": [1, 0, 0],
+        }
+    )
     f = build_features(tx, cutoff="2024-06-30", complaints=complaints, mailings=mailings)
     assert list(f.index) == ["a", "b"]  # c bought after the cut-off
     a = f.loc["a"]
@@ -87,10 +103,15 @@ def test_churn_model_has_signal_and_is_explained(tx):
     # Logistic explanations: contributions + intercept = logit of the score.
     clf = res.model[-1]
     z = res.model[:-1].transform(
-        build_features(tx).loc[s.index, res.feature_names].to_numpy("float64"))
+        build_features(tx).loc[s.index, res.feature_names].to_numpy("float64")
+    )
     contrib = z * clf.coef_[0]
-    np.testing.assert_allclose(contrib.sum(axis=1) + clf.intercept_[0],
-                               special.logit(s["probability"]), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(
+        contrib.sum(axis=1) + clf.intercept_[0],
+        special.logit(s["probability"]),
+        rtol=1e-6,
+        atol=1e-6,
+    )
     top = np.abs(contrib).max(axis=1)
     np.testing.assert_allclose(np.abs(s["reason_1_contribution"]), top)
     # Recency is the strongest churn signal: longer since the last purchase -> more churn.
@@ -112,9 +133,16 @@ def test_response_model(tx):
     parts = []
     for day in pd.date_range("2022-03-01", "2023-11-01", freq="60D"):
         who = rng.choice(customers, size=600, replace=False)
-        parts.append(pd.DataFrame({"customer_id": who, "sent_date": day,
-                                   "opened": rng.random(600) < 0.4,
-                                   "clicked": rng.random(600) < 0.1}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "customer_id": who,
+                    "sent_date": day,
+                    "opened": rng.random(600) < 0.4,
+                    "clicked": rng.random(600) < 0.1,
+                }
+            )
+        )
     mailings = pd.concat(parts, ignore_index=True)
     res = train_response_model(tx, mailings, response_days=30, random_state=0)
     assert res.metrics["auc"] > 0.65
@@ -128,15 +156,17 @@ def test_response_model(tx):
 def test_single_class_is_a_clear_error():
     # Everyone buys every week: nobody churns.
     days = pd.date_range("2024-01-01", "2024-12-31", freq="7D")
-    tx = pd.DataFrame([(c, d, 10.0) for c in range(30) for d in days],
-                      columns=["customer_id", "date", "amount"])
+    tx = pd.DataFrame(
+        [(c, d, 10.0) for c in range(30) for d in days], columns=["customer_id", "date", "amount"]
+    )
     with pytest.raises(InsufficientDataError, match="0 positive"):
         train_churn_model(tx, horizon_days=60)
 
 
 def test_tiny_data_is_a_clear_error():
-    tx = pd.DataFrame({"customer_id": [1, 2], "date": ["2024-01-01", "2024-06-01"],
-                       "amount": [1.0, 2.0]})
+    tx = pd.DataFrame(
+        {"customer_id": [1, 2], "date": ["2024-01-01", "2024-06-01"], "amount": [1.0, 2.0]}
+    )
     with pytest.raises(InsufficientDataError, match="training example"):
         train_churn_model(tx, horizon_days=30)
     with pytest.raises(ValueError, match="horizon_days"):
@@ -151,14 +181,17 @@ def test_holdout_with_one_class_is_reported_not_raised():
     # First year: half the customers stop early (churn signal in training)...
     for c in range(60):
         stop = 200 if c % 2 else 350
-        rows += [(c, pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(d)), 10.0)
-                 for d in np.arange(0, stop, 14) + rng.integers(0, 3)]
+        rows += [
+            (c, pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(d)), 10.0)
+            for d in np.arange(0, stop, 14) + rng.integers(0, 3)
+        ]
     # ...then all of them are gone in the last months: holdout is all "churned".
     tx = pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
-    tx = pd.concat([tx, pd.DataFrame({"customer_id": [999], "date": ["2025-03-31"],
-                                      "amount": [1.0]})], ignore_index=True)
-    res = train_churn_model(tx, horizon_days=90, observation_end="2025-03-31",
-                            min_examples=10)
+    tx = pd.concat(
+        [tx, pd.DataFrame({"customer_id": [999], "date": ["2025-03-31"], "amount": [1.0]})],
+        ignore_index=True,
+    )
+    res = train_churn_model(tx, horizon_days=90, observation_end="2025-03-31", min_examples=10)
     assert np.isnan(res.metrics["auc"])
     assert "single class" in res.metrics["notes"][0]
 
@@ -172,9 +205,13 @@ def test_reliability_table():
 def test_bad_mailings():
     tx = _synthetic(100)
     with pytest.raises(ValueError, match="missing column 'opened'"):
-        train_response_model(tx, pd.DataFrame({"customer_id": [1], "sent_date": ["2023-01-01"],
-                                               "clicked": [0]}))
+        train_response_model(
+            tx, pd.DataFrame({"customer_id": [1], "sent_date": ["2023-01-01"], "clicked": [0]})
+        )
     with pytest.raises(ValueError, match="different types"):
-        build_features(tx, mailings=pd.DataFrame({"customer_id": ["x"],
-                                                  "sent_date": ["2023-01-01"],
-                                                  "opened": [0], "clicked": [0]}))
+        build_features(
+            tx,
+            mailings=pd.DataFrame(
+                {"customer_id": ["x"], "sent_date": ["2023-01-01"], "opened": [0], "clicked": [0]}
+            ),
+        )

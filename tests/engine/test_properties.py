@@ -16,25 +16,31 @@ from crm_engine.propensity import train_churn_model
 from crm_engine.rfm import SEGMENTS, rfm_table
 from crm_engine.transactions import summary_from_transactions
 
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 dates = st.one_of(
-    st.dates(min_value=pd.Timestamp("2020-01-01").date(),
-             max_value=pd.Timestamp("2030-12-31").date()).map(str),  # incl. future dates
+    st.dates(
+        min_value=pd.Timestamp("2020-01-01").date(), max_value=pd.Timestamp("2030-12-31").date()
+    ).map(str),  # incl. future dates
     st.none(),
     st.sampled_from(["not a date", "", "2024-13-45"]),
 )
-amounts = st.one_of(st.floats(-1e6, 1e6), st.just(float("nan")), st.none(),
-                    st.sampled_from(["12.5", "x"]))
+amounts = st.one_of(
+    st.floats(-1e6, 1e6), st.just(float("nan")), st.none(), st.sampled_from(["12.5", "x"])
+)
 customers = st.one_of(st.integers(0, 5), st.none())
 
 
 @st.composite
 def frames(draw, clean=False):
     n = draw(st.integers(0, 25))
-    d = st.dates(min_value=pd.Timestamp("2020-01-01").date(),
-                 max_value=pd.Timestamp("2026-12-31").date()).map(str) if clean else dates
+    d = (
+        st.dates(
+            min_value=pd.Timestamp("2020-01-01").date(), max_value=pd.Timestamp("2026-12-31").date()
+        ).map(str)
+        if clean
+        else dates
+    )
     a = st.floats(-500, 1e4, allow_nan=False) if clean else amounts
     c = st.integers(0, 5) if clean else customers
     rows = draw(st.lists(st.tuples(c, d, a), min_size=n, max_size=n))

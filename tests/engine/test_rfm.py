@@ -16,19 +16,41 @@ def test_segments_partition_the_grid():
         matching = [s.key for s in SEGMENTS if s.matches(r, fm)]
         assert len(matching) == 1, (r, fm, matching)
     keys = [s.key for s in SEGMENTS]
-    assert keys == ["champions", "loyal", "potential_loyalists", "new_customers", "promising",
-                    "need_attention", "about_to_sleep", "at_risk", "cant_lose",
-                    "hibernating", "lost"]
+    assert keys == [
+        "champions",
+        "loyal",
+        "potential_loyalists",
+        "new_customers",
+        "promising",
+        "need_attention",
+        "about_to_sleep",
+        "at_risk",
+        "cant_lose",
+        "hibernating",
+        "lost",
+    ]
     assert all(s.label and s.rule.startswith("r_score") for s in SEGMENTS)
 
 
 @pytest.mark.parametrize(
     ("r", "fm", "expected"),
-    [(5, 5, "champions"), (5, 4, "champions"), (4, 5, "loyal"), (3, 4, "loyal"),
-     (5, 2, "potential_loyalists"), (5, 1, "new_customers"), (4, 1, "promising"),
-     (3, 3, "need_attention"), (3, 1, "about_to_sleep"), (2, 3, "at_risk"),
-     (1, 4, "at_risk"), (1, 5, "cant_lose"), (2, 2, "hibernating"), (1, 1, "lost"),
-     (1, 2, "lost")],
+    [
+        (5, 5, "champions"),
+        (5, 4, "champions"),
+        (4, 5, "loyal"),
+        (3, 4, "loyal"),
+        (5, 2, "potential_loyalists"),
+        (5, 1, "new_customers"),
+        (4, 1, "promising"),
+        (3, 3, "need_attention"),
+        (3, 1, "about_to_sleep"),
+        (2, 3, "at_risk"),
+        (1, 4, "at_risk"),
+        (1, 5, "cant_lose"),
+        (2, 2, "hibernating"),
+        (1, 1, "lost"),
+        (1, 2, "lost"),
+    ],
 )
 def test_segment_rules(r, fm, expected):
     assert assign_segments(pd.Series([r]), pd.Series([fm])).iloc[0] == expected
@@ -72,9 +94,13 @@ def test_rfm_table_hand_example():
 
 
 def test_rfm_single_customer_and_refunds():
-    tx = pd.DataFrame({"customer_id": ["x", "x", "x"],
-                       "date": ["2024-01-01", "2024-01-10", "2024-01-12"],
-                       "amount": [100.0, 50.0, -30.0]})
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["x", "x", "x"],
+            "date": ["2024-01-01", "2024-01-10", "2024-01-12"],
+            "amount": [100.0, 50.0, -30.0],
+        }
+    )
     out = rfm_table(tx)
     assert out.loc["x", "recency"] == 2  # the refund day is not a purchase
     assert out.loc["x", "frequency"] == 2
@@ -85,10 +111,14 @@ def test_rfm_single_customer_and_refunds():
 
 def test_rfm_order_independent():
     rng = np.random.default_rng(3)
-    tx = pd.DataFrame({"customer_id": rng.integers(0, 50, 400),
-                       "date": pd.Timestamp("2024-01-01")
-                       + pd.to_timedelta(rng.integers(0, 365, 400), unit="D"),
-                       "amount": rng.gamma(2.0, 30.0, 400)})
+    tx = pd.DataFrame(
+        {
+            "customer_id": rng.integers(0, 50, 400),
+            "date": pd.Timestamp("2024-01-01")
+            + pd.to_timedelta(rng.integers(0, 365, 400), unit="D"),
+            "amount": rng.gamma(2.0, 30.0, 400),
+        }
+    )
     a = rfm_table(tx)
     b = rfm_table(tx.sample(frac=1.0, random_state=0))
     pd.testing.assert_frame_equal(a, b)

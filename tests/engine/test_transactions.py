@@ -18,14 +18,16 @@ def _tx(rows):
 
 
 def test_summary_hand_example():
-    tx = _tx([
-        ("a", "2024-01-01", 10.0),
-        ("a", "2024-01-01", 5.0),  # same day: one occasion of 15
-        ("a", "2024-01-04", 20.0),
-        ("a", "2024-01-08", 40.0),
-        ("b", "2024-01-05", 7.0),
-        ("c", "2024-01-20", 99.0),  # after observation_end: ignored
-    ])
+    tx = _tx(
+        [
+            ("a", "2024-01-01", 10.0),
+            ("a", "2024-01-01", 5.0),  # same day: one occasion of 15
+            ("a", "2024-01-04", 20.0),
+            ("a", "2024-01-08", 40.0),
+            ("b", "2024-01-05", 7.0),
+            ("c", "2024-01-20", 99.0),  # after observation_end: ignored
+        ]
+    )
     s = summary_from_transactions(tx, observation_end="2024-01-11")
     assert list(s.index) == ["a", "b"]
     a = s.loc["a"]
@@ -50,12 +52,14 @@ def test_summary_weeks_and_default_end():
 
 
 def test_refunds_are_netted_per_day():
-    tx = _tx([
-        ("a", "2024-01-01", 100.0),
-        ("a", "2024-01-03", 50.0),
-        ("a", "2024-01-03", -20.0),  # partial refund the same day: occasion of 30
-        ("a", "2024-01-05", -100.0),  # refund-only day: not a purchase occasion
-    ])
+    tx = _tx(
+        [
+            ("a", "2024-01-01", 100.0),
+            ("a", "2024-01-03", 50.0),
+            ("a", "2024-01-03", -20.0),  # partial refund the same day: occasion of 30
+            ("a", "2024-01-05", -100.0),  # refund-only day: not a purchase occasion
+        ]
+    )
     s = summary_from_transactions(tx, observation_end="2024-01-10")
     assert s.loc["a", "frequency"] == 1
     assert s.loc["a", "monetary_value"] == 30.0
@@ -82,8 +86,14 @@ def test_matches_hardie_cdnow_summary():
 
 
 def test_nan_rows_dropped_and_counted():
-    tx = _tx([("a", "2024-01-01", 1.0), (None, "2024-01-01", 1.0), ("a", None, 1.0),
-              ("a", "2024-01-02", np.nan)])
+    tx = _tx(
+        [
+            ("a", "2024-01-01", 1.0),
+            (None, "2024-01-01", 1.0),
+            ("a", None, 1.0),
+            ("a", "2024-01-02", np.nan),
+        ]
+    )
     out = validate_transactions(tx)
     assert len(out) == 1
     assert out.attrs["n_dropped"] == 3
@@ -117,8 +127,13 @@ def test_numeric_dates_rejected():
 
 
 def test_mixed_date_formats_and_timezones():
-    tx = _tx([("a", "2024-01-01", 1.0), ("a", "02 Jan 2024", 1.0),
-              ("a", "2024-01-03T23:30:00-02:00", 1.0)])
+    tx = _tx(
+        [
+            ("a", "2024-01-01", 1.0),
+            ("a", "02 Jan 2024", 1.0),
+            ("a", "2024-01-03T23:30:00-02:00", 1.0),
+        ]
+    )
     out = validate_transactions(tx)
     assert out["date"].dt.day.tolist() == [1, 2, 4]  # converted to UTC
 
@@ -126,8 +141,9 @@ def test_mixed_date_formats_and_timezones():
 def test_custom_column_names_and_input_untouched():
     tx = pd.DataFrame({"cust": [2, 1], "when": ["2024-01-02", "2024-01-01"], "eur": [1, 2]})
     before = tx.copy()
-    s = summary_from_transactions(tx, customer_id_col="cust", datetime_col="when",
-                                  monetary_value_col="eur")
+    s = summary_from_transactions(
+        tx, customer_id_col="cust", datetime_col="when", monetary_value_col="eur"
+    )
     assert list(s.index) == [1, 2]
     pd.testing.assert_frame_equal(tx, before)
 

@@ -6,5 +6,5 @@ tickets and mass-mailing traces. Setup records go through the ORM; the volume go
 through ``COPY FROM STDIN``.
 """
 
-from .generator import DataGenError, generate  # noqa: F401
-from .progress import Progress  # noqa: F401
+from .generator import DataGenError, generate
+from .progress import Progress

@@ -35,13 +35,29 @@ PRICE_INFLATION = 0.03  # yearly list-price increase
 # above this many rows in one table, its secondary indexes are dropped during the load
 DROP_INDEX_ROWS = 200_000
 BULK_TABLES = (
-    "res_partner", "crm_lead", "sale_order", "sale_order_line", "helpdesk_ticket",
-    "mailing_trace", "link_tracker_click", "helpdesk_ticket_sale_order_rel",
+    "res_partner",
+    "crm_lead",
+    "sale_order",
+    "sale_order_line",
+    "helpdesk_ticket",
+    "mailing_trace",
+    "link_tracker_click",
+    "helpdesk_ticket_sale_order_rel",
 )
 DUP_TABLE = "datagen_partner_duplicate"
 RUN_TABLE = "datagen_run"
-STREETS = ["Main Street", "Station Road", "Market Square", "Park Avenue", "Church Street",
-           "Mill Lane", "Harbour Road", "King Street", "Oak Avenue", "Bridge Road"]
+STREETS = [
+    "Main Street",
+    "Station Road",
+    "Market Square",
+    "Park Avenue",
+    "Church Street",
+    "Mill Lane",
+    "Harbour Road",
+    "King Street",
+    "Oak Avenue",
+    "Bridge Road",
+]
 
 
 class DataGenError(ValueError):
@@ -61,8 +77,9 @@ def _count(name, value, minimum=0):
     return int(value)
 
 
-def _validate(partners, orders, leads, tickets, mailings, traces, years, seed, duplicates,
-              lines_per_order):
+def _validate(
+    partners, orders, leads, tickets, mailings, traces, years, seed, duplicates, lines_per_order
+):
     counts = {
         "partners": _count("partners", partners),
         "orders": _count("orders", orders),
@@ -105,8 +122,10 @@ def _resolve_companies(env, companies, n_companies):
         return found
     if n_companies is not None:
         n = _count("companies", n_companies, 1)
-        names = [vocab.COMPANY_NAMES[i] if i < len(vocab.COMPANY_NAMES) else f"Company {i + 1}"
-                 for i in range(n)]
+        names = [
+            vocab.COMPANY_NAMES[i] if i < len(vocab.COMPANY_NAMES) else f"Company {i + 1}"
+            for i in range(n)
+        ]
         result = Company.browse()
         for name in names:
             company = Company.search([("name", "=", name)], limit=1)
@@ -128,18 +147,29 @@ def _setup(env, companies, n_mailings, rng_setup, start, end):
     group_hd = env.ref("helpdesk_mgmt.group_helpdesk_user", raise_if_not_found=False)
     Users = env["res.users"].with_context(no_reset_password=True, mail_create_nolog=True)
     users = []
-    names = ["Alice Martin", "Bruno Keller", "Chiara Rossi", "Dylan Smith", "Eva Novak",
-             "Farid Haddad"]
+    names = [
+        "Alice Martin",
+        "Bruno Keller",
+        "Chiara Rossi",
+        "Dylan Smith",
+        "Eva Novak",
+        "Farid Haddad",
+    ]
     for i, name in enumerate(names):
         login = f"datagen.user{i + 1}"
         user = Users.search([("login", "=", login)], limit=1)
         groups = group_sale | (group_hd or group_sale)
         if not user:
-            user = Users.create({
-                "name": name, "login": login, "email": f"{login}@example.com",
-                "company_id": companies[0].id, "company_ids": [(6, 0, companies.ids)],
-                "group_ids": [(4, g.id) for g in groups],
-            })
+            user = Users.create(
+                {
+                    "name": name,
+                    "login": login,
+                    "email": f"{login}@example.com",
+                    "company_id": companies[0].id,
+                    "company_ids": [(6, 0, companies.ids)],
+                    "group_ids": [(4, g.id) for g in groups],
+                }
+            )
         else:
             user.company_ids |= companies
         users.append(user.id)
@@ -153,14 +183,16 @@ def _setup(env, companies, n_mailings, rng_setup, start, end):
         name = f"{company.name} Direct Sales"
         team = Team.search([("name", "=", name), ("company_id", "=", company.id)], limit=1)
         if not team:
-            team = Team.create({"name": name, "company_id": company.id,
-                                "member_ids": [(6, 0, users[:4])]})
+            team = Team.create(
+                {"name": name, "company_id": company.id, "member_ids": [(6, 0, users[:4])]}
+            )
         ref["team"][company.id] = team.id
         name = f"{company.name} Support"
         hd = HdTeam.search([("name", "=", name), ("company_id", "=", company.id)], limit=1)
         if not hd:
-            hd = HdTeam.create({"name": name, "company_id": company.id,
-                                "user_ids": [(6, 0, users[3:])]})
+            hd = HdTeam.create(
+                {"name": name, "company_id": company.id, "user_ids": [(6, 0, users[3:])]}
+            )
         ref["hd_team"][company.id] = hd.id
         ref["currency"][company.id] = company.currency_id.id
 
@@ -176,11 +208,18 @@ def _setup(env, companies, n_mailings, rng_setup, start, end):
         code = f"DG-{i + 1:03d}"
         product = Product.search([("default_code", "=", code)], limit=1)
         if not product:
-            product = Product.create({
-                "name": name, "default_code": code, "list_price": price, "type": ptype,
-                "categ_id": categ_ids[categ], "taxes_id": [(6, 0, [])], "sale_ok": True,
-                "invoice_policy": "order",
-            })
+            product = Product.create(
+                {
+                    "name": name,
+                    "default_code": code,
+                    "list_price": price,
+                    "type": ptype,
+                    "categ_id": categ_ids[categ],
+                    "taxes_id": [(6, 0, [])],
+                    "sale_ok": True,
+                    "invoice_policy": "order",
+                }
+            )
         products.append((product.id, product.uom_id.id, product.display_name, price, ptype))
     ref["products"] = products
 
@@ -207,8 +246,9 @@ def _setup(env, companies, n_mailings, rng_setup, start, end):
         raise DataGenError("the database needs CRM stages (one won stage and one open stage)")
     reasons = env["crm.lost.reason"].search([])
     if not reasons:
-        reasons = env["crm.lost.reason"].create([{"name": "Too expensive"},
-                                                 {"name": "Not enough stock"}])
+        reasons = env["crm.lost.reason"].create(
+            [{"name": "Too expensive"}, {"name": "Not enough stock"}]
+        )
     ref["lost_reasons"] = reasons.ids
 
     # UTM: two campaigns, the e-mail medium; mailing list; mass mailings
@@ -231,31 +271,39 @@ def _setup(env, companies, n_mailings, rng_setup, start, end):
         when = start + timedelta(seconds=span * (k + 0.5) / n_mailings)
         when = when.replace(hour=9, minute=0, second=0, microsecond=0)
         subject = vocab.MAILING_SUBJECTS[k % len(vocab.MAILING_SUBJECTS)]
-        mailing = env["mailing.mailing"].create({
-            "subject": f"{subject} ({when:%b %Y})",
-            "body_html": f"<p>{subject}</p><p><a href='https://example.com/offers/{k + 1}'>"
-                         "See the offers</a></p>",
-            "mailing_model_id": model_partner,
-            "mailing_domain": "[('email', '!=', False)]",
-            "campaign_id": campaigns[k % 2],
-            "medium_id": ref["medium_email"],
-            "state": "done",
-            "schedule_type": "scheduled",
-            "schedule_date": when,
-            "sent_date": when,
-        })
-        link = env["link.tracker"].create({
-            "url": f"https://example.com/offers/{k + 1}?m={mailing.id}",
-            "title": subject, "mass_mailing_id": mailing.id,
-            "campaign_id": campaigns[k % 2], "medium_id": ref["medium_email"],
-            "source_id": mailing.source_id.id,
-        })
-        mailings.append((mailing.id, np.datetime64(when, "s"), campaigns[k % 2],
-                         mailing.source_id.id, link.id))
+        mailing = env["mailing.mailing"].create(
+            {
+                "subject": f"{subject} ({when:%b %Y})",
+                "body_html": f"<p>{subject}</p><p><a href='https://example.com/offers/{k + 1}'>"
+                "See the offers</a></p>",
+                "mailing_model_id": model_partner,
+                "mailing_domain": "[('email', '!=', False)]",
+                "campaign_id": campaigns[k % 2],
+                "medium_id": ref["medium_email"],
+                "state": "done",
+                "schedule_type": "scheduled",
+                "schedule_date": when,
+                "sent_date": when,
+            }
+        )
+        link = env["link.tracker"].create(
+            {
+                "url": f"https://example.com/offers/{k + 1}?m={mailing.id}",
+                "title": subject,
+                "mass_mailing_id": mailing.id,
+                "campaign_id": campaigns[k % 2],
+                "medium_id": ref["medium_email"],
+                "source_id": mailing.source_id.id,
+            }
+        )
+        mailings.append(
+            (mailing.id, np.datetime64(when, "s"), campaigns[k % 2], mailing.source_id.id, link.id)
+        )
     ref["mailings"] = mailings
     ref["lang"] = env["res.lang"].search([("active", "=", True)], limit=1).code or "en_US"
-    ref["countries"] = {c.code: c.id for c in env["res.country"].search(
-        [("code", "in", list(vocab.COUNTRIES))])}
+    ref["countries"] = {
+        c.code: c.id for c in env["res.country"].search([("code", "in", list(vocab.COUNTRIES))])
+    }
     env.flush_all()
     return ref
 
@@ -335,7 +383,11 @@ class People:
         for i in range(n):
             conf = vocab.COUNTRIES[self.codes[cidx[i]]]
             w1, trade = vocab.COMPANY_WORDS[a[i]], vocab.COMPANY_TRADES[b[i]]
-            base = f"{w1} {vocab.COMPANY_WORDS[c[i]]} {trade}" if two[i] and c[i] != a[i] else f"{w1} {trade}"
+            base = (
+                f"{w1} {vocab.COMPANY_WORDS[c[i]]} {trade}"
+                if two[i] and c[i] != a[i]
+                else f"{w1} {trade}"
+            )
             suffix = conf["suffix"][int(s[i] * len(conf["suffix"]))]
             names.append(f"{base} {suffix}")
             tld = "com" if self.codes[cidx[i]] in ("US", "GB") else self.codes[cidx[i]].lower()
@@ -377,8 +429,9 @@ class People:
                 kinds.append("missing")
             elif x < edges[1]:
                 local, domain = e.split("@")
-                emails.append(".".join(p.capitalize() for p in local.split(".")) + "@"
-                              + domain.capitalize())
+                emails.append(
+                    ".".join(p.capitalize() for p in local.split(".")) + "@" + domain.capitalize()
+                )
                 kinds.append("capital")
             elif x < edges[2]:
                 emails.append(e.upper())
@@ -419,10 +472,17 @@ class People:
         trunk = vocab.COUNTRIES[code]["trunk"]
         if code == "US":
             a, b, c = nsn[:3], nsn[3:6], nsn[6:]
-            return (f"+1{nsn}", f"+1 {a} {b} {c}", f"({a}) {b}-{c}", f"{a}{b}{c}",
-                    f"001 {a} {b} {c}", f"{a}.{b}.{c}", f"1-{a}-{b}-{c}")[style]
+            return (
+                f"+1{nsn}",
+                f"+1 {a} {b} {c}",
+                f"({a}) {b}-{c}",
+                f"{a}{b}{c}",
+                f"001 {a} {b} {c}",
+                f"{a}.{b}.{c}",
+                f"1-{a}-{b}-{c}",
+            )[style]
         national = (trunk + nsn) if code != "IT" else nsn
-        pairs = " ".join(national[max(0, j - 2):j] for j in range(len(national), 0, -2)[::-1])
+        pairs = " ".join(national[max(0, j - 2) : j] for j in range(len(national), 0, -2)[::-1])
         if style == 0:
             return f"+{dial}{nsn}"
         if style == 1:
@@ -493,17 +553,33 @@ def _typo(rng_u, text):
     pos = letters[1 + int(rng_u[0] * (len(letters) - 2))]
     kind = int(rng_u[1] * 3)
     if kind == 0 and pos + 1 < len(text):
-        return text[:pos] + text[pos + 1] + text[pos] + text[pos + 2:]
+        return text[:pos] + text[pos + 1] + text[pos] + text[pos + 2 :]
     if kind == 1:
-        return text[:pos] + text[pos + 1:]
+        return text[:pos] + text[pos + 1 :]
     return text[:pos] + text[pos] + text[pos:]
 
 
 # --------------------------------------------------------------------------- main entry
-def generate(env, *, partners=1000, orders=2000, leads=None, tickets=None, mailings=None,
-             traces=None, years=3, companies=None, n_companies=None, seed=42, duplicates=0.05,
-             lines_per_order=2.5, end_date=None, progress=None, commit=None,
-             drop_indexes=None):
+def generate(
+    env,
+    *,
+    partners=1000,
+    orders=2000,
+    leads=None,
+    tickets=None,
+    mailings=None,
+    traces=None,
+    years=3,
+    companies=None,
+    n_companies=None,
+    seed=42,
+    duplicates=0.05,
+    lines_per_order=2.5,
+    end_date=None,
+    progress=None,
+    commit=None,
+    drop_indexes=None,
+):
     """Generate CRM data into the database of ``env``; return the counts created.
 
     Parameters
@@ -545,8 +621,9 @@ def generate(env, *, partners=1000, orders=2000, leads=None, tickets=None, maili
     tickets = partners // 10 if tickets is None else tickets
     mailings = (10 if partners else 0) if mailings is None else mailings
     traces = (partners if mailings else 0) if traces is None else traces
-    counts = _validate(partners, orders, leads, tickets, mailings, traces, years, seed,
-                       duplicates, lines_per_order)
+    counts = _validate(
+        partners, orders, leads, tickets, mailings, traces, years, seed, duplicates, lines_per_order
+    )
     end_date = end_date or date.today()
     if isinstance(end_date, str):
         try:
@@ -556,8 +633,7 @@ def generate(env, *, partners=1000, orders=2000, leads=None, tickets=None, maili
     env = env(su=True)
     companies = _resolve_companies(env, companies, n_companies)
     end = datetime.combine(end_date, datetime.min.time()) + timedelta(hours=23, minutes=59)
-    start = datetime.combine(end_date - timedelta(days=round(365.25 * years)),
-                             datetime.min.time())
+    start = datetime.combine(end_date - timedelta(days=round(365.25 * years)), datetime.min.time())
     t0 = time.monotonic()
     rng = np.random.Generator(np.random.PCG64(seed))
     ref = _setup(env, companies, counts["mailings"], rng, start, end)
@@ -565,8 +641,9 @@ def generate(env, *, partners=1000, orders=2000, leads=None, tickets=None, maili
     _ensure_side_tables(cr)
     timings = {"setup": time.monotonic() - t0}
 
-    gen = _Run(env, rng, ref, companies, counts, duplicates, lines_per_order, start, end,
-               progress, commit)
+    gen = _Run(
+        env, rng, ref, companies, counts, duplicates, lines_per_order, start, end, progress, commit
+    )
     if drop_indexes is None:
         drop_indexes = max(partners, orders * lines_per_order, traces) > DROP_INDEX_ROWS
     saved = drop_secondary_indexes(cr, BULK_TABLES) if drop_indexes else []
@@ -600,15 +677,29 @@ def generate(env, *, partners=1000, orders=2000, leads=None, tickets=None, maili
     if progress:
         progress.end()
     env.invalidate_all()
-    result = dict(gen.created, first_ids=gen.first_ids, timings=timings,
-                  companies=companies.ids, end_date=end_date.isoformat())
+    result = dict(
+        gen.created,
+        first_ids=gen.first_ids,
+        timings=timings,
+        companies=companies.ids,
+        end_date=end_date.isoformat(),
+    )
     result["seconds"] = round(time.monotonic() - t0, 1)
     cr.execute(
         f"INSERT INTO {RUN_TABLE} (seed, params, result) VALUES (%s, %s, %s)",
-        (seed, json.dumps(dict(counts, years=years, duplicates=duplicates,
-                               lines_per_order=lines_per_order,
-                               companies=companies.mapped("name"))),
-         json.dumps(result, default=str)),
+        (
+            seed,
+            json.dumps(
+                dict(
+                    counts,
+                    years=years,
+                    duplicates=duplicates,
+                    lines_per_order=lines_per_order,
+                    companies=companies.mapped("name"),
+                )
+            ),
+            json.dumps(result, default=str),
+        ),
     )
     if commit:
         commit()
@@ -632,15 +723,32 @@ def _ensure_side_tables(cr):
 
 def _total_rows(counts, lines_per_order):
     """Rows the progress bar will count for these counts."""
-    return int(counts["partners"] + counts["orders"] * (1 + lines_per_order) + counts["leads"]
-               + counts["tickets"] * 1.4 + counts["traces"] * 1.05)
+    return int(
+        counts["partners"]
+        + counts["orders"] * (1 + lines_per_order)
+        + counts["leads"]
+        + counts["tickets"] * 1.4
+        + counts["traces"] * 1.05
+    )
 
 
 class _Run:
     """One generation run: holds the drawn arrays shared between the steps."""
 
-    def __init__(self, env, rng, ref, companies, counts, duplicates, lines_per_order,
-                 start, end, progress, commit):
+    def __init__(
+        self,
+        env,
+        rng,
+        ref,
+        companies,
+        counts,
+        duplicates,
+        lines_per_order,
+        start,
+        end,
+        progress,
+        commit,
+    ):
         self.env, self.cr, self.rng, self.ref = env, env.cr, rng, ref
         self.companies = companies
         self.counts = counts
@@ -664,9 +772,13 @@ class _Run:
             self.progress.end()
 
     def run(self, timings):
-        for name, fn in (("partners", self.partners), ("orders", self.orders),
-                         ("leads", self.leads), ("tickets", self.tickets),
-                         ("mailings", self.traces)):
+        for name, fn in (
+            ("partners", self.partners),
+            ("orders", self.orders),
+            ("leads", self.leads),
+            ("tickets", self.tickets),
+            ("mailings", self.traces),
+        ):
             t = time.monotonic()
             fn()
             timings[name] = round(time.monotonic() - t, 2)
@@ -676,12 +788,17 @@ class _Run:
         rng, people, ref = self.rng, self.people, self.ref
         n = self.counts["partners"]
         if not n:
-            self.partner = dict(ids=np.zeros(0, np.int64), parent_pos=np.zeros(0, np.int64),
-                                dup_of=np.zeros(0, np.int64), email=[], names=[])
+            self.partner = dict(
+                ids=np.zeros(0, np.int64),
+                parent_pos=np.zeros(0, np.int64),
+                dup_of=np.zeros(0, np.int64),
+                email=[],
+                names=[],
+            )
             self.created.update(partners=0, duplicates=0)
             return
         self._step("partners", n)
-        n_dup = int(round(n * self.duplicates)) if n > 1 else 0
+        n_dup = round(n * self.duplicates) if n > 1 else 0
         n_orig = n - n_dup
         n_co = int((rng.random(n_orig) < 0.12).sum())
         # originals: companies first (parents before children), then persons
@@ -703,8 +820,9 @@ class _Run:
         firsts, lasts, p_names = people.person_names(cidx[n_co:n_orig])
         names = co_names + p_names
         # canonical e-mails
-        co_mail = [f"{('info', 'contact', 'sales', 'hello')[i % 4]}@{d}"
-                   for i, d in enumerate(co_domains)]
+        co_mail = [
+            f"{('info', 'contact', 'sales', 'hello')[i % 4]}@{d}" for i, d in enumerate(co_domains)
+        ]
         contact_domains = [co_domains[p] if p >= 0 else None for p in parent_pos[n_co:n_orig]]
         p_mail = people.emails(cidx[n_co:n_orig], firsts, lasts, contact_domains)
         canonical = co_mail + p_mail
@@ -802,36 +920,72 @@ class _Run:
         # creation dates: spread over the period, a quarter before it
         q = rng.random(n)
         created = self.cal.to_datetime(q, rng)
-        created = np.where(rng.random(n) < 0.25,
-                           created - np.timedelta64(365 * 86400, "s"), created)
-        self.partner = dict(ids=ids, n_orig=n_orig, is_company=kinds, parent_pos=parent_pos,
-                            cidx=cidx, country_ids=country_ids, created=created,
-                            email=email_norm, names=names, dup_of=dup_of,
-                            raw_email=emails, phone=phones, sanitized=sanitized, city=cities,
-                            zip=zips, street=streets, commercial_name=commercial_name,
-                            user=np.where(rng.random(n) < 0.3,
-                                          ref["users"][rng.integers(0, len(ref["users"]),
-                                                                    size=n)], -1),
-                            company=np.array(self.companies.ids)[
-                                rng.integers(0, len(self.companies), size=n)])
+        created = np.where(
+            rng.random(n) < 0.25, created - np.timedelta64(365 * 86400, "s"), created
+        )
+        self.partner = dict(
+            ids=ids,
+            n_orig=n_orig,
+            is_company=kinds,
+            parent_pos=parent_pos,
+            cidx=cidx,
+            country_ids=country_ids,
+            created=created,
+            email=email_norm,
+            names=names,
+            dup_of=dup_of,
+            raw_email=emails,
+            phone=phones,
+            sanitized=sanitized,
+            city=cities,
+            zip=zips,
+            street=streets,
+            commercial_name=commercial_name,
+            user=np.where(
+                rng.random(n) < 0.3, ref["users"][rng.integers(0, len(ref["users"]), size=n)], -1
+            ),
+            company=np.array(self.companies.ids)[rng.integers(0, len(self.companies), size=n)],
+        )
         cols = {
-            "id": ids, "name": names, "complete_name": complete,
-            "parent_id": parent_ids, "commercial_partner_id": commercial,
+            "id": ids,
+            "name": names,
+            "complete_name": complete,
+            "parent_id": parent_ids,
+            "commercial_partner_id": commercial,
             "commercial_company_name": commercial_name,
-            "is_company": kinds, "type": "contact", "active": "t", "employee": "f",
-            "partner_share": "t", "email": emails, "email_normalized": email_norm,
-            "phone": phones, "phone_sanitized": sanitized,
-            "country_id": country_ids, "city": cities, "zip": zips, "street": streets,
-            "lang": ref["lang"], "user_id": self.partner["user"], "color": "0",
-            "customer_rank": "0", "supplier_rank": "0", "message_bounce": "0",
-            "autopost_bills": "ask", "is_published": "f",
-            "create_date": created, "write_date": created,
-            "create_uid": str(self.uid), "write_uid": str(self.uid),
+            "is_company": kinds,
+            "type": "contact",
+            "active": "t",
+            "employee": "f",
+            "partner_share": "t",
+            "email": emails,
+            "email_normalized": email_norm,
+            "phone": phones,
+            "phone_sanitized": sanitized,
+            "country_id": country_ids,
+            "city": cities,
+            "zip": zips,
+            "street": streets,
+            "lang": ref["lang"],
+            "user_id": self.partner["user"],
+            "color": "0",
+            "customer_rank": "0",
+            "supplier_rank": "0",
+            "message_bounce": "0",
+            "autopost_bills": "ask",
+            "is_published": "f",
+            "create_date": created,
+            "write_date": created,
+            "create_uid": str(self.uid),
+            "write_uid": str(self.uid),
         }
         copy_rows(self.cr, "res_partner", cols, n, self.progress, self.commit)
         if n_dup:
-            dup_cols = {"partner_id": ids[n_orig:], "original_id": ids[dup_of[n_orig:]],
-                        "variation": variations}
+            dup_cols = {
+                "partner_id": ids[n_orig:],
+                "original_id": ids[dup_of[n_orig:]],
+                "variation": variations,
+            }
             copy_rows(self.cr, DUP_TABLE, dup_cols, n_dup, None, self.commit)
         self.created["partners"] = n
         self.created["duplicates"] = n_dup
@@ -892,11 +1046,21 @@ class _Run:
             rows = np.flatnonzero(company_ids == company.id)
             if not len(rows):
                 continue
-            seq = Seq.search([("code", "=", code), ("company_id", "in", [company.id, False])],
-                             order="company_id", limit=1)
+            seq = Seq.search(
+                [("code", "=", code), ("company_id", "in", [company.id, False])],
+                order="company_id",
+                limit=1,
+            )
             if not seq:
-                seq = Seq.create({"name": code, "code": code, "prefix": "DG", "padding": 6,
-                                  "company_id": company.id})
+                seq = Seq.create(
+                    {
+                        "name": code,
+                        "code": code,
+                        "prefix": "DG",
+                        "padding": 6,
+                        "company_id": company.id,
+                    }
+                )
             nxt = seq.number_next_actual
             prefix, suffix = seq.with_company(company)._get_prefix_suffix()
             fmt = f"{prefix}%0{seq.padding}d{suffix}"
@@ -923,13 +1087,18 @@ class _Run:
         ids = first_id + np.arange(n, dtype=np.int64)
         age_days = (self.now - dates).astype(np.int64) / 86400.0
         u = rng.random(n)
-        state = np.where(u < 0.90, "sale", np.where(u < 0.96, "cancel",
-                                                     np.where(u < 0.98, "draft", "sent")))
+        state = np.where(
+            u < 0.90, "sale", np.where(u < 0.96, "cancel", np.where(u < 0.98, "draft", "sent"))
+        )
         recent = age_days < 30
-        state = np.where(recent & (rng.random(n) < 0.4),
-                         np.where(rng.random(n) < 0.5, "draft", "sent"), state)
-        users = np.where(P["user"][cust] > 0, P["user"][cust],
-                         ref["users"][rng.integers(0, len(ref["users"]), size=n)])
+        state = np.where(
+            recent & (rng.random(n) < 0.4), np.where(rng.random(n) < 0.5, "draft", "sent"), state
+        )
+        users = np.where(
+            P["user"][cust] > 0,
+            P["user"][cust],
+            ref["users"][rng.integers(0, len(ref["users"]), size=n)],
+        )
         users = np.where(rng.random(n) < 0.1, -1, users)
         teams = np.array([ref["team"][c] for c in company])
         currency = np.array([ref["currency"][c] for c in company])
@@ -947,14 +1116,22 @@ class _Run:
         list_price = np.array([p[3] for p in prods])[pidx]
         is_service = np.array([p[4] == "service" for p in prods])[pidx]
         cheap = list_price < 30
-        qty = np.where(is_service, 1 + rng.poisson(0.3, size=total_lines),
-                       np.where(cheap, 1 + rng.poisson(6, size=total_lines),
-                                rng.geometric(0.6, size=total_lines)))
+        qty = np.where(
+            is_service,
+            1 + rng.poisson(0.3, size=total_lines),
+            np.where(
+                cheap, 1 + rng.poisson(6, size=total_lines), rng.geometric(0.6, size=total_lines)
+            ),
+        )
         years_in = (dates[line_order] - np.datetime64(self.start, "s")).astype(np.int64) / (
-            365.25 * 86400)
+            365.25 * 86400
+        )
         price = round2(list_price * (1 + PRICE_INFLATION) ** np.floor(years_in))
-        disc = np.where(rng.random(total_lines) < 0.12,
-                        rng.choice([5.0, 10.0, 15.0, 20.0], size=total_lines), 0.0)
+        disc = np.where(
+            rng.random(total_lines) < 0.12,
+            rng.choice([5.0, 10.0, 15.0, 20.0], size=total_lines),
+            0.0,
+        )
         raw = qty * price * (1 - disc / 100.0)
         subtotal = round2(raw)
         reduce = round2(subtotal / qty)
@@ -979,16 +1156,34 @@ class _Run:
         invoice_status = np.where(is_sale, "to invoice", "no")
         validity = (dates.astype("datetime64[D]") + 30).astype("datetime64[s]")
         cols = {
-            "id": ids, "name": names, "company_id": company, "partner_id": partner_ids,
-            "partner_invoice_id": partner_ids, "partner_shipping_id": partner_ids,
-            "date_order": dates, "state": state, "currency_id": currency, "currency_rate": "1.0",
-            "amount_untaxed": untaxed, "amount_tax": "0.00", "amount_total": untaxed,
-            "invoice_status": invoice_status, "user_id": users, "team_id": teams,
+            "id": ids,
+            "name": names,
+            "company_id": company,
+            "partner_id": partner_ids,
+            "partner_invoice_id": partner_ids,
+            "partner_shipping_id": partner_ids,
+            "date_order": dates,
+            "state": state,
+            "currency_id": currency,
+            "currency_rate": "1.0",
+            "amount_untaxed": untaxed,
+            "amount_tax": "0.00",
+            "amount_total": untaxed,
+            "invoice_status": invoice_status,
+            "user_id": users,
+            "team_id": teams,
             "validity_date": np.datetime_as_string(validity.astype("datetime64[D]")),
-            "locked": "f", "require_signature": "f", "require_payment": "f",
-            "prepayment_percent": "1.0", "campaign_id": campaign, "source_id": source,
-            "medium_id": medium, "create_date": dates, "write_date": dates,
-            "create_uid": str(self.uid), "write_uid": str(self.uid),
+            "locked": "f",
+            "require_signature": "f",
+            "require_payment": "f",
+            "prepayment_percent": "1.0",
+            "campaign_id": campaign,
+            "source_id": source,
+            "medium_id": medium,
+            "create_date": dates,
+            "write_date": dates,
+            "create_uid": str(self.uid),
+            "write_uid": str(self.uid),
         }
         copy_rows(self.cr, "sale_order", cols, n, self.progress, self.commit)
         first_line = reserve_ids(self.cr, "sale_order_line", total_lines)
@@ -998,23 +1193,42 @@ class _Run:
         prod_names = [p[2] for p in prods]
         lcols = {
             "id": first_line + np.arange(total_lines, dtype=np.int64),
-            "order_id": ids[line_order], "sequence": 10 + seq,
-            "company_id": company[line_order], "currency_id": currency[line_order],
-            "order_partner_id": partner_ids[line_order], "salesman_id": users[line_order],
-            "product_id": prod_ids, "product_uom_id": uom_ids, "state": state[line_order],
+            "order_id": ids[line_order],
+            "sequence": 10 + seq,
+            "company_id": company[line_order],
+            "currency_id": currency[line_order],
+            "order_partner_id": partner_ids[line_order],
+            "salesman_id": users[line_order],
+            "product_id": prod_ids,
+            "product_uom_id": uom_ids,
+            "state": state[line_order],
             "name": [prod_names[i] for i in pidx.tolist()],
-            "product_uom_qty": qty.astype(float), "price_unit": price, "discount": disc,
-            "technical_price_unit": price, "price_subtotal": subtotal, "price_total": subtotal,
-            "price_tax": "0.0", "price_reduce_taxexcl": reduce, "price_reduce_taxinc": reduce,
-            "qty_delivered": "0.0", "qty_delivered_method": "manual", "qty_invoiced": "0.0",
+            "product_uom_qty": qty.astype(float),
+            "price_unit": price,
+            "discount": disc,
+            "technical_price_unit": price,
+            "price_subtotal": subtotal,
+            "price_total": subtotal,
+            "price_tax": "0.0",
+            "price_reduce_taxexcl": reduce,
+            "price_reduce_taxinc": reduce,
+            "qty_delivered": "0.0",
+            "qty_delivered_method": "manual",
+            "qty_invoiced": "0.0",
             "qty_to_invoice": np.where(line_sale, qty, 0).astype(float),
             "invoice_status": np.where(line_sale, "to invoice", "no"),
             "untaxed_amount_invoiced": "0.0",
             "untaxed_amount_to_invoice": np.where(line_sale, subtotal, 0.0),
-            "customer_lead": "0.0", "is_downpayment": "f", "is_expense": "f",
-            "collapse_prices": "f", "collapse_composition": "f", "is_optional": "f",
-            "create_date": dates[line_order], "write_date": dates[line_order],
-            "create_uid": str(self.uid), "write_uid": str(self.uid),
+            "customer_lead": "0.0",
+            "is_downpayment": "f",
+            "is_expense": "f",
+            "collapse_prices": "f",
+            "collapse_composition": "f",
+            "is_optional": "f",
+            "create_date": dates[line_order],
+            "write_date": dates[line_order],
+            "create_uid": str(self.uid),
+            "write_uid": str(self.uid),
         }
         copy_rows(self.cr, "sale_order_line", lcols, total_lines, self.progress, self.commit)
         self.order = dict(ids=ids, cust=cust, dates=dates, state=state, company=company)
@@ -1042,8 +1256,9 @@ class _Run:
         firsts, lasts, contact = people.person_names(cidx)
         co_names, co_domains = people.company_names(cidx)
         is_b2b = rng.random(n) < 0.6
-        canonical = people.emails(cidx, firsts, lasts,
-                                  [d if b else None for d, b in zip(co_domains, is_b2b)])
+        canonical = people.emails(
+            cidx, firsts, lasts, [d if b else None for d, b in zip(co_domains, is_b2b)]
+        )
         emails, ekinds = people.messy_emails(canonical, contact, missing=0.1)
         email_norm = _email_normalized(emails, ekinds)
         phones, sanitized, _d, _n = people.messy_phones(cidx, np.ones(n, bool))
@@ -1065,20 +1280,27 @@ class _Run:
             sanitized[i] = P["sanitized"][j]
             country_ids[i] = P["country_ids"][j]
             cities[i], zips[i], streets[i] = P["city"][j], P["zip"][j], P["street"][j]
-        domain_crit = [iap_tools.mail_prepare_for_domain_search(e) if e else None
-                       for e in email_norm]
-        email_state = [None if not e else ("correct" if en else "incorrect")
-                       for e, en in zip(emails, email_norm)]
-        phone_state = [None if not p else ("correct" if s else "incorrect")
-                       for p, s in zip(phones, sanitized)]
+        domain_crit = [
+            iap_tools.mail_prepare_for_domain_search(e) if e else None for e in email_norm
+        ]
+        email_state = [
+            None if not e else ("correct" if en else "incorrect")
+            for e, en in zip(emails, email_norm)
+        ]
+        phone_state = [
+            None if not p else ("correct" if s else "incorrect") for p, s in zip(phones, sanitized)
+        ]
         topics = rng.integers(0, len(vocab.LEAD_TOPICS), size=n)
-        names = [f"{vocab.LEAD_TOPICS[t]} - {partner_name[i] or contact[i]}"
-                 for i, t in enumerate(topics.tolist())]
+        names = [
+            f"{vocab.LEAD_TOPICS[t]} - {partner_name[i] or contact[i]}"
+            for i, t in enumerate(topics.tolist())
+        ]
         company = np.array(self.companies.ids)[rng.integers(0, len(self.companies), size=n)]
         company = np.where(ppos >= 0, P["company"][np.maximum(ppos, 0)], company)
         teams = np.array([ref["team"][c] for c in company])
-        users = np.where(rng.random(n) < 0.8,
-                         ref["users"][rng.integers(0, len(ref["users"]), size=n)], -1)
+        users = np.where(
+            rng.random(n) < 0.8, ref["users"][rng.integers(0, len(ref["users"]), size=n)], -1
+        )
         is_opp = rng.random(n) < 0.65
         u = rng.random(n)
         age = (self.now - created).astype(np.int64) / 86400.0
@@ -1094,46 +1316,76 @@ class _Run:
         revenue = np.round(rng.lognormal(7.5, 1.0, size=n), -1)
         revenue = np.where(is_opp, revenue, 0.0)
         close_delay = (rng.exponential(25, size=n) * 86400).astype(np.int64) + 3600
-        closed = np.where(won | lost, np.minimum(created + close_delay, self.now),
-                          np.datetime64("NaT"))
+        closed = np.where(
+            won | lost, np.minimum(created + close_delay, self.now), np.datetime64("NaT")
+        )
         date_open = np.where(users > 0, created, np.datetime64("NaT"))
         day_open = np.where(users > 0, 0.0, np.nan)
-        day_close = np.where(won | lost,
-                             np.floor((closed - created).astype(np.int64) / 86400.0), np.nan)
+        day_close = np.where(
+            won | lost, np.floor((closed - created).astype(np.int64) / 86400.0), np.nan
+        )
         conversion = np.where(is_opp, created + 3600, np.datetime64("NaT"))
         last_update = np.where(won | lost, closed, created)
-        deadline = np.where(pending & is_opp,
-                            np.datetime_as_string(created.astype("datetime64[D]") + 45),
-                            "\\N")
+        deadline = np.where(
+            pending & is_opp, np.datetime_as_string(created.astype("datetime64[D]") + 45), "\\N"
+        )
         from_mail = (rng.random(n) < 0.2) & (len(ref["mailings"]) > 0)
         campaign = np.where(from_mail, ref["campaigns"][0], -1)
         medium = np.where(from_mail, ref["medium_email"] or -1, -1)
         first_id = reserve_ids(self.cr, "crm_lead", n)
         self.first_ids["crm_lead"] = first_id
-        lost_reason = np.where(lost, np.array(ref["lost_reasons"])[
-            rng.integers(0, len(ref["lost_reasons"]), size=n)], -1)
+        lost_reason = np.where(
+            lost,
+            np.array(ref["lost_reasons"])[rng.integers(0, len(ref["lost_reasons"]), size=n)],
+            -1,
+        )
         cols = {
-            "id": first_id + np.arange(n, dtype=np.int64), "name": names,
-            "type": np.where(is_opp, "opportunity", "lead"), "active": ~lost,
-            "partner_id": partner_ids, "contact_name": contact, "partner_name": partner_name,
-            "email_from": emails, "email_normalized": email_norm,
-            "email_domain_criterion": domain_crit, "email_state": email_state,
-            "phone": phones, "phone_sanitized": sanitized, "phone_state": phone_state,
-            "country_id": country_ids, "city": cities, "zip": zips, "street": streets,
-            "company_id": company, "team_id": teams,
-            "user_id": users, "stage_id": stage, "probability": prob,
-            "automated_probability": prob, "expected_revenue": revenue,
+            "id": first_id + np.arange(n, dtype=np.int64),
+            "name": names,
+            "type": np.where(is_opp, "opportunity", "lead"),
+            "active": ~lost,
+            "partner_id": partner_ids,
+            "contact_name": contact,
+            "partner_name": partner_name,
+            "email_from": emails,
+            "email_normalized": email_norm,
+            "email_domain_criterion": domain_crit,
+            "email_state": email_state,
+            "phone": phones,
+            "phone_sanitized": sanitized,
+            "phone_state": phone_state,
+            "country_id": country_ids,
+            "city": cities,
+            "zip": zips,
+            "street": streets,
+            "company_id": company,
+            "team_id": teams,
+            "user_id": users,
+            "stage_id": stage,
+            "probability": prob,
+            "automated_probability": prob,
+            "expected_revenue": revenue,
             "prorated_revenue": np.round(revenue * prob / 100.0, 2),
             "won_status": np.where(won, "won", np.where(lost, "lost", "pending")),
             "lost_reason_id": lost_reason,
-            "priority": np.array(["0", "1", "2", "3"])[rng.choice(4, size=n,
-                                                                  p=[.5, .3, .15, .05])],
-            "date_open": date_open, "day_open": day_open, "date_closed": closed,
-            "day_close": day_close, "date_conversion": conversion,
-            "date_last_stage_update": last_update, "date_deadline": deadline.tolist(),
-            "campaign_id": campaign, "medium_id": medium, "color": "0", "message_bounce": "0",
-            "create_date": created, "write_date": last_update,
-            "create_uid": str(self.uid), "write_uid": str(self.uid),
+            "priority": np.array(["0", "1", "2", "3"])[
+                rng.choice(4, size=n, p=[0.5, 0.3, 0.15, 0.05])
+            ],
+            "date_open": date_open,
+            "day_open": day_open,
+            "date_closed": closed,
+            "day_close": day_close,
+            "date_conversion": conversion,
+            "date_last_stage_update": last_update,
+            "date_deadline": deadline.tolist(),
+            "campaign_id": campaign,
+            "medium_id": medium,
+            "color": "0",
+            "message_bounce": "0",
+            "create_date": created,
+            "write_date": last_update,
+            "create_uid": str(self.uid),
+            "write_uid": str(self.uid),
         }
         copy_rows(self.cr, "crm_lead", cols, n, self.progress, self.commit)
         self.created["leads"] = n
@@ -1146,25 +1398,29 @@ class _Run:
         if not n:
             self.created.update(tickets=0, ticket_order_links=0)
             return
-        O = self.order
+        orders = self.order
         # 85% from customers (weighted by their number of orders), the rest from anyone
-        if O is not None:
+        if orders is not None:
             from_order = rng.random(n) < 0.85
-            opos = rng.integers(0, len(O["ids"]), size=n)
+            opos = rng.integers(0, len(orders["ids"]), size=n)
         else:
             from_order = np.zeros(n, bool)
             opos = np.zeros(n, np.int64)
         anyone = rng.integers(0, len(P["ids"]), size=n)
-        ppos = np.where(from_order, O["cust"][opos] if O is not None else 0, anyone)
+        ppos = np.where(from_order, orders["cust"][opos] if orders is not None else 0, anyone)
         tnames = ["Question", "Incident", "Complaint", "Return"]
         tkind = rng.choice(4, size=n, p=[0.35, 0.30, 0.20, 0.15])
         type_ids = np.array([ref["ticket_types"][t] for t in tnames])[tkind]
         complaint = tkind == 2
-        link_order = from_order & np.where(complaint | (tkind == 3), rng.random(n) < 0.8,
-                                           rng.random(n) < 0.3)
+        link_order = from_order & np.where(
+            complaint | (tkind == 3), rng.random(n) < 0.8, rng.random(n) < 0.3
+        )
         self._step("tickets", n + int(link_order.sum()))
-        base = np.where(from_order, O["dates"][opos] if O is not None else self.now,
-                        self.cal.to_datetime(rng.random(n), rng))
+        base = np.where(
+            from_order,
+            orders["dates"][opos] if orders is not None else self.now,
+            self.cal.to_datetime(rng.random(n), rng),
+        )
         delay = (rng.exponential(12, size=n) * 86400).astype(np.int64)
         created = np.minimum(base + delay, self.now)
         age = (self.now - created).astype(np.int64) / 86400.0
@@ -1179,28 +1435,36 @@ class _Run:
         else:
             cs = np.zeros(n, np.int64)
         osx = rng.integers(0, len(open_stages), size=n)
-        stage_id = np.where(is_closed & bool(closed_stages),
-                            np.array([s[0] for s in closed_stages] or [0])[cs],
-                            np.array([s[0] for s in open_stages])[osx])
-        unattended = np.where(is_closed & bool(closed_stages),
-                              np.array([bool(s[3]) for s in closed_stages] or [False])[cs],
-                              np.array([bool(s[3]) for s in open_stages])[osx])
+        stage_id = np.where(
+            is_closed & bool(closed_stages),
+            np.array([s[0] for s in closed_stages] or [0])[cs],
+            np.array([s[0] for s in open_stages])[osx],
+        )
+        unattended = np.where(
+            is_closed & bool(closed_stages),
+            np.array([bool(s[3]) for s in closed_stages] or [False])[cs],
+            np.array([bool(s[3]) for s in open_stages])[osx],
+        )
         close_delay = (rng.exponential(3, size=n) * 86400).astype(np.int64) + 1800
-        closed_date = np.where(is_closed, np.minimum(created + close_delay, self.now),
-                               np.datetime64("NaT"))
+        closed_date = np.where(
+            is_closed, np.minimum(created + close_delay, self.now), np.datetime64("NaT")
+        )
         agents = ref["users"][3:] if len(ref["users"]) > 3 else ref["users"]
         assigned = rng.random(n) < 0.9
         users = np.where(assigned, agents[rng.integers(0, len(agents), size=n)], -1)
         assigned_date = np.where(assigned, created + 600, np.datetime64("NaT"))
         last_update = np.where(is_closed, closed_date, created)
         company = P["company"][ppos]
-        if O is not None:
-            company = np.where(from_order, O["company"][opos], company)
+        if orders is not None:
+            company = np.where(from_order, orders["company"][opos], company)
         topics = rng.integers(0, len(vocab.TICKET_TOPICS), size=n)
         topics = np.where(complaint, rng.choice([3, 4, 10, 11, 12], size=n), topics)
         names = [vocab.TICKET_TOPICS[t] for t in topics.tolist()]
-        priority = np.where(complaint, rng.choice(["1", "2", "3"], size=n),
-                            rng.choice(["0", "1", "2"], size=n, p=[0.6, 0.3, 0.1]))
+        priority = np.where(
+            complaint,
+            rng.choice(["1", "2", "3"], size=n),
+            rng.choice(["0", "1", "2"], size=n, p=[0.6, 0.3, 0.1]),
+        )
         numbers = self._reserve_names("helpdesk.ticket.sequence", company)
         partner_ids = P["ids"][ppos]
         parent = P["parent_pos"][ppos]
@@ -1210,27 +1474,45 @@ class _Run:
         ids = first_id + np.arange(n, dtype=np.int64)
         channels = ref["channels"] or [-1]
         cols = {
-            "id": ids, "number": numbers, "name": names,
+            "id": ids,
+            "number": numbers,
+            "name": names,
             "description": [f"<p>{t} (ticket generated for tests).</p>" for t in names],
-            "partner_id": partner_ids, "commercial_partner_id": commercial,
+            "partner_id": partner_ids,
+            "commercial_partner_id": commercial,
             "partner_name": [P["names"][i] for i in ppos.tolist()],
             "partner_email": [P["email"][i] for i in ppos.tolist()],
-            "company_id": company, "team_id": np.array([ref["hd_team"][c] for c in company]),
-            "user_id": users, "stage_id": stage_id, "type_id": type_ids,
+            "company_id": company,
+            "team_id": np.array([ref["hd_team"][c] for c in company]),
+            "user_id": users,
+            "stage_id": stage_id,
+            "type_id": type_ids,
             "category_id": np.array(ref["ticket_categories"])[rng.integers(0, 4, size=n)],
             "channel_id": np.array(channels)[rng.integers(0, len(channels), size=n)],
-            "priority": priority, "kanban_state": "normal", "active": "t",
-            "unattended": unattended, "sequence": "10", "color": "0",
-            "assigned_date": assigned_date, "closed_date": closed_date,
-            "last_stage_update": last_update, "create_date": created,
-            "write_date": last_update, "create_uid": str(self.uid), "write_uid": str(self.uid),
+            "priority": priority,
+            "kanban_state": "normal",
+            "active": "t",
+            "unattended": unattended,
+            "sequence": "10",
+            "color": "0",
+            "assigned_date": assigned_date,
+            "closed_date": closed_date,
+            "last_stage_update": last_update,
+            "create_date": created,
+            "write_date": last_update,
+            "create_uid": str(self.uid),
+            "write_uid": str(self.uid),
         }
         copy_rows(self.cr, "helpdesk_ticket", cols, n, self.progress, self.commit)
         n_links = int(link_order.sum())
         if n_links:
-            rel = {"helpdesk_ticket_id": ids[link_order], "sale_order_id": O["ids"][opos[link_order]]}
-            copy_rows(self.cr, "helpdesk_ticket_sale_order_rel", rel, n_links, self.progress,
-                      self.commit)
+            rel = {
+                "helpdesk_ticket_id": ids[link_order],
+                "sale_order_id": orders["ids"][opos[link_order]],
+            }
+            copy_rows(
+                self.cr, "helpdesk_ticket_sale_order_rel", rel, n_links, self.progress, self.commit
+            )
         self.created["tickets"] = n
         self.created["complaints"] = int(complaint.sum())
         self.created["ticket_order_links"] = n_links
@@ -1256,9 +1538,11 @@ class _Run:
         if total > sizes.sum():
             raise DataGenError(
                 f"{total} mailing traces asked but the {len(mailings)} mailings reach at most "
-                f"{int(sizes.sum())} partners: ask fewer traces or more partners/mailings")
-        per = np.minimum(np.floor(total * sizes / sizes.sum()).astype(np.int64),
-                         sizes.astype(np.int64))
+                f"{int(sizes.sum())} partners: ask fewer traces or more partners/mailings"
+            )
+        per = np.minimum(
+            np.floor(total * sizes / sizes.sum()).astype(np.int64), sizes.astype(np.int64)
+        )
         while per.sum() < total:
             room = np.flatnonzero(per < sizes)
             k = room[np.argmax(sizes[room] - per[room])]
@@ -1279,18 +1563,27 @@ class _Run:
             replied = opened & (u[:, 3] < 0.02)
             sent = when + rng.integers(0, 3600, size=size)
             open_dt = sent + (rng.exponential(8, size=size) * 3600).astype(np.int64) + 60
-            parts.append(dict(
-                partner=rec, mailing=np.full(size, mid), campaign=np.full(size, campaign),
-                status=np.where(bounce, "bounce", np.where(replied, "reply",
-                                                           np.where(opened, "open", "sent"))),
-                sent=sent,
-                open=np.where(opened, open_dt, np.datetime64("NaT")),
-                click=np.where(clicked, open_dt + rng.integers(5, 600, size=size),
-                               np.datetime64("NaT")),
-                reply=np.where(replied, open_dt + rng.integers(600, 86400, size=size),
-                               np.datetime64("NaT")),
-                link=np.full(size, _link),
-            ))
+            parts.append(
+                dict(
+                    partner=rec,
+                    mailing=np.full(size, mid),
+                    campaign=np.full(size, campaign),
+                    status=np.where(
+                        bounce,
+                        "bounce",
+                        np.where(replied, "reply", np.where(opened, "open", "sent")),
+                    ),
+                    sent=sent,
+                    open=np.where(opened, open_dt, np.datetime64("NaT")),
+                    click=np.where(
+                        clicked, open_dt + rng.integers(5, 600, size=size), np.datetime64("NaT")
+                    ),
+                    reply=np.where(
+                        replied, open_dt + rng.integers(600, 86400, size=size), np.datetime64("NaT")
+                    ),
+                    link=np.full(size, _link),
+                )
+            )
         cat = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
         n = len(cat["partner"])
         self._step("mailings", n + int((~np.isnat(cat["click"])).sum()))
@@ -1300,29 +1593,44 @@ class _Run:
         emails = [P["email"][i] for i in cat["partner"].tolist()]
         bounce = cat["status"] == "bounce"
         cols = {
-            "id": ids, "trace_type": "mail", "model": "res.partner",
-            "res_id": P["ids"][cat["partner"]], "mass_mailing_id": cat["mailing"],
-            "campaign_id": cat["campaign"], "email": emails, "trace_status": cat["status"],
+            "id": ids,
+            "trace_type": "mail",
+            "model": "res.partner",
+            "res_id": P["ids"][cat["partner"]],
+            "mass_mailing_id": cat["mailing"],
+            "campaign_id": cat["campaign"],
+            "email": emails,
+            "trace_status": cat["status"],
             "failure_type": np.where(bounce, "mail_bounce", "\\N"),
             "message_id": [f"<datagen.{i}@example.com>" for i in ids.tolist()],
-            "is_test_trace": "f", "sent_datetime": cat["sent"],
-            "open_datetime": cat["open"], "links_click_datetime": cat["click"],
-            "reply_datetime": cat["reply"], "create_date": cat["sent"],
-            "write_date": cat["sent"], "create_uid": str(self.uid), "write_uid": str(self.uid),
+            "is_test_trace": "f",
+            "sent_datetime": cat["sent"],
+            "open_datetime": cat["open"],
+            "links_click_datetime": cat["click"],
+            "reply_datetime": cat["reply"],
+            "create_date": cat["sent"],
+            "write_date": cat["sent"],
+            "create_uid": str(self.uid),
+            "write_uid": str(self.uid),
         }
         copy_rows(self.cr, "mailing_trace", cols, n, self.progress, self.commit)
         clicked = ~np.isnat(cat["click"])
         n_click = int(clicked.sum())
         if n_click:
             ccols = {
-                "link_id": cat["link"][clicked], "mailing_trace_id": ids[clicked],
+                "link_id": cat["link"][clicked],
+                "mailing_trace_id": ids[clicked],
                 "mass_mailing_id": cat["mailing"][clicked],
                 "campaign_id": cat["campaign"][clicked],
                 "country_id": P["country_ids"][cat["partner"][clicked]],
-                "ip": [f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
-                       for i in cat["partner"][clicked].tolist()],
-                "create_date": cat["click"][clicked], "write_date": cat["click"][clicked],
-                "create_uid": str(self.uid), "write_uid": str(self.uid),
+                "ip": [
+                    f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
+                    for i in cat["partner"][clicked].tolist()
+                ],
+                "create_date": cat["click"][clicked],
+                "write_date": cat["click"][clicked],
+                "create_uid": str(self.uid),
+                "write_uid": str(self.uid),
             }
             copy_rows(self.cr, "link_tracker_click", ccols, n_click, self.progress, self.commit)
         self.created["traces"] = n
@@ -1335,21 +1643,28 @@ class _Run:
         """Updates that need the indexes: customer rank, bounces, won leads -> orders."""
         cr = self.cr
         if self.created.get("orders") and self.created.get("partners"):
-            cr.execute("""
+            cr.execute(
+                """
                 UPDATE res_partner p SET customer_rank = s.cnt
                   FROM (SELECT partner_id, count(*) AS cnt FROM sale_order
                          WHERE id >= %s AND state = 'sale' GROUP BY partner_id) s
                  WHERE p.id = s.partner_id
-            """, (self.first_ids["sale_order"],))
+            """,
+                (self.first_ids["sale_order"],),
+            )
         if self.created.get("bounces"):
-            cr.execute("""
+            cr.execute(
+                """
                 UPDATE res_partner p SET message_bounce = s.cnt
                   FROM (SELECT res_id, count(*) AS cnt FROM mailing_trace
                          WHERE id >= %s AND trace_status = 'bounce' GROUP BY res_id) s
                  WHERE p.id = s.res_id
-            """, (self.first_ids["mailing_trace"],))
+            """,
+                (self.first_ids["mailing_trace"],),
+            )
         if self.created.get("leads") and self.created.get("orders"):
-            cr.execute("""
+            cr.execute(
+                """
                 UPDATE sale_order so SET opportunity_id = x.lead_id
                   FROM (SELECT DISTINCT ON (l.id) l.id AS lead_id, o.id AS order_id
                           FROM crm_lead l
@@ -1359,7 +1674,9 @@ class _Run:
                          WHERE l.id >= %s AND l.won_status = 'won'
                          ORDER BY l.id, o.date_order) x
                  WHERE so.id = x.order_id AND so.opportunity_id IS NULL
-            """, (self.first_ids["sale_order"], self.first_ids["crm_lead"]))
+            """,
+                (self.first_ids["sale_order"], self.first_ids["crm_lead"]),
+            )
             self.created["orders_from_opportunities"] = cr.rowcount
         if self.commit:
             self.commit()

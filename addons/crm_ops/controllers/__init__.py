@@ -1,3 +1,1 @@
-from . import lead_api
-from . import lead_form
-from . import satisfaction
+from . import lead_api, lead_form, satisfaction

@@ -44,7 +44,9 @@ class CrmLeadApi(http.Controller):
         if length and length > MAX_BODY_BYTES:
             return None, _error(413, "payload_too_large", f"Body over {MAX_BODY_BYTES} bytes.")
         if httprequest.mimetype != "application/json":
-            return None, _error(415, "unsupported_media_type", "Send Content-Type: application/json.")
+            return None, _error(
+                415, "unsupported_media_type", "Send Content-Type: application/json."
+            )
         raw = httprequest.get_data(cache=False)
         if len(raw) > MAX_BODY_BYTES:
             return None, _error(413, "payload_too_large", f"Body over {MAX_BODY_BYTES} bytes.")
@@ -59,15 +61,26 @@ class CrmLeadApi(http.Controller):
         retry = request.env["crm.ops.rate.limit"].sudo()._hit(f"api:{request.env.uid}", limit, 60)
         if retry:
             return _json(
-                {"error": {"code": "rate_limited", "message": "Too many requests.",
-                           "retry_after": retry}},
+                {
+                    "error": {
+                        "code": "rate_limited",
+                        "message": "Too many requests.",
+                        "retry_after": retry,
+                    }
+                },
                 status=429,
                 headers=[("Retry-After", str(retry))],
             )
         return None
 
-    @http.route("/api/crm/v1/leads", type="http", auth="bearer", methods=["POST"], csrf=False,
-                save_session=False)
+    @http.route(
+        "/api/crm/v1/leads",
+        type="http",
+        auth="bearer",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
     def create_lead(self, **kw):
         limited = self._rate_limited()
         if limited:
@@ -81,14 +94,24 @@ class CrmLeadApi(http.Controller):
             with request.env.cr.savepoint():
                 result = Lead._crm_ops_capture(body, "api", idempotency_key=key)
         except CaptureError as e:
-            return _error(e.status, "invalid" if e.status == 400 else "forbidden",
-                          "The lead was not created.", fields=e.errors)
+            return _error(
+                e.status,
+                "invalid" if e.status == 400 else "forbidden",
+                "The lead was not created.",
+                fields=e.errors,
+            )
         except AccessError as e:
             return _error(403, "forbidden", str(e))
         return _json(result, status=200 if result["status"] == "duplicate_request" else 201)
 
-    @http.route("/api/crm/v1/leads/batch", type="http", auth="bearer", methods=["POST"],
-                csrf=False, save_session=False)
+    @http.route(
+        "/api/crm/v1/leads/batch",
+        type="http",
+        auth="bearer",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
     def create_leads(self, **kw):
         limited = self._rate_limited()
         if limited:
@@ -102,14 +125,21 @@ class CrmLeadApi(http.Controller):
         max_size = request.env.user.company_id.crm_ops_api_batch_max
         if len(leads) > max_size:
             return _error(413, "batch_too_large", f"At most {max_size} leads per batch.")
-        keys = [item.pop("idempotency_key", None) if isinstance(item, dict) else None
-                for item in leads]
+        keys = [
+            item.pop("idempotency_key", None) if isinstance(item, dict) else None for item in leads
+        ]
         results = request.env["crm.lead"]._crm_ops_capture_batch(leads, "api", keys)
         created = sum(1 for r in results if r["status"] != "error")
         return _json({"created": created, "errors": len(results) - created, "results": results})
 
-    @http.route("/api/crm/v1/leads/<int:lead_id>", type="http", auth="bearer", methods=["GET"],
-                save_session=False, readonly=True)
+    @http.route(
+        "/api/crm/v1/leads/<int:lead_id>",
+        type="http",
+        auth="bearer",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
     def read_lead(self, lead_id, **kw):
         lead = request.env["crm.lead"].with_context(active_test=False).browse(lead_id)
         try:

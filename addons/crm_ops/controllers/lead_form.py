@@ -28,14 +28,19 @@ class CrmLeadForm(http.Controller):
             return request.redirect("/crm/contact/thanks")
         company = request.website.company_id
         ip = request.httprequest.remote_addr or "unknown"
-        retry = request.env["crm.ops.rate.limit"].sudo()._hit(
-            f"form:{ip}", company.crm_ops_form_rate_limit, 3600
+        retry = (
+            request.env["crm.ops.rate.limit"]
+            .sudo()
+            ._hit(f"form:{ip}", company.crm_ops_form_rate_limit, 3600)
         )
         if retry:
             return request.render(
                 "crm_ops.lead_form_page",
-                {"errors": {"_": "Too many submissions from your address: try again later."},
-                 "values": post, **{k: post.get(k, "") for k in UTM_FIELDS}},
+                {
+                    "errors": {"_": "Too many submissions from your address: try again later."},
+                    "values": post,
+                    **{k: post.get(k, "") for k in UTM_FIELDS},
+                },
                 status=429,
             )
         values = {k: post[k].strip() for k in FORM_FIELDS if post.get(k, "").strip()}

@@ -11,7 +11,11 @@ class CrmOpsSatisfaction(http.Controller):
         return request.env["rating.rating"].sudo()._crm_find_by_token(token)
 
     @http.route(
-        "/crm_ops/satisfaction/<string:token>", type="http", auth="public", methods=["GET"], website=True
+        "/crm_ops/satisfaction/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
     )
     def satisfaction_page(self, token, **kwargs):
         rating = self._crm_rating(token)

@@ -31,7 +31,11 @@ class CrmCaptureRule(models.Model):
     )
     mailing_ids = fields.Many2many("mailing.mailing")
     responder_action = fields.Selection(
-        [("clicked", "Clicked"), ("replied", "Replied"), ("clicked_or_replied", "Clicked or Replied")],
+        [
+            ("clicked", "Clicked"),
+            ("replied", "Replied"),
+            ("clicked_or_replied", "Clicked or Replied"),
+        ],
         default="clicked_or_replied",
     )
     product_category_id = fields.Many2one("product.category")
@@ -90,7 +94,12 @@ class CrmCaptureRule(models.Model):
                       JOIN crm_lead l ON l.id = t.res_id
                      WHERE t.model = 'crm.lead' AND t.mass_mailing_id = ANY(%s) AND {conds}
                        AND l.partner_id IS NOT NULL AND l.company_id = %s""",
-                [self.mailing_ids.ids, self.company_id.id, self.mailing_ids.ids, self.company_id.id],
+                [
+                    self.mailing_ids.ids,
+                    self.company_id.id,
+                    self.mailing_ids.ids,
+                    self.company_id.id,
+                ],
             )
         elif self.rule_type == "lapsed_category":
             if not self.product_category_id:
@@ -149,8 +158,11 @@ class CrmCaptureRule(models.Model):
                 created |= Lead.create(
                     [
                         {
-                            "name": _("%(rule)s: %(partner)s", rule=rule.name,
-                                      partner=partner.display_name),
+                            "name": _(
+                                "%(rule)s: %(partner)s",
+                                rule=rule.name,
+                                partner=partner.display_name,
+                            ),
                             "type": rule.lead_type,
                             "partner_id": partner.id,
                             "company_id": rule.company_id.id,

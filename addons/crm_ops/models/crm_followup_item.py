@@ -75,8 +75,10 @@ class CrmFollowupItem(models.Model):
         if not orders:
             return self.browse()
         now = trigger_date or fields.Datetime.now()
-        plans = self.env["crm.followup.plan"].sudo().search(
-            [("trigger", "=", trigger), ("company_id", "in", orders.company_id.ids)]
+        plans = (
+            self.env["crm.followup.plan"]
+            .sudo()
+            .search([("trigger", "=", trigger), ("company_id", "in", orders.company_id.ids)])
         )
         self.env["sale.order"].flush_model(["partner_id", "user_id", "company_id", "state"])
         self.flush_model()
@@ -219,9 +221,7 @@ class CrmFollowupItem(models.Model):
         for item in self:
             if item.order_id.state == "cancel":
                 reasons[item] = self.env._("Order cancelled")
-        reorder_items = self.filtered(
-            lambda i: i.step_id.skip_if_reordered and i not in reasons
-        )
+        reorder_items = self.filtered(lambda i: i.step_id.skip_if_reordered and i not in reasons)
         if reorder_items:
             partners = reorder_items.partner_id.commercial_partner_id
             data = self.env["sale.order"]._read_group(
@@ -305,7 +305,7 @@ class CrmFollowupItem(models.Model):
                 with self.env.cr.savepoint():
                     result = func(item)
                 results[item.id] = ("done", {"result_ref": result or False})
-            except Exception as exc:  # noqa: BLE001 recorded on the follow-up
+            except Exception as exc:
                 _logger.info("Follow-up %s failed: %s", item.id, exc)
                 results[item.id] = ("retry", {"error": str(exc)[:2000]})
         return results
@@ -339,10 +339,15 @@ class CrmFollowupItem(models.Model):
                 item.id: ("done", {"result_ref": f"mail.activity,{activity.id}"})
                 for item, activity in zip(self, activities, strict=True)
             }
-        except Exception:  # noqa: BLE001 fall back to one by one to isolate the bad one
+        except Exception:
             return self._run_isolated(
-                lambda item: "mail.activity,%s"
-                % self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals(item)).id
+                lambda item: (
+                    "mail.activity,%s"
+                    % self.env["mail.activity"]
+                    .with_context(mail_activity_quick_update=True)
+                    .create(vals(item))
+                    .id
+                )
             )
 
     def _mail_skip_reasons(self):
@@ -354,7 +359,11 @@ class CrmFollowupItem(models.Model):
             elif not partner.email:
                 reasons[item.id] = (
                     "failed",
-                    {"error": self.env._("The customer %s has no email address.", partner.display_name)},
+                    {
+                        "error": self.env._(
+                            "The customer %s has no email address.", partner.display_name
+                        )
+                    },
                 )
         return reasons
 
@@ -405,7 +414,9 @@ class CrmFollowupItem(models.Model):
                 {
                     "name": f"{step.name} - {order.name}",
                     "description": Markup("<p>%s</p>")
-                    % self.env._("Follow-up %(step)s for order %(order)s", step=step.name, order=order.name),
+                    % self.env._(
+                        "Follow-up %(step)s for order %(order)s", step=step.name, order=order.name
+                    ),
                     "partner_id": item.partner_id.id,
                     "company_id": item.company_id.id,
                     "team_id": step.ticket_team_id.id,
@@ -425,7 +436,11 @@ class CrmFollowupItem(models.Model):
             elif not item.partner_id.email:
                 results[item.id] = (
                     "failed",
-                    {"error": self.env._("The customer %s has no email address.", item.partner_id.display_name)},
+                    {
+                        "error": self.env._(
+                            "The customer %s has no email address.", item.partner_id.display_name
+                        )
+                    },
                 )
             elif not item.step_id.mailing_list_id:
                 results[item.id] = ("failed", {"error": self.env._("No mailing list on the step.")})

@@ -32,9 +32,7 @@ class CrmFollowupPlan(models.Model):
         default=lambda self: self.env.company,
         tracking=True,
     )
-    trigger = fields.Selection(
-        TRIGGERS, required=True, default="confirmed", tracking=True
-    )
+    trigger = fields.Selection(TRIGGERS, required=True, default="confirmed", tracking=True)
     customer_kind = fields.Selection(
         [("all", "All orders"), ("first", "First order only"), ("repeat", "Repeat orders")],
         string="Customer",
@@ -67,7 +65,9 @@ class CrmFollowupPlan(models.Model):
                     self.env[model].sudo().search(domain, limit=1)
                 except Exception as exc:
                     raise ValidationError(
-                        self.env._("Invalid condition on %(plan)s: %(error)s", plan=plan.name, error=exc)
+                        self.env._(
+                            "Invalid condition on %(plan)s: %(error)s", plan=plan.name, error=exc
+                        )
                     ) from exc
 
     def _compute_item_counts(self):

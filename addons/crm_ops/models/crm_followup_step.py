@@ -38,9 +38,7 @@ class CrmFollowupStep(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template", domain="[('model', '=', 'sale.order')]", string="Email template"
     )
-    rating_validity_days = fields.Integer(
-        string="Rating link valid (days)", default=30
-    )
+    rating_validity_days = fields.Integer(string="Rating link valid (days)", default=30)
     # ticket
     ticket_team_id = fields.Many2one("helpdesk.ticket.team", string="Helpdesk team")
     ticket_type_id = fields.Many2one("helpdesk.ticket.type", string="Ticket type")

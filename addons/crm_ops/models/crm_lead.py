@@ -153,7 +153,9 @@ class CrmLead(models.Model):
         """
         vals, company, errors = self._crm_ops_prepare_capture(values)
         if errors:
-            raise CaptureError(errors, status=403 if "forbidden" in errors.pop("_status", "") else 400)
+            raise CaptureError(
+                errors, status=403 if "forbidden" in errors.pop("_status", "") else 400
+            )
         if idempotency_key:
             idempotency_key = str(idempotency_key)[:200]
             existing = self._crm_ops_find_idempotent(company, idempotency_key)
@@ -216,7 +218,7 @@ class CrmLead(models.Model):
     @api.model
     def _crm_ops_prepare_capture(self, values):
         """Return (create values, company, errors per field)."""
-        from crm_engine.normalize import (  # noqa: PLC0415
+        from crm_engine.normalize import (
             company_domain,
             normalize_company,
             normalize_email,
@@ -302,15 +304,30 @@ class CrmLead(models.Model):
                     vals["website"] = clean[key]
                 else:
                     vals[key] = normalised
-        if not (vals.get("email_from") or vals.get("phone")) and not {"email", "phone"} & set(errors):
+        if not (vals.get("email_from") or vals.get("phone")) and not {"email", "phone"} & set(
+            errors
+        ):
             errors["email"] = _("An email or a phone number is required.")
-        for key in ("name", "function", "street", "city", "zip", "description", "type",
-                    "expected_revenue"):
+        for key in (
+            "name",
+            "function",
+            "street",
+            "city",
+            "zip",
+            "description",
+            "type",
+            "expected_revenue",
+        ):
             if key in clean:
                 vals[key] = clean[key]
         if "name" not in vals:
-            vals["name"] = (vals.get("partner_name") or vals.get("contact_name")
-                            or vals.get("email_from") or vals.get("phone") or _("New lead"))
+            vals["name"] = (
+                vals.get("partner_name")
+                or vals.get("contact_name")
+                or vals.get("email_from")
+                or vals.get("phone")
+                or _("New lead")
+            )
         if country:
             vals["country_id"] = country.id
         try:
@@ -370,7 +387,7 @@ class CrmLead(models.Model):
     @api.model
     def _crm_ops_match(self, vals, company):
         """Score the candidates of the company and return a MatchDecision."""
-        from crm_engine.matching import Thresholds, best_match  # noqa: PLC0415
+        from crm_engine.matching import Thresholds, best_match
 
         incoming = {
             "name": vals.get("contact_name"),
@@ -449,7 +466,7 @@ class CrmLead(models.Model):
         return res
 
     def _crm_ops_update_name_keys(self):
-        from crm_engine.matching import blocking_keys  # noqa: PLC0415
+        from crm_engine.matching import blocking_keys
 
         if self:
             self.flush_recordset(["contact_name", "partner_name"])
@@ -462,8 +479,8 @@ class CrmLead(models.Model):
     def _crm_ops_candidate_ids(self, table, incoming, company):
         """Ids of the candidates of ``table``: one indexed lookup per key, each limited,
         so the cost does not grow with the size of the table."""
-        from crm_engine.matching import blocking_keys  # noqa: PLC0415
-        from crm_engine.normalize import normalize_phone  # noqa: PLC0415
+        from crm_engine.matching import blocking_keys
+        from crm_engine.normalize import normalize_phone
 
         phone = None
         if incoming["phone"]:
@@ -508,8 +525,7 @@ class CrmLead(models.Model):
                 "domain": domain,
                 "country_code": code,
             }
-            for pid, name, is_company, email, phone, domain, parent_name, code
-            in self.env.cr.fetchall()
+            for pid, name, is_company, email, phone, domain, parent_name, code in self.env.cr.fetchall()
         ]
 
     def _crm_ops_lead_candidates(self, incoming, company):
@@ -577,8 +593,11 @@ class CrmLead(models.Model):
                 {"active": True, "crm_ops_merged_into_id": False, "crm_ops_dedup_state": "new"}
             )
             lead.message_post(
-                body=_("Merge into %(lead)s undone by %(user)s.", lead=target.display_name,
-                       user=self.env.user.name),
+                body=_(
+                    "Merge into %(lead)s undone by %(user)s.",
+                    lead=target.display_name,
+                    user=self.env.user.name,
+                ),
                 subtype_xmlid="mail.mt_note",
             )
             if target:
@@ -609,7 +628,7 @@ class CrmLead(models.Model):
 
     def _crm_ops_enrich_from_email(self, body):
         """Fill phone, company and website from the mail's signature, then de-duplicate."""
-        from crm_engine.normalize import company_domain, extract_contact_from_text  # noqa: PLC0415
+        from crm_engine.normalize import company_domain, extract_contact_from_text
 
         self.ensure_one()
         try:
@@ -620,11 +639,16 @@ class CrmLead(models.Model):
         phone = found.get("phone") or found.get("mobile")
         if not self.phone and phone:
             vals["phone"] = phone
-        for key, field in (("company_name", "partner_name"), ("contact_name", "contact_name"),
-                           ("website", "website")):
+        for key, field in (
+            ("company_name", "partner_name"),
+            ("contact_name", "contact_name"),
+            ("website", "website"),
+        ):
             if found.get(key) and not self[field]:
                 vals[field] = found[key]
-        vals["crm_ops_domain"] = company_domain(self.email_from, vals.get("website") or self.website)
+        vals["crm_ops_domain"] = company_domain(
+            self.email_from, vals.get("website") or self.website
+        )
         self.write(vals)
         incoming = {
             "contact_name": self.contact_name,

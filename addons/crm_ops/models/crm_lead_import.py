@@ -71,8 +71,7 @@ class CrmLeadImport(models.Model):
     filename = fields.Char()
     encoding = fields.Char(readonly=True)
     state = fields.Selection(
-        [("draft", "Upload"), ("mapped", "Map Columns"), ("running", "Running"),
-         ("done", "Done")],
+        [("draft", "Upload"), ("mapped", "Map Columns"), ("running", "Running"), ("done", "Done")],
         default="draft",
         required=True,
         tracking=True,
@@ -132,14 +131,16 @@ class CrmLeadImport(models.Model):
         return rows[0], rows[1:]
 
     def _read_xlsx(self, data):
-        import openpyxl  # noqa: PLC0415
+        import openpyxl
 
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as e:  # noqa: BLE001 - any unreadable workbook
+        except Exception as e:
             raise UserError(_("The Excel file could not be read: %s", e)) from e
         sheet = book.worksheets[0]
-        rows = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [
+            ["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)
+        ]
         self.encoding = "xlsx"
         if not any(any(c.strip() for c in row) for row in rows):
             raise UserError(_("The file is empty."))
@@ -159,13 +160,20 @@ class CrmLeadImport(models.Model):
                 used.add(target)
                 sample = next((r[index] for r in rows if index < len(r) and r[index]), "")
                 columns.append(
-                    {"sequence": index, "column": title.strip() or f"#{index + 1}",
-                     "sample": sample[:100], "target": target}
+                    {
+                        "sequence": index,
+                        "column": title.strip() or f"#{index + 1}",
+                        "sample": sample[:100],
+                        "target": target,
+                    }
                 )
             rec.column_ids.unlink()
             rec.write(
-                {"column_ids": [fields.Command.create(c) for c in columns],
-                 "row_count": count_rows(rows), "state": "mapped"}
+                {
+                    "column_ids": [fields.Command.create(c) for c in columns],
+                    "row_count": count_rows(rows),
+                    "state": "mapped",
+                }
             )
         return True
 
@@ -183,9 +191,11 @@ class CrmLeadImport(models.Model):
             mapped = rec.column_ids.filtered("target").sorted("sequence")
             head = "".join(f"<th>{c.target}</th>" for c in mapped)
             body = "".join(
-                "<tr>" + "".join(
+                "<tr>"
+                + "".join(
                     f"<td>{row[c.sequence] if c.sequence < len(row) else ''}</td>" for c in mapped
-                ) + "</tr>"
+                )
+                + "</tr>"
                 for row in rows[:PREVIEW_ROWS]
             )
             rec.preview_html = (
@@ -206,17 +216,26 @@ class CrmLeadImport(models.Model):
         if not {"email", "phone"} & set(targets):
             raise UserError(_("Map a column to email or phone."))
         __, rows = self._read_rows()
-        self.write({"state": "running", "row_count": count_rows(rows), "processed_count": 0,
-                    "created_count": 0, "linked_count": 0, "merged_count": 0,
-                    "error_count": 0})
+        self.write(
+            {
+                "state": "running",
+                "row_count": count_rows(rows),
+                "processed_count": 0,
+                "created_count": 0,
+                "linked_count": 0,
+                "merged_count": 0,
+                "error_count": 0,
+            }
+        )
         self.error_ids.unlink()
         background = len(rows) > BACKGROUND_ROWS and not self.env.context.get("crm_ops_sync")
         for start in range(0, len(rows), IMPORT_CHUNK):
             if background:
                 self.with_delay(
                     channel="root.crm",
-                    description=_("Lead import %(name)s, rows from %(row)s", name=self.name,
-                                  row=start + 1),
+                    description=_(
+                        "Lead import %(name)s, rows from %(row)s", name=self.name, row=start + 1
+                    ),
                 )._import_chunk(start)
             else:
                 self._import_chunk(start)
@@ -244,9 +263,14 @@ class CrmLeadImport(models.Model):
                 counts[result["status"]] += 1
             except CaptureError as e:
                 counts["error"] += 1
-                errors.append({"import_id": self.id, "row_number": number,
-                               "raw": ",".join(row)[:2000],
-                               "message": "; ".join(f"{k}: {v}" for k, v in e.errors.items())})
+                errors.append(
+                    {
+                        "import_id": self.id,
+                        "row_number": number,
+                        "raw": ",".join(row)[:2000],
+                        "message": "; ".join(f"{k}: {v}" for k, v in e.errors.items()),
+                    }
+                )
         if errors:
             self.env["crm.lead.import.error"].create(errors)
         done = sum(counts.values())
@@ -258,8 +282,15 @@ class CrmLeadImport(models.Model):
                       state = CASE WHEN processed_count + %s >= row_count THEN 'done'
                                    ELSE state END
                 WHERE id = %s""",
-            [done, counts["created"] + counts["duplicate_request"], counts["linked"],
-             counts["merged"], counts["error"], done, self.id],
+            [
+                done,
+                counts["created"] + counts["duplicate_request"],
+                counts["linked"],
+                counts["merged"],
+                counts["error"],
+                done,
+                self.id,
+            ],
         )
         self.invalidate_recordset()
         return counts
@@ -277,7 +308,9 @@ class CrmLeadImport(models.Model):
             for err in rec.error_ids.sorted("row_number"):
                 writer.writerow([err.row_number, err.message, err.raw])
             rec.error_file = base64.b64encode(out.getvalue().encode("utf-8"))
-            rec.error_filename = f"rejected-{rec.filename or 'rows'}.csv".replace(".csv.csv", ".csv")
+            rec.error_filename = f"rejected-{rec.filename or 'rows'}.csv".replace(
+                ".csv.csv", ".csv"
+            )
 
     def action_download_errors(self):
         self.ensure_one()

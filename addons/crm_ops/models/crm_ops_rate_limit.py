@@ -11,10 +11,14 @@ class CrmOpsRateLimit(models.Model):
     _log_access = False
 
     key = fields.Char(required=True)
-    window_start = fields.Integer(required=True, help="Start of the window, in seconds since epoch.")
+    window_start = fields.Integer(
+        required=True, help="Start of the window, in seconds since epoch."
+    )
     hits = fields.Integer(required=True, default=0)
 
-    _key_window_uniq = models.Constraint("UNIQUE(key, window_start)", "One counter per key and window.")
+    _key_window_uniq = models.Constraint(
+        "UNIQUE(key, window_start)", "One counter per key and window."
+    )
 
     @api.model
     def _hit(self, key, limit, period=60):
@@ -38,5 +42,5 @@ class CrmOpsRateLimit(models.Model):
     @api.autovacuum
     def _gc_old_windows(self):
         self.env.cr.execute(
-            'DELETE FROM crm_ops_rate_limit WHERE window_start < %s', [int(time.time()) - 86400]
+            "DELETE FROM crm_ops_rate_limit WHERE window_start < %s", [int(time.time()) - 86400]
         )

@@ -7,5 +7,6 @@ class HelpdeskTicketType(models.Model):
     _inherit = "helpdesk.ticket.type"
 
     is_complaint = fields.Boolean(
-        string="Complaint", help="Low satisfaction ratings and complaints open tickets of this type."
+        string="Complaint",
+        help="Low satisfaction ratings and complaints open tickets of this type.",
     )

@@ -23,7 +23,11 @@ class RatingRating(models.Model):
         if not token or len(token) < 16:
             return self.browse()
         rating = self.sudo().search(
-            [("access_token", "=", token), ("res_model", "=", "sale.order"), ("crm_expiry_date", "!=", False)],
+            [
+                ("access_token", "=", token),
+                ("res_model", "=", "sale.order"),
+                ("crm_expiry_date", "!=", False),
+            ],
             limit=1,
         )
         if rating and consteq(rating.access_token, token):
@@ -55,14 +59,18 @@ class RatingRating(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         threshold = int(
-            self.env["ir.config_parameter"].sudo().get_param("crm_ops.low_rating_threshold", DEFAULT_LOW_RATING)
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_ops.low_rating_threshold", DEFAULT_LOW_RATING)
         )
         if value <= threshold or complaint:
             self._crm_open_complaint(order, value, comment, complaint)
         return "done"
 
     def _crm_open_complaint(self, order, value, comment, complaint):
-        ticket_type = self.env["helpdesk.ticket.type"].sudo().search([("is_complaint", "=", True)], limit=1)
+        ticket_type = (
+            self.env["helpdesk.ticket.type"].sudo().search([("is_complaint", "=", True)], limit=1)
+        )
         team = self.env["helpdesk.ticket.team"].sudo().search(
             [
                 ("company_id", "in", [order.company_id.id, False]),
@@ -72,21 +80,31 @@ class RatingRating(models.Model):
         ) or self.env["helpdesk.ticket.team"].sudo().search(
             [("company_id", "in", [order.company_id.id, False])], limit=1
         )
-        reason = (
-            self.env._("Complaint") if complaint else self.env._("Low rating (%s/5)", value)
-        )
-        ticket = self.env["helpdesk.ticket"].sudo().with_company(order.company_id).create(
-            {
-                "name": f"{reason} - {order.name}",
-                "description": Markup("<p>%s</p><blockquote>%s</blockquote>")
-                % (self.env._("%(reason)s from %(customer)s:", reason=reason, customer=self.partner_id.name), comment or "-"),
-                "partner_id": self.partner_id.id,
-                "company_id": order.company_id.id,
-                "team_id": team.id,
-                "type_id": ticket_type.id,
-                "priority": "2" if value <= 1 or complaint else "1",
-                "sale_order_ids": [(4, order.id)],
-            }
+        reason = self.env._("Complaint") if complaint else self.env._("Low rating (%s/5)", value)
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .with_company(order.company_id)
+            .create(
+                {
+                    "name": f"{reason} - {order.name}",
+                    "description": Markup("<p>%s</p><blockquote>%s</blockquote>")
+                    % (
+                        self.env._(
+                            "%(reason)s from %(customer)s:",
+                            reason=reason,
+                            customer=self.partner_id.name,
+                        ),
+                        comment or "-",
+                    ),
+                    "partner_id": self.partner_id.id,
+                    "company_id": order.company_id.id,
+                    "team_id": team.id,
+                    "type_id": ticket_type.id,
+                    "priority": "2" if value <= 1 or complaint else "1",
+                    "sale_order_ids": [(4, order.id)],
+                }
+            )
         )
         self.crm_ticket_id = ticket
         if order.user_id:

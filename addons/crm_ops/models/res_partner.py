@@ -10,7 +10,9 @@ class ResPartner(models.Model):
     # 360° customer view (counts cover the company and its contacts)
     crm_followup_item_ids = fields.One2many("crm.followup.item", "partner_id", string="Follow-ups")
     crm_open_lead_count = fields.Integer(string="Open leads", compute="_compute_crm_360")
-    crm_pending_followup_count = fields.Integer(string="Pending follow-ups", compute="_compute_crm_360")
+    crm_pending_followup_count = fields.Integer(
+        string="Pending follow-ups", compute="_compute_crm_360"
+    )
     crm_open_ticket_count = fields.Integer(string="Open tickets", compute="_compute_crm_360")
     crm_complaint_count = fields.Integer(string="Complaints", compute="_compute_crm_360")
     crm_rating_count = fields.Integer(string="Satisfaction ratings", compute="_compute_crm_360")
@@ -62,7 +64,9 @@ class ResPartner(models.Model):
         leads = partners._crm_count(
             "crm.lead", [("won_status", "=", "pending")], "partner_id", family
         )
-        followups = partners._crm_count("crm.followup.item", [("state", "=", "pending")], "partner_id", family)
+        followups = partners._crm_count(
+            "crm.followup.item", [("state", "=", "pending")], "partner_id", family
+        )
         tickets = partners._crm_count(
             "helpdesk.ticket", [("closed", "=", False)], "partner_id", family
         )
@@ -79,8 +83,14 @@ class ResPartner(models.Model):
         emails = {p.email_normalized for p in partners if p.email_normalized}
         mailings = {}
         if emails:
-            data = self.env["mailing.trace"].sudo()._read_group(
-                [("email", "in", list(emails)), ("trace_status", "!=", "cancel")], ["email"], ["__count"]
+            data = (
+                self.env["mailing.trace"]
+                .sudo()
+                ._read_group(
+                    [("email", "in", list(emails)), ("trace_status", "!=", "cancel")],
+                    ["email"],
+                    ["__count"],
+                )
             )
             mailings = dict(data)
 
@@ -94,7 +104,9 @@ class ResPartner(models.Model):
             partner.crm_open_ticket_count = total(tickets, partner)
             partner.crm_complaint_count = total(complaints, partner)
             partner.crm_rating_count = rating_count
-            partner.crm_rating_avg = total(ratings, partner, 1) / rating_count if rating_count else 0.0
+            partner.crm_rating_avg = (
+                total(ratings, partner, 1) / rating_count if rating_count else 0.0
+            )
             partner.crm_mailing_count = mailings.get(partner.email_normalized, 0)
 
     def _crm_360_action(self, xmlid, domain, context=None):
@@ -135,7 +147,11 @@ class ResPartner(models.Model):
     def action_crm_ratings(self):
         return self._crm_360_action(
             "rating.rating_rating_action",
-            [("partner_id", "in", self._crm_360_ids()), ("consumed", "=", True), ("res_model", "=", "sale.order")],
+            [
+                ("partner_id", "in", self._crm_360_ids()),
+                ("consumed", "=", True),
+                ("res_model", "=", "sale.order"),
+            ],
         )
 
     def action_crm_mailings(self):

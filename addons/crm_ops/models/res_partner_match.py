@@ -23,7 +23,7 @@ NAME_KEYS_COLUMN = "crm_ops_name_keys"
 
 def partner_match_keys(email, phone, website, country_code):
     """(email_normalized, phone_sanitized, domain) as lead capture compares them."""
-    from crm_engine.normalize import company_domain, normalize_email, normalize_phone  # noqa: PLC0415
+    from crm_engine.normalize import company_domain, normalize_email, normalize_phone
 
     keys = []
     for func, args in (
@@ -32,7 +32,7 @@ def partner_match_keys(email, phone, website, country_code):
         (company_domain, (email, website)),
     ):
         try:
-            keys.append((args[0] or website) and func(*args) or None)
+            keys.append(((args[0] or website) and func(*args)) or None)
         except ValueError:
             keys.append(None)
     return tuple(keys)
@@ -40,7 +40,7 @@ def partner_match_keys(email, phone, website, country_code):
 
 def partner_name_keys(name, is_company, parent_name):
     """Blocking keys of a partner: its own name as a person or a company, and its company's."""
-    from crm_engine.matching import blocking_keys  # noqa: PLC0415
+    from crm_engine.matching import blocking_keys
 
     if is_company:
         return blocking_keys(None, name)
@@ -119,10 +119,7 @@ class ResPartner(models.Model):
         write_name_keys(
             self.env.cr,
             self._table,
-            [
-                (p.id, partner_name_keys(p.name, p.is_company, p.parent_id.name))
-                for p in self
-            ],
+            [(p.id, partner_name_keys(p.name, p.is_company, p.parent_id.name)) for p in self],
         )
 
     @api.model

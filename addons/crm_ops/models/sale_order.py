@@ -12,9 +12,7 @@ SCAN_LIMIT = 5000
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    crm_followup_item_ids = fields.One2many(
-        "crm.followup.item", "order_id", string="Follow-ups"
-    )
+    crm_followup_item_ids = fields.One2many("crm.followup.item", "order_id", string="Follow-ups")
     crm_followup_pending_count = fields.Integer(compute="_compute_crm_followup_pending_count")
     crm_satisfaction_url = fields.Char(
         compute="_compute_crm_satisfaction_url",
@@ -31,15 +29,19 @@ class SaleOrder(models.Model):
 
     def _compute_crm_satisfaction_url(self):
         """Link to the latest open satisfaction request of the order."""
-        data = self.env["rating.rating"].sudo()._read_group(
-            [
-                ("res_model", "=", "sale.order"),
-                ("res_id", "in", self.ids),
-                ("consumed", "=", False),
-                ("crm_expiry_date", ">", fields.Datetime.now()),
-            ],
-            ["res_id"],
-            ["id:max"],
+        data = (
+            self.env["rating.rating"]
+            .sudo()
+            ._read_group(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "in", self.ids),
+                    ("consumed", "=", False),
+                    ("crm_expiry_date", ">", fields.Datetime.now()),
+                ],
+                ["res_id"],
+                ["id:max"],
+            )
         )
         latest = dict(data)
         ratings = self.env["rating.rating"].sudo().browse(list(latest.values()))
@@ -47,7 +49,9 @@ class SaleOrder(models.Model):
         for order in self:
             rating_id = latest.get(order.id)
             order.crm_satisfaction_url = (
-                f"{order.get_base_url()}/crm_ops/satisfaction/{tokens[rating_id]}" if rating_id else False
+                f"{order.get_base_url()}/crm_ops/satisfaction/{tokens[rating_id]}"
+                if rating_id
+                else False
             )
 
     # ------------------------------------------------------------
@@ -64,8 +68,10 @@ class SaleOrder(models.Model):
         return res
 
     def _crm_followup_cancel(self, reason):
-        items = self.env["crm.followup.item"].sudo().search(
-            [("order_id", "in", self.ids), ("state", "=", "pending")]
+        items = (
+            self.env["crm.followup.item"]
+            .sudo()
+            .search([("order_id", "in", self.ids), ("state", "=", "pending")])
         )
         items.write({"state": "cancelled", "note": reason})
 
@@ -83,7 +89,10 @@ class SaleOrder(models.Model):
             if key not in first or (date, order_id) < first[key]:
                 first[key] = (date, order_id)
         return self.filtered(
-            lambda o: (o.date_order, o.id) <= first.get(o.partner_id.commercial_partner_id.id, (o.date_order, o.id))
+            lambda o: (
+                (o.date_order, o.id)
+                <= first.get(o.partner_id.commercial_partner_id.id, (o.date_order, o.id))
+            )
         )
 
     def _crm_followup_trigger_domain(self, trigger):
@@ -127,15 +136,19 @@ class SaleOrder(models.Model):
     def _crm_satisfaction_request(self, partner, validity_days=30, item=None):
         """Create the pending rating behind a satisfaction link."""
         self.ensure_one()
-        return self.env["rating.rating"].sudo().create(
-            {
-                "res_model_id": self.env["ir.model"]._get_id("sale.order"),
-                "res_id": self.id,
-                "partner_id": partner.id,
-                "rated_partner_id": self.user_id.partner_id.id,
-                "crm_followup_item_id": item.id if item else False,
-                "crm_expiry_date": fields.Datetime.now() + timedelta(days=validity_days or 30),
-            }
+        return (
+            self.env["rating.rating"]
+            .sudo()
+            .create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("sale.order"),
+                    "res_id": self.id,
+                    "partner_id": partner.id,
+                    "rated_partner_id": self.user_id.partner_id.id,
+                    "crm_followup_item_id": item.id if item else False,
+                    "crm_expiry_date": fields.Datetime.now() + timedelta(days=validity_days or 30),
+                }
+            )
         )
 
     def action_view_crm_followups(self):

@@ -14,9 +14,14 @@ class FollowupCommon(TransactionCase):
         cls.env["crm.followup.plan"].search([]).active = False
         cls.company = cls.env.company
         cls.salesman = new_test_user(
-            cls.env, login="fu_salesman", groups="sales_team.group_sale_salesman", email="sales@example.com"
+            cls.env,
+            login="fu_salesman",
+            groups="sales_team.group_sale_salesman",
+            email="sales@example.com",
         )
-        cls.customer = cls.env["res.partner"].create({"name": "Ann Customer", "email": "ann@example.com"})
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Ann Customer", "email": "ann@example.com"}
+        )
         cls.product = cls.env["product.product"].create(
             {"name": "Chair", "list_price": 100.0, "type": "consu", "invoice_policy": "order"}
         )
@@ -26,7 +31,16 @@ class FollowupCommon(TransactionCase):
                 "trigger": "confirmed",
                 "step_ids": [
                     (0, 0, {"name": "Call", "action_type": "activity", "sequence": 1}),
-                    (0, 0, {"name": "Call again", "action_type": "activity", "delay_days": 10, "sequence": 2}),
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Call again",
+                            "action_type": "activity",
+                            "delay_days": 10,
+                            "sequence": 2,
+                        },
+                    ),
                 ],
             }
         )
@@ -34,7 +48,11 @@ class FollowupCommon(TransactionCase):
 
     @classmethod
     def _order(cls, partner=None, qty=1, confirm=True, company=None, user=None):
-        env = cls.env if not company else cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
+        env = (
+            cls.env
+            if not company
+            else cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
+        )
         order = env["sale.order"].create(
             {
                 "partner_id": (partner or cls.customer).id,

@@ -14,10 +14,18 @@ class TestAfterSales(TransactionCase):
         cls.category = cls.env["helpdesk.ticket.category"].create({"name": "Delivery"})
         cls.other_category = cls.env["helpdesk.ticket.category"].create({"name": "Billing"})
         cls.delivery_reply = cls.env["crm.ops.reply.template"].create(
-            {"name": "Late delivery", "category_id": cls.category.id, "body": "<p>Your parcel is on its way.</p>"}
+            {
+                "name": "Late delivery",
+                "category_id": cls.category.id,
+                "body": "<p>Your parcel is on its way.</p>",
+            }
         )
         cls.billing_reply = cls.env["crm.ops.reply.template"].create(
-            {"name": "Invoice fix", "category_id": cls.other_category.id, "body": "<p>New invoice attached.</p>"}
+            {
+                "name": "Invoice fix",
+                "category_id": cls.other_category.id,
+                "body": "<p>New invoice attached.</p>",
+            }
         )
         cls.ticket = cls.env["helpdesk.ticket"].create(
             {

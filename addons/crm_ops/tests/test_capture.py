@@ -21,22 +21,37 @@ class CaptureCommon(TransactionCase):
             {"name": "Company B", "country_id": cls.env.ref("base.it").id}
         )
         cls.user_a = new_test_user(
-            cls.env, login="capture_a", groups="sales_team.group_sale_salesman",
-            company_id=cls.company_a.id, company_ids=[cls.company_a.id],
+            cls.env,
+            login="capture_a",
+            groups="sales_team.group_sale_salesman",
+            company_id=cls.company_a.id,
+            company_ids=[cls.company_a.id],
         )
         cls.user_b = new_test_user(
-            cls.env, login="capture_b", groups="sales_team.group_sale_salesman",
-            company_id=cls.company_b.id, company_ids=[cls.company_b.id],
+            cls.env,
+            login="capture_b",
+            groups="sales_team.group_sale_salesman",
+            company_id=cls.company_b.id,
+            company_ids=[cls.company_b.id],
         )
         cls.Lead = cls.env["crm.lead"].with_user(cls.user_a)
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Acme Iberia S.L.", "is_company": True, "email": "info@acme-iberia.es",
-             "website": "https://www.acme-iberia.es", "company_id": cls.company_a.id}
+            {
+                "name": "Acme Iberia S.L.",
+                "is_company": True,
+                "email": "info@acme-iberia.es",
+                "website": "https://www.acme-iberia.es",
+                "company_id": cls.company_a.id,
+            }
         )
         cls.contact = cls.env["res.partner"].create(
-            {"name": "Laura García", "email": "laura.garcia@acme-iberia.es",
-             "phone": "+34 600 12 34 56", "parent_id": cls.customer.id,
-             "company_id": cls.company_a.id}
+            {
+                "name": "Laura García",
+                "email": "laura.garcia@acme-iberia.es",
+                "phone": "+34 600 12 34 56",
+                "parent_id": cls.customer.id,
+                "company_id": cls.company_a.id,
+            }
         )
 
 
@@ -45,15 +60,26 @@ class TestCaptureService(CaptureCommon):
     def test_normalisation_table(self):
         """Messy inputs are stored clean."""
         cases = [
-            ({"email": "  John.Doe@Example.COM ", "contact_name": "JOHN DOE"},
-             {"email_from": "john.doe@example.com", "contact_name": "John Doe"}),
-            ({"phone": "600 11 22 33", "contact_name": "ana  lópez"},
-             {"phone": "+34600112233", "contact_name": "Ana López"}),
-            ({"phone": "0039 339 123 4567", "partner_name": "  bianchi spa "},
-             {"phone": "+393391234567", "partner_name": "Bianchi SpA"}),
-            ({"email": "sales@newco.example", "website": "HTTPS://WWW.NewCo.example/contact",
-              "partner_name": "newco"},
-             {"crm_ops_domain": "newco.example", "partner_name": "Newco"}),
+            (
+                {"email": "  John.Doe@Example.COM ", "contact_name": "JOHN DOE"},
+                {"email_from": "john.doe@example.com", "contact_name": "John Doe"},
+            ),
+            (
+                {"phone": "600 11 22 33", "contact_name": "ana  lópez"},
+                {"phone": "+34600112233", "contact_name": "Ana López"},
+            ),
+            (
+                {"phone": "0039 339 123 4567", "partner_name": "  bianchi spa "},
+                {"phone": "+393391234567", "partner_name": "Bianchi SpA"},
+            ),
+            (
+                {
+                    "email": "sales@newco.example",
+                    "website": "HTTPS://WWW.NewCo.example/contact",
+                    "partner_name": "newco",
+                },
+                {"crm_ops_domain": "newco.example", "partner_name": "Newco"},
+            ),
         ]
         for values, expected in cases:
             with self.subTest(values=values):
@@ -89,7 +115,11 @@ class TestCaptureService(CaptureCommon):
         )
         self.assertEqual(first["status"], "created")
         second = self.Lead._crm_ops_capture(
-            {"email": "Marc@Botiga.cat", "contact_name": "marc puig", "description": "<p>Call me</p>"},
+            {
+                "email": "Marc@Botiga.cat",
+                "contact_name": "marc puig",
+                "description": "<p>Call me</p>",
+            },
             "email",
         )
         self.assertEqual(second["status"], "merged")
@@ -120,8 +150,12 @@ class TestCaptureService(CaptureCommon):
         self.assertIn("domain", result["reasons"])
 
     def test_other_company_customers_are_not_candidates(self):
-        result = self.env["crm.lead"].with_user(self.user_b)._crm_ops_capture(
-            {"email": "laura.garcia@acme-iberia.es", "contact_name": "Laura García"}, "api"
+        result = (
+            self.env["crm.lead"]
+            .with_user(self.user_b)
+            ._crm_ops_capture(
+                {"email": "laura.garcia@acme-iberia.es", "contact_name": "Laura García"}, "api"
+            )
         )
         self.assertEqual(result["status"], "created")
         self.assertFalse(result["partner_id"])
@@ -137,19 +171,25 @@ class TestCaptureService(CaptureCommon):
             ({"email": "a@b.example", "contact_name": "X", "user_id": "3"}, "user_id"),
             ({"email": "a@b.example", "contact_name": "X", "colour": "red"}, "colour"),
             ({"email": "a@b.example", "contact_name": "X" * 2000}, "contact_name"),
-            ({"email": "a@b.example", "contact_name": "X", "expected_revenue": -5}, "expected_revenue"),
+            (
+                {"email": "a@b.example", "contact_name": "X", "expected_revenue": -5},
+                "expected_revenue",
+            ),
             ({"email": "a@b.example", "contact_name": "X", "country_code": "ZZ"}, "country_code"),
         ]
         for values, field in cases:
             with self.subTest(values=values), self.assertRaises(CaptureError) as ctx:
                 self.Lead._crm_ops_capture(values, "api")
             self.assertIn(field, ctx.exception.errors)
-        self.assertEqual(self.env["crm.lead"].with_context(active_test=False).search_count([]), count)
+        self.assertEqual(
+            self.env["crm.lead"].with_context(active_test=False).search_count([]), count
+        )
 
     def test_company_of_another_user_is_forbidden(self):
         with self.assertRaises(CaptureError) as ctx:
             self.Lead._crm_ops_capture(
-                {"email": "a@b.example", "contact_name": "X", "company_id": self.company_b.id}, "api"
+                {"email": "a@b.example", "contact_name": "X", "company_id": self.company_b.id},
+                "api",
             )
         self.assertEqual(ctx.exception.status, 403)
         team_b = self.env["crm.team"].create({"name": "Team B", "company_id": self.company_b.id})
@@ -161,8 +201,11 @@ class TestCaptureService(CaptureCommon):
 
     def test_html_is_sanitised(self):
         result = self.Lead._crm_ops_capture(
-            {"email": "x@evil.example", "contact_name": "<b>Eve</b>",
-             "description": "<p>Hi</p><script>alert(1)</script><img src=x onerror=alert(2)>"},
+            {
+                "email": "x@evil.example",
+                "contact_name": "<b>Eve</b>",
+                "description": "<p>Hi</p><script>alert(1)</script><img src=x onerror=alert(2)>",
+            },
             "api",
         )
         lead = self.env["crm.lead"].browse(result["id"])
@@ -173,8 +216,14 @@ class TestCaptureService(CaptureCommon):
 
     def test_nul_characters_are_dropped(self):
         result = self.Lead._crm_ops_capture(
-            {"email": "nul@x.example", "contact_name": "Nu\x00ll", "utm_campaign": "\x00",
-             "tag_names": ["\x00"]}, "api")
+            {
+                "email": "nul@x.example",
+                "contact_name": "Nu\x00ll",
+                "utm_campaign": "\x00",
+                "tag_names": ["\x00"],
+            },
+            "api",
+        )
         self.assertEqual(self.env["crm.lead"].browse(result["id"]).contact_name, "Null")
 
     def test_idempotency_key(self):
@@ -183,13 +232,17 @@ class TestCaptureService(CaptureCommon):
         again = self.Lead._crm_ops_capture(values, "api", idempotency_key="order-42")
         self.assertEqual(again["status"], "duplicate_request")
         self.assertEqual(again["id"], first["id"])
-        self.assertEqual(self.env["crm.lead"].search_count([("email_from", "=", "retry@shop.example")]), 1)
+        self.assertEqual(
+            self.env["crm.lead"].search_count([("email_from", "=", "retry@shop.example")]), 1
+        )
 
     def test_batch_reports_per_item(self):
         results = self.Lead._crm_ops_capture_batch(
-            [{"email": "ok1@shop.example", "contact_name": "One"},
-             {"email": "broken", "contact_name": "Two"},
-             {"email": "ok3@shop.example", "contact_name": "Three"}],
+            [
+                {"email": "ok1@shop.example", "contact_name": "One"},
+                {"email": "broken", "contact_name": "Two"},
+                {"email": "ok3@shop.example", "contact_name": "Three"},
+            ],
             "api",
         )
         self.assertEqual([r["status"] for r in results], ["created", "error", "created"])
@@ -198,8 +251,14 @@ class TestCaptureService(CaptureCommon):
     def test_utm_and_tags(self):
         tag = self.env["crm.tag"].create({"name": "Spring"})
         result = self.Lead._crm_ops_capture(
-            {"email": "u@utm.example", "contact_name": "U", "utm_source": "newsletter",
-             "utm_medium": "email", "utm_campaign": "spring-2026", "tag_names": ["Spring"]},
+            {
+                "email": "u@utm.example",
+                "contact_name": "U",
+                "utm_source": "newsletter",
+                "utm_medium": "email",
+                "utm_campaign": "spring-2026",
+                "tag_names": ["Spring"],
+            },
             "web_form",
         )
         lead = self.env["crm.lead"].browse(result["id"])
@@ -216,8 +275,12 @@ class TestCaptureEmail(CaptureCommon):
         <p>Best regards,<br/>Laura García<br/>Acme Iberia S.L.<br/>Tel: +34 600 12 34 56<br/>
         www.acme-iberia.es</p>"""
         lead = self.env["crm.lead"].message_new(
-            {"subject": "Chairs", "from": "Laura <laura.g@gmail.com>", "email_from": "laura.g@gmail.com",
-             "body": body},
+            {
+                "subject": "Chairs",
+                "from": "Laura <laura.g@gmail.com>",
+                "email_from": "laura.g@gmail.com",
+                "body": body,
+            },
             {"company_id": self.company_a.id},
         )
         self.assertEqual(lead.crm_ops_channel, "email")
@@ -229,8 +292,10 @@ class TestCaptureEmail(CaptureCommon):
 @tagged("post_install", "-at_install")
 class TestCaptureImport(CaptureCommon):
     def _import(self, content, filename="leads.csv"):
-        imp = self.env["crm.lead.import"].with_user(self.user_a).create(
-            {"file": base64.b64encode(content), "filename": filename}
+        imp = (
+            self.env["crm.lead.import"]
+            .with_user(self.user_a)
+            .create({"file": base64.b64encode(content), "filename": filename})
         )
         imp.action_load()
         return imp
@@ -243,7 +308,7 @@ class TestCaptureImport(CaptureCommon):
             "Laura Garcia;laura.garcia@acme-iberia.es;;Acme\n"
             ";;;\n"
             "Joan;joan@x.example;12;\n"
-        ).encode("utf-8")
+        ).encode()
         imp = self._import(content)
         self.assertEqual(imp.state, "mapped")
         self.assertEqual(
@@ -273,7 +338,9 @@ class TestCaptureImport(CaptureCommon):
         )
         with self.assertRaisesRegex(UserError, "Excel file could not be read"):
             imp.action_load()
-        imp = self.env["crm.lead.import"].create({"file": base64.b64encode(b""), "filename": "x.csv"})
+        imp = self.env["crm.lead.import"].create(
+            {"file": base64.b64encode(b""), "filename": "x.csv"}
+        )
         with self.assertRaisesRegex(UserError, "empty"):
             imp.action_load()
 
@@ -283,9 +350,9 @@ class TestCaptureImport(CaptureCommon):
             imp.action_import()
 
     def test_xlsx_import(self):
-        import io  # noqa: PLC0415
+        import io
 
-        import openpyxl  # noqa: PLC0415
+        import openpyxl
 
         book = openpyxl.Workbook()
         sheet = book.active
@@ -298,7 +365,7 @@ class TestCaptureImport(CaptureCommon):
         self.assertEqual(imp.created_count, 1)
 
     def test_large_import_goes_to_queue_job_in_chunks(self):
-        from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: PLC0415
+        from odoo.addons.queue_job.tests.common import trap_jobs
 
         rows = "\n".join(f"Person {i},p{i}@bulk.example" for i in range(1200))
         imp = self._import(f"name,email\n{rows}\n".encode())
@@ -316,16 +383,30 @@ class TestCaptureImport(CaptureCommon):
 class TestCaptureRules(CaptureCommon):
     def test_mailing_responders_become_leads_once(self):
         mailing = self.env["mailing.mailing"].create(
-            {"subject": "Spring", "body_html": "<p>Hi</p>",
-             "mailing_model_id": self.env.ref("base.model_res_partner").id}
+            {
+                "subject": "Spring",
+                "body_html": "<p>Hi</p>",
+                "mailing_model_id": self.env.ref("base.model_res_partner").id,
+            }
         )
         other = self.env["res.partner"].create({"name": "Silent", "email": "s@x.example"})
-        self.env["mailing.trace"].create([
-            {"mass_mailing_id": mailing.id, "model": "res.partner", "res_id": self.contact.id,
-             "email": self.contact.email, "links_click_datetime": "2026-01-01 10:00:00"},
-            {"mass_mailing_id": mailing.id, "model": "res.partner", "res_id": other.id,
-             "email": other.email},
-        ])
+        self.env["mailing.trace"].create(
+            [
+                {
+                    "mass_mailing_id": mailing.id,
+                    "model": "res.partner",
+                    "res_id": self.contact.id,
+                    "email": self.contact.email,
+                    "links_click_datetime": "2026-01-01 10:00:00",
+                },
+                {
+                    "mass_mailing_id": mailing.id,
+                    "model": "res.partner",
+                    "res_id": other.id,
+                    "email": other.email,
+                },
+            ]
+        )
         rule = self.env["crm.capture.rule"].create(
             {"name": "Clicked spring", "mailing_ids": [(6, 0, mailing.ids)]}
         )
@@ -340,14 +421,20 @@ class TestCaptureRules(CaptureCommon):
         categ = self.env["product.category"].create({"name": "Chairs"})
         product = self.env["product.product"].create({"name": "Chair", "categ_id": categ.id})
         order = self.env["sale.order"].create(
-            {"partner_id": self.contact.id,
-             "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})]}
+            {
+                "partner_id": self.contact.id,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+            }
         )
         order.action_confirm()
         order.date_order = "2020-01-01 00:00:00"
         rule = self.env["crm.capture.rule"].create(
-            {"name": "Chairs lapsed", "rule_type": "lapsed_category",
-             "product_category_id": categ.id, "days": 365}
+            {
+                "name": "Chairs lapsed",
+                "rule_type": "lapsed_category",
+                "product_category_id": categ.id,
+                "days": 365,
+            }
         )
         self.assertEqual(rule.action_run(), 1)
         self.assertEqual(rule.lead_ids.crm_ops_channel, "purchase")
@@ -365,18 +452,40 @@ class TestDeduplicationQuality(CaptureCommon):
     def test_precision_and_recall_on_generated_duplicates(self):
         """Variants of known customers must be linked to them, strangers must not."""
         rng = random.Random(7)
-        first = ["Ana", "Marc", "Giulia", "Pierre", "John", "Laia", "Marco", "Sophie", "Jordi", "Elena"]
+        first = [
+            "Ana",
+            "Marc",
+            "Giulia",
+            "Pierre",
+            "John",
+            "Laia",
+            "Marco",
+            "Sophie",
+            "Jordi",
+            "Elena",
+        ]
         last = ["Puig", "Rossi", "Martin", "Smith", "Ferrer", "Bianchi", "Dubois", "Vidal", "Costa"]
-        partners = self.env["res.partner"].create([
-            {"name": f"{f} {ln}", "email": f"{f}.{ln}{i}@mail{i % 7}.example".lower(),
-             "phone": f"+34 6{i:08d}", "company_id": self.company_a.id}
-            for i, (f, ln) in enumerate((rng.choice(first), rng.choice(last)) for _ in range(120))
-        ])
+        partners = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"{f} {ln}",
+                    "email": f"{f}.{ln}{i}@mail{i % 7}.example".lower(),
+                    "phone": f"+34 6{i:08d}",
+                    "company_id": self.company_a.id,
+                }
+                for i, (f, ln) in enumerate(
+                    (rng.choice(first), rng.choice(last)) for _ in range(120)
+                )
+            ]
+        )
         tp = fp = fn = 0
         for i, partner in enumerate(partners[:60]):
             variant = {
                 0: {"email": partner.email.upper(), "contact_name": partner.name},
-                1: {"phone": partner.phone.replace("+34 ", "0034 "), "contact_name": partner.name.lower()},
+                1: {
+                    "phone": partner.phone.replace("+34 ", "0034 "),
+                    "contact_name": partner.name.lower(),
+                },
                 2: {"email": f"  {partner.email} ", "contact_name": partner.name.split()[0]},
             }[i % 3]
             result = self.Lead._crm_ops_capture(variant, "import")
@@ -388,8 +497,11 @@ class TestDeduplicationQuality(CaptureCommon):
                 fn += 1
         for i in range(40):
             result = self.Lead._crm_ops_capture(
-                {"email": f"stranger{i}@new{i}.example", "contact_name": f"{rng.choice(first)} Zed{i}",
-                 "phone": f"+39 333 {i:07d}"},
+                {
+                    "email": f"stranger{i}@new{i}.example",
+                    "contact_name": f"{rng.choice(first)} Zed{i}",
+                    "phone": f"+39 333 {i:07d}",
+                },
                 "import",
             )
             fp += bool(result["partner_id"])
@@ -397,7 +509,11 @@ class TestDeduplicationQuality(CaptureCommon):
         recall = tp / (tp + fn)
         _logger.info(
             "de-duplication: precision %.3f, recall %.3f (tp=%s fp=%s fn=%s)",
-            precision, recall, tp, fp, fn,
+            precision,
+            recall,
+            tp,
+            fp,
+            fn,
         )
         self.assertGreaterEqual(precision, 0.95)
         self.assertGreaterEqual(recall, 0.9)

@@ -14,12 +14,18 @@ class TestLeadApi(HttpCase):
         cls.company_a = cls.env.company
         cls.company_b = cls.env["res.company"].create({"name": "API Company B"})
         cls.user_a = new_test_user(
-            cls.env, login="api_a", groups="sales_team.group_sale_salesman",
-            company_id=cls.company_a.id, company_ids=[cls.company_a.id],
+            cls.env,
+            login="api_a",
+            groups="sales_team.group_sale_salesman",
+            company_id=cls.company_a.id,
+            company_ids=[cls.company_a.id],
         )
         cls.user_b = new_test_user(
-            cls.env, login="api_b", groups="sales_team.group_sale_salesman_all_leads",
-            company_id=cls.company_b.id, company_ids=[cls.company_b.id],
+            cls.env,
+            login="api_b",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company_b.id,
+            company_ids=[cls.company_b.id],
         )
         expiry = datetime.now() + timedelta(days=1)
         cls.key_a = cls.env["res.users.apikeys"].with_user(cls.user_a)._generate("rpc", "t", expiry)
@@ -30,12 +36,16 @@ class TestLeadApi(HttpCase):
         if key:
             hdrs["Authorization"] = f"Bearer {key}"
         hdrs.update(headers or {})
-        return self.url_open(path, data=raw if raw is not None else json.dumps(payload),
-                             headers=hdrs, method="POST")
+        return self.url_open(
+            path, data=raw if raw is not None else json.dumps(payload), headers=hdrs, method="POST"
+        )
 
     def test_create_lead_with_api_key(self):
-        res = self._post("/api/crm/v1/leads", {"email": "Shop@Client.example", "contact_name": "shop"},
-                         self.key_a)
+        res = self._post(
+            "/api/crm/v1/leads",
+            {"email": "Shop@Client.example", "contact_name": "shop"},
+            self.key_a,
+        )
         self.assertEqual(res.status_code, 201, res.text)
         body = res.json()
         lead = self.env["crm.lead"].browse(body["id"])
@@ -56,24 +66,28 @@ class TestLeadApi(HttpCase):
     def test_authentication_errors(self):
         res = self._post("/api/crm/v1/leads", {"email": "x@y.example", "contact_name": "X"})
         self.assertEqual(res.status_code, 401)
-        res = self._post("/api/crm/v1/leads", {"email": "x@y.example", "contact_name": "X"},
-                         "0" * 40)
+        res = self._post(
+            "/api/crm/v1/leads", {"email": "x@y.example", "contact_name": "X"}, "0" * 40
+        )
         self.assertEqual(res.status_code, 401)
         # a password is not an API key
-        res = self._post("/api/crm/v1/leads", {"email": "x@y.example", "contact_name": "X"},
-                         "api_a")
+        res = self._post(
+            "/api/crm/v1/leads", {"email": "x@y.example", "contact_name": "X"}, "api_a"
+        )
         self.assertEqual(res.status_code, 401)
 
     def test_validation_errors_per_field(self):
-        res = self._post("/api/crm/v1/leads", {"email": "nope", "phone": "1", "colour": 1},
-                         self.key_a)
+        res = self._post(
+            "/api/crm/v1/leads", {"email": "nope", "phone": "1", "colour": 1}, self.key_a
+        )
         self.assertEqual(res.status_code, 400)
         fields = res.json()["error"]["fields"]
         self.assertEqual(set(fields), {"email", "phone", "colour"})
 
     def test_content_type_body_and_size(self):
-        res = self._post("/api/crm/v1/leads", None, self.key_a,
-                         {"Content-Type": "text/plain"}, raw="email=x")
+        res = self._post(
+            "/api/crm/v1/leads", None, self.key_a, {"Content-Type": "text/plain"}, raw="email=x"
+        )
         self.assertEqual(res.status_code, 415)
         res = self._post("/api/crm/v1/leads", None, self.key_a, raw="{not json")
         self.assertEqual(res.status_code, 400)
@@ -85,11 +99,17 @@ class TestLeadApi(HttpCase):
 
     def test_batch(self):
         self.company_a.crm_ops_api_batch_max = 3
-        res = self._post("/api/crm/v1/leads/batch", {"leads": [
-            {"email": "b1@client.example", "contact_name": "B1", "idempotency_key": "b1"},
-            {"email": "broken", "contact_name": "B2"},
-            "not an object",
-        ]}, self.key_a)
+        res = self._post(
+            "/api/crm/v1/leads/batch",
+            {
+                "leads": [
+                    {"email": "b1@client.example", "contact_name": "B1", "idempotency_key": "b1"},
+                    {"email": "broken", "contact_name": "B2"},
+                    "not an object",
+                ]
+            },
+            self.key_a,
+        )
         self.assertEqual(res.status_code, 200, res.text)
         body = res.json()
         self.assertEqual((body["created"], body["errors"]), (1, 2))
@@ -100,40 +120,61 @@ class TestLeadApi(HttpCase):
     def test_rate_limit_per_key(self):
         self.company_a.crm_ops_api_rate_limit = 2
         codes = [
-            self._post("/api/crm/v1/leads", {"email": f"r{i}@client.example", "contact_name": "R"},
-                       self.key_a).status_code
+            self._post(
+                "/api/crm/v1/leads",
+                {"email": f"r{i}@client.example", "contact_name": "R"},
+                self.key_a,
+            ).status_code
             for i in range(3)
         ]
         self.assertEqual(codes[:2], [201, 201])
-        res = self._post("/api/crm/v1/leads", {"email": "r9@client.example", "contact_name": "R"},
-                         self.key_a)
+        res = self._post(
+            "/api/crm/v1/leads", {"email": "r9@client.example", "contact_name": "R"}, self.key_a
+        )
         self.assertEqual(res.status_code, 429)
         self.assertGreater(int(res.headers["Retry-After"]), 0)
         # another key is not throttled by it
-        res = self._post("/api/crm/v1/leads", {"email": "rb@client.example", "contact_name": "R"},
-                         self.key_b)
+        res = self._post(
+            "/api/crm/v1/leads", {"email": "rb@client.example", "contact_name": "R"}, self.key_b
+        )
         self.assertEqual(res.status_code, 201)
 
     def test_key_of_company_b_cannot_touch_company_a(self):
-        res = self._post("/api/crm/v1/leads",
-                         {"email": "x@y.example", "contact_name": "X", "company_id": self.company_a.id},
-                         self.key_b)
+        res = self._post(
+            "/api/crm/v1/leads",
+            {"email": "x@y.example", "contact_name": "X", "company_id": self.company_a.id},
+            self.key_b,
+        )
         self.assertEqual(res.status_code, 403)
         self.assertEqual(self.env["crm.lead"].search_count([("email_from", "=", "x@y.example")]), 0)
-        lead_a = self.env["crm.lead"].create({"name": "Secret A", "company_id": self.company_a.id,
-                                              "type": "opportunity", "user_id": self.user_a.id})
-        res = self.url_open(f"/api/crm/v1/leads/{lead_a.id}",
-                            headers={"Authorization": f"Bearer {self.key_b}"})
+        lead_a = self.env["crm.lead"].create(
+            {
+                "name": "Secret A",
+                "company_id": self.company_a.id,
+                "type": "opportunity",
+                "user_id": self.user_a.id,
+            }
+        )
+        res = self.url_open(
+            f"/api/crm/v1/leads/{lead_a.id}", headers={"Authorization": f"Bearer {self.key_b}"}
+        )
         self.assertEqual(res.status_code, 404)
         self.assertNotIn("Secret", res.text)
-        res = self.url_open(f"/api/crm/v1/leads/{lead_a.id}",
-                            headers={"Authorization": f"Bearer {self.key_a}"})
+        res = self.url_open(
+            f"/api/crm/v1/leads/{lead_a.id}", headers={"Authorization": f"Bearer {self.key_a}"}
+        )
         self.assertEqual(res.status_code, 200)
         # the customers of company A are not matched for company B, so nothing leaks
-        self.env["res.partner"].create({"name": "Hidden Customer", "email": "hidden@a.example",
-                                        "company_id": self.company_a.id})
-        res = self._post("/api/crm/v1/leads", {"email": "hidden@a.example", "contact_name": "H"},
-                         self.key_b)
+        self.env["res.partner"].create(
+            {
+                "name": "Hidden Customer",
+                "email": "hidden@a.example",
+                "company_id": self.company_a.id,
+            }
+        )
+        res = self._post(
+            "/api/crm/v1/leads", {"email": "hidden@a.example", "contact_name": "H"}, self.key_b
+        )
         self.assertEqual(res.status_code, 201)
         self.assertIsNone(res.json()["partner_id"])
 
@@ -151,8 +192,12 @@ class TestLeadWebForm(HttpCase):
 
     def test_form_creates_lead_with_utm(self):
         res = self._submit(
-            {"contact_name": "web visitor", "email": "Visitor@Web.example", "phone": "",
-             "description": "Interested"},
+            {
+                "contact_name": "web visitor",
+                "email": "Visitor@Web.example",
+                "phone": "",
+                "description": "Interested",
+            },
             utm="?utm_source=google&utm_medium=cpc&utm_campaign=brand",
         )
         self.assertEqual(res.status_code, 200)
@@ -161,8 +206,10 @@ class TestLeadWebForm(HttpCase):
         self.assertEqual(len(lead), 1)
         self.assertEqual(lead.crm_ops_channel, "web_form")
         self.assertEqual(lead.contact_name, "Web Visitor")
-        self.assertEqual((lead.source_id.name, lead.medium_id.name, lead.campaign_id.name),
-                         ("google", "cpc", "brand"))
+        self.assertEqual(
+            (lead.source_id.name, lead.medium_id.name, lead.campaign_id.name),
+            ("google", "cpc", "brand"),
+        )
 
     def test_honeypot_creates_nothing(self):
         res = self._submit({"contact_name": "Bot", "email": "bot@spam.example", "fax_number": "1"})
@@ -183,4 +230,6 @@ class TestLeadWebForm(HttpCase):
             self._submit({"contact_name": "Flood", "email": f"f{i}@flood.example"})
         res = self._submit({"contact_name": "Flood", "email": "f9@flood.example"})
         self.assertEqual(res.status_code, 429)
-        self.assertEqual(self.env["crm.lead"].search_count([("email_from", "like", "flood.example")]), 2)
+        self.assertEqual(
+            self.env["crm.lead"].search_count([("email_from", "like", "flood.example")]), 2
+        )

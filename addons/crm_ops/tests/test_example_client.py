@@ -18,14 +18,21 @@ class TestExampleLeadClient(HttpCase):
         with self.allow_requests(all_requests=True):
             proc = subprocess.run(
                 [sys.executable, str(EXAMPLES / "push_leads.py"), "--url", self.base_url(), *args],
-                capture_output=True, text=True, timeout=60,
+                capture_output=True,
+                text=True,
+                timeout=60,
             )
         return proc.returncode, [json.loads(line) for line in proc.stdout.splitlines() if line]
 
     def test_push_one_lead_and_a_file(self):
-        user = new_test_user(self.env, login="example_client", groups="sales_team.group_sale_salesman")
-        key = self.env["res.users.apikeys"].with_user(user)._generate(
-            "rpc", "example", datetime.now() + timedelta(days=1))
+        user = new_test_user(
+            self.env, login="example_client", groups="sales_team.group_sale_salesman"
+        )
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(user)
+            ._generate("rpc", "example", datetime.now() + timedelta(days=1))
+        )
         code, out = self._run("--key", key, "--email", "Client@Example.org", "--name", "ana client")
         self.assertEqual(code, 0, out)
         self.assertEqual(out[0]["http_status"], 201)
@@ -33,8 +40,14 @@ class TestExampleLeadClient(HttpCase):
         self.assertEqual((lead.email_from, lead.contact_name), ("client@example.org", "Ana Client"))
 
         path = Path(self.env["ir.attachment"]._filestore()) / "example_leads.json"
-        path.write_text(json.dumps([{"email": "one@example.org", "contact_name": "One"},
-                                    {"email": "broken", "contact_name": "Two"}]))
+        path.write_text(
+            json.dumps(
+                [
+                    {"email": "one@example.org", "contact_name": "One"},
+                    {"email": "broken", "contact_name": "Two"},
+                ]
+            )
+        )
         try:
             code, out = self._run("--key", key, str(path))
         finally:

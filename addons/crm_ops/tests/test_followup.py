@@ -60,7 +60,9 @@ class TestFollowupPlanning(FollowupCommon):
         self.assertEqual(len(self._items(big)), 2)
 
     def test_condition_partner_domain(self):
-        vip = self.env["res.partner"].create({"name": "VIP", "email": "vip@example.com", "ref": "VIP"})
+        vip = self.env["res.partner"].create(
+            {"name": "VIP", "email": "vip@example.com", "ref": "VIP"}
+        )
         self.plan.partner_domain = "[('ref', '=', 'VIP')]"
         self.assertFalse(self._items(self._order()))
         self.assertEqual(len(self._items(self._order(partner=vip))), 2)
@@ -82,10 +84,15 @@ class TestFollowupPlanning(FollowupCommon):
         invoiced_plan = self.plan.copy({"name": "Invoiced", "trigger": "invoiced"})
         paid_plan = self.plan.copy({"name": "Paid", "trigger": "paid"})
         order = self._order()
-        self.assertFalse(self._items(order).filtered(lambda i: i.plan_id in invoiced_plan | paid_plan))
+        self.assertFalse(
+            self._items(order).filtered(lambda i: i.plan_id in invoiced_plan | paid_plan)
+        )
         invoice = order._create_invoices()
         invoice.action_post()
-        self.assertEqual(self._items(order).filtered(lambda i: i.plan_id == invoiced_plan).step_id, invoiced_plan.step_ids)
+        self.assertEqual(
+            self._items(order).filtered(lambda i: i.plan_id == invoiced_plan).step_id,
+            invoiced_plan.step_ids,
+        )
         self.assertFalse(self._items(order).filtered(lambda i: i.plan_id == paid_plan))
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
@@ -147,11 +154,17 @@ class TestFollowupExecution(FollowupCommon):
         self._run_all()
         item = self._items(order)
         self.assertEqual(item.state, "done")
-        rating = self.env["rating.rating"].search([("res_model", "=", "sale.order"), ("res_id", "=", order.id)])
+        rating = self.env["rating.rating"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", order.id)]
+        )
         self.assertEqual(len(rating), 1)
         self.assertFalse(rating.consumed)
         self.assertEqual(rating.crm_followup_item_id, item)
-        self.assertAlmostEqual(rating.crm_expiry_date, fields.Datetime.now() + timedelta(days=5), delta=timedelta(minutes=5))
+        self.assertAlmostEqual(
+            rating.crm_expiry_date,
+            fields.Datetime.now() + timedelta(days=5),
+            delta=timedelta(minutes=5),
+        )
         message = order.message_ids.filtered(lambda m: m.subject and "How was" in m.subject)
         self.assertIn(f"/crm_ops/satisfaction/{rating.access_token}", str(message.body))
 
@@ -173,13 +186,18 @@ class TestFollowupExecution(FollowupCommon):
         contact = self.mailing_list.contact_ids
         self.assertEqual(contact.email, "ann@example.com")
         # the customer opts out, a later order does not subscribe them again
-        subscription = self.env["mailing.subscription"].search([("list_id", "=", self.mailing_list.id)])
+        subscription = self.env["mailing.subscription"].search(
+            [("list_id", "=", self.mailing_list.id)]
+        )
         subscription.opt_out = True
         order2 = self._order()
         self._run_all()
         self.assertEqual(self._items(order2).state, "done")
         self.assertTrue(subscription.opt_out)
-        self.assertEqual(len(self.env["mailing.subscription"].search([("list_id", "=", self.mailing_list.id)])), 1)
+        self.assertEqual(
+            len(self.env["mailing.subscription"].search([("list_id", "=", self.mailing_list.id)])),
+            1,
+        )
 
     def test_blacklisted_partner_skipped(self):
         self._plan_with(action_type="email", mail_template_id=self.template.id)
@@ -189,7 +207,9 @@ class TestFollowupExecution(FollowupCommon):
         item = self._items(order)
         self.assertEqual(item.state, "cancelled")
         self.assertIn("blacklist", item.note)
-        self.assertFalse(order.message_ids.filtered(lambda m: m.subject and "Thank you" in m.subject))
+        self.assertFalse(
+            order.message_ids.filtered(lambda m: m.subject and "Thank you" in m.subject)
+        )
 
     def test_partner_without_email_recorded_rest_go_on(self):
         self._plan_with(action_type="email", mail_template_id=self.template.id)
@@ -200,11 +220,17 @@ class TestFollowupExecution(FollowupCommon):
         self.assertIn("no email", self._items(bad).error)
         self.assertEqual(self._items(good).state, "done")
 
-    @mute_logger("odoo.addons.crm_ops.models.crm_followup_item", "odoo.addons.mail.models.mail_render_mixin")
+    @mute_logger(
+        "odoo.addons.crm_ops.models.crm_followup_item", "odoo.addons.mail.models.mail_render_mixin"
+    )
     def test_broken_template_retried_then_failed(self):
-        broken = self.template.copy({"body_html": "<p>{{ object.no_such_field }}</p>", "subject": "{{ object.nope }}"})
+        broken = self.template.copy(
+            {"body_html": "<p>{{ object.no_such_field }}</p>", "subject": "{{ object.nope }}"}
+        )
         self._plan_with(action_type="email", mail_template_id=broken.id)
-        self.plan.copy({"name": "Other", "step_ids": [(0, 0, {"name": "Call", "action_type": "activity"})]})
+        self.plan.copy(
+            {"name": "Other", "step_ids": [(0, 0, {"name": "Call", "action_type": "activity"})]}
+        )
         order = self._order()
         self._run_all()
         item = self._items(order).filtered(lambda i: i.plan_id == self.plan)
@@ -213,7 +239,9 @@ class TestFollowupExecution(FollowupCommon):
         self.assertTrue(item.error)
         self.assertGreater(item.due_date, fields.Datetime.now())
         # the other follow-up went on
-        self.assertEqual(self._items(order).filtered(lambda i: i.plan_id != self.plan).state, "done")
+        self.assertEqual(
+            self._items(order).filtered(lambda i: i.plan_id != self.plan).state, "done"
+        )
         for attempt in (2, 3):
             item.due_date = fields.Datetime.now() - timedelta(minutes=1)
             self._run_all()
@@ -230,7 +258,8 @@ class TestFollowupExecution(FollowupCommon):
         order = self._order()
         reorder = self._order()
         self.env.cr.execute(
-            "UPDATE sale_order SET date_order = date_order + interval '1 day' WHERE id = %s", [reorder.id]
+            "UPDATE sale_order SET date_order = date_order + interval '1 day' WHERE id = %s",
+            [reorder.id],
         )
         self.env.invalidate_all()
         self._run_all()
@@ -294,7 +323,9 @@ class TestFollowupExecution(FollowupCommon):
             Item._execute_batch(batch_size=count)
             self.env.flush_all()
             used = self.cr.sql_log_count - before
-            self.assertEqual(len(self._items(orders, self.step_now).filtered(lambda i: i.state == "done")), count)
+            self.assertEqual(
+                len(self._items(orders, self.step_now).filtered(lambda i: i.state == "done")), count
+            )
             return used
 
         queries_for(3)  # warm the caches (ir.model, activity types, ...)
@@ -332,10 +363,14 @@ class TestFollowupMultiCompany(FollowupCommon):
         order_a = self._order()
         order_b = self._order(company=self.company_b, user=self.user_b)
         self.assertEqual(self._items(order_a).plan_id, self.plan)
-        self.assertEqual(self._items(order_b).plan_id, self.plan_b, "company A plans never apply to B orders")
+        self.assertEqual(
+            self._items(order_b).plan_id, self.plan_b, "company A plans never apply to B orders"
+        )
         Item_b = self.env["crm.followup.item"].with_user(self.user_b)
         self.assertEqual(Item_b.search([]), self._items(order_b))
-        self.assertEqual(self.env["crm.followup.plan"].with_user(self.user_b).search([]), self.plan_b)
+        self.assertEqual(
+            self.env["crm.followup.plan"].with_user(self.user_b).search([]), self.plan_b
+        )
         # running "all" follow-ups as user B only touches company B
         Item_b.search([]).action_execute_now()
         self.assertEqual(self._items(order_b).state, "done")
@@ -349,7 +384,9 @@ class TestFollowupMultiCompany(FollowupCommon):
 class TestFollowupDefaults(FollowupCommon):
     def test_default_plans_work_out_of_the_box(self):
         self.plan.active = False
-        defaults = self.env.ref("crm_ops.followup_plan_after_sale") | self.env.ref("crm_ops.followup_plan_win_back")
+        defaults = self.env.ref("crm_ops.followup_plan_after_sale") | self.env.ref(
+            "crm_ops.followup_plan_win_back"
+        )
         defaults.active = True
         order = self._order()
         items = self._items(order)
@@ -365,7 +402,9 @@ class TestFollowupDefaults(FollowupCommon):
         self._run_all()
         thank_you = self._items(order, self.env.ref("crm_ops.followup_step_thank_you"))
         self.assertEqual(thank_you.state, "done")
-        self.assertTrue(order.message_ids.filtered(lambda m: m.subject and "Thank you" in m.subject))
+        self.assertTrue(
+            order.message_ids.filtered(lambda m: m.subject and "Thank you" in m.subject)
+        )
         # the satisfaction request, once due, sends a working link
         satisfaction = self._items(order, self.env.ref("crm_ops.followup_step_satisfaction"))
         satisfaction.due_date = fields.Datetime.now()
@@ -385,12 +424,16 @@ class TestFollowupViews(FollowupCommon):
             "crm_ops.crm_ops_reply_template_action",
         ):
             action = self.env.ref(xmlid)
-            views = self.env[action.res_model].get_views([(False, "list"), (False, "form"), (False, "search")])
+            views = self.env[action.res_model].get_views(
+                [(False, "list"), (False, "form"), (False, "search")]
+            )
             self.assertEqual(set(views["views"]), {"list", "form", "search"}, xmlid)
         for model in ("sale.order", "res.partner", "helpdesk.ticket"):
-            arch = self.env[model].with_user(self.salesman if model != "helpdesk.ticket" else self.env.user).get_views(
-                [(False, "form")]
-            )["views"]["form"]["arch"]
+            arch = (
+                self.env[model]
+                .with_user(self.salesman if model != "helpdesk.ticket" else self.env.user)
+                .get_views([(False, "form")])["views"]["form"]["arch"]
+            )
             self.assertTrue(arch)
         partner_form = self.env["res.partner"].with_user(self.salesman).get_views([(False, "form")])
         self.assertIn("action_crm_followups", partner_form["views"]["form"]["arch"])

@@ -17,9 +17,14 @@ class TestFollowupConcurrency(TransactionCase):
         super().setUp()
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            partner = env["res.partner"].create({"name": "Concurrent customer", "email": "cc@example.com"})
+            partner = env["res.partner"].create(
+                {"name": "Concurrent customer", "email": "cc@example.com"}
+            )
             plan = env["crm.followup.plan"].create(
-                {"name": "Concurrency", "step_ids": [(0, 0, {"name": "Call", "action_type": "activity"})]}
+                {
+                    "name": "Concurrency",
+                    "step_ids": [(0, 0, {"name": "Call", "action_type": "activity"})],
+                }
             )
             orders = env["sale.order"].create([{"partner_id": partner.id} for _i in range(self.N)])
             now = fields.Datetime.now()
@@ -39,7 +44,12 @@ class TestFollowupConcurrency(TransactionCase):
                 ]
             )
             cr.commit()
-        self.data = {"partner": partner.id, "plan": plan.id, "orders": orders.ids, "items": items.ids}
+        self.data = {
+            "partner": partner.id,
+            "plan": plan.id,
+            "orders": orders.ids,
+            "items": items.ids,
+        }
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -49,7 +59,9 @@ class TestFollowupConcurrency(TransactionCase):
                 [("res_model", "=", "sale.order"), ("res_id", "in", self.data["orders"])]
             ).unlink()
             env["crm.followup.item"].browse(self.data["items"]).unlink()
-            env["crm.followup.run"].search([("item_ids", "=", False), ("state", "=", "running")]).unlink()
+            env["crm.followup.run"].search(
+                [("item_ids", "=", False), ("state", "=", "running")]
+            ).unlink()
             env["sale.order"].browse(self.data["orders"]).unlink()
             env["crm.followup.plan"].browse(self.data["plan"]).unlink()
             env["res.partner"].browse(self.data["partner"]).unlink()
@@ -74,8 +86,12 @@ class TestFollowupConcurrency(TransactionCase):
             claimed1._execute()
             cr1.commit()
             # both run again: nothing left to do
-            self.assertFalse(env1["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine))
-            self.assertFalse(env2["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine))
+            self.assertFalse(
+                env1["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine)
+            )
+            self.assertFalse(
+                env2["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine)
+            )
             cr1.commit()
             cr2.commit()
         finally:
@@ -87,7 +103,9 @@ class TestFollowupConcurrency(TransactionCase):
             self.assertEqual(set(items.mapped("state")), {"done"})
             self.assertEqual(set(items.mapped("attempts")), {1})
             data = env["mail.activity"]._read_group(
-                [("res_model", "=", "sale.order"), ("res_id", "in", self.data["orders"])], ["res_id"], ["__count"]
+                [("res_model", "=", "sale.order"), ("res_id", "in", self.data["orders"])],
+                ["res_id"],
+                ["__count"],
             )
             self.assertEqual(len(data), self.N)
             self.assertEqual({count for _res_id, count in data}, {1}, "one activity per order")

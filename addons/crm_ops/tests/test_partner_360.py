@@ -8,25 +8,41 @@ from .followup_common import FollowupCommon
 @tagged("post_install", "-at_install")
 class TestPartner360(FollowupCommon):
     def test_counts_and_actions(self):
-        company = self.env["res.partner"].create({"name": "Acme", "is_company": True, "email": "acme@example.com"})
+        company = self.env["res.partner"].create(
+            {"name": "Acme", "is_company": True, "email": "acme@example.com"}
+        )
         contact = self.env["res.partner"].create(
             {"name": "Joe", "parent_id": company.id, "email": "joe@example.com"}
         )
         order = self._order(partner=contact)
-        self.env["crm.lead"].create({"name": "New deal", "partner_id": contact.id, "type": "opportunity"})
-        won = self.env["crm.lead"].create({"name": "Old deal", "partner_id": company.id, "type": "opportunity"})
+        self.env["crm.lead"].create(
+            {"name": "New deal", "partner_id": contact.id, "type": "opportunity"}
+        )
+        won = self.env["crm.lead"].create(
+            {"name": "Old deal", "partner_id": company.id, "type": "opportunity"}
+        )
         won.action_set_won()
         complaint_type = self.env.ref("crm_ops.helpdesk_ticket_type_complaint")
         self.env["helpdesk.ticket"].create(
             [
-                {"name": "Broken", "description": "x", "partner_id": contact.id, "type_id": complaint_type.id},
+                {
+                    "name": "Broken",
+                    "description": "x",
+                    "partner_id": contact.id,
+                    "type_id": complaint_type.id,
+                },
                 {"name": "Question", "description": "x", "partner_id": company.id},
             ]
         )
         rating = order._crm_satisfaction_request(contact)
         rating._crm_submit(3, "ok")
         self.env["mailing.trace"].create(
-            {"model": "res.partner", "res_id": company.id, "email": "acme@example.com", "trace_type": "mail"}
+            {
+                "model": "res.partner",
+                "res_id": company.id,
+                "email": "acme@example.com",
+                "trace_type": "mail",
+            }
         )
         company.invalidate_recordset()
         self.assertEqual(company.crm_open_lead_count, 1)

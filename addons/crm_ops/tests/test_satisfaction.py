@@ -11,8 +11,12 @@ class TestSatisfactionPage(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.salesman = new_test_user(cls.env, login="sat_salesman", groups="sales_team.group_sale_salesman")
-        cls.customer = cls.env["res.partner"].create({"name": "Rita Rater", "email": "rita@example.com"})
+        cls.salesman = new_test_user(
+            cls.env, login="sat_salesman", groups="sales_team.group_sale_salesman"
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Rita Rater", "email": "rita@example.com"}
+        )
         product = cls.env["product.product"].create({"name": "Lamp", "list_price": 40.0})
         cls.order = cls.env["sale.order"].create(
             {
@@ -22,7 +26,10 @@ class TestSatisfactionPage(HttpCase):
             }
         )
         cls.team = cls.env["helpdesk.ticket.team"].create(
-            {"name": "Complaints desk", "type_ids": [(4, cls.env.ref("crm_ops.helpdesk_ticket_type_complaint").id)]}
+            {
+                "name": "Complaints desk",
+                "type_ids": [(4, cls.env.ref("crm_ops.helpdesk_ticket_type_complaint").id)],
+            }
         )
 
     def setUp(self):
@@ -56,14 +63,18 @@ class TestSatisfactionPage(HttpCase):
         self.assertEqual(self.customer.crm_rating_avg, 5)
 
     def test_wrong_token(self):
-        self.assertEqual(self.url_open("/crm_ops/satisfaction/notavalidtoken-0000000000").status_code, 404)
+        self.assertEqual(
+            self.url_open("/crm_ops/satisfaction/notavalidtoken-0000000000").status_code, 404
+        )
         self.assertEqual(self._submit("notavalidtoken-0000000000", 1).status_code, 404)
         self.assertEqual(self.url_open(self.url[:-1] + "x").status_code, 404)
 
     def test_expired_token(self):
         self.rating.crm_expiry_date = fields.Datetime.now() - timedelta(minutes=1)
         self.assertIn("crm_ops_satisfaction_expired", self.url_open(self.url).text)
-        self.assertIn("crm_ops_satisfaction_expired", self._submit(self.rating.access_token, 1, "late").text)
+        self.assertIn(
+            "crm_ops_satisfaction_expired", self._submit(self.rating.access_token, 1, "late").text
+        )
         self.rating.invalidate_recordset()
         self.assertFalse(self.rating.consumed)
         self.assertFalse(self._tickets())

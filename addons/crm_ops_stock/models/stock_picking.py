@@ -9,9 +9,7 @@ class StockPicking(models.Model):
     def _action_done(self):
         res = super()._action_done()
         done = self.filtered(lambda p: p.state == "done" and p.sale_id)
-        deliveries = done.filtered(
-            lambda p: p.picking_type_code == "outgoing" and not p.return_id
-        )
+        deliveries = done.filtered(lambda p: p.picking_type_code == "outgoing" and not p.return_id)
         if deliveries:
             self.env["crm.followup.item"]._plan(deliveries.sale_id, "delivered")
         returns = done.filtered(lambda p: p.return_id and p.picking_type_code == "incoming")

@@ -44,7 +44,9 @@ class TestFollowupDelivery(TransactionCase):
     def test_return_cancels_pending(self):
         order, picking = self._deliver()
         wizard = Form(
-            self.env["stock.return.picking"].with_context(active_id=picking.id, active_model="stock.picking")
+            self.env["stock.return.picking"].with_context(
+                active_id=picking.id, active_model="stock.picking"
+            )
         ).save()
         wizard.product_return_moves.quantity = 1
         ret = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
