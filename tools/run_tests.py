@@ -321,6 +321,7 @@ def psql(pg: dict[str, str], sql: str, db: str = "postgres") -> str:
 
 def drop_db(pg, db):
     psql(pg, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    shutil.rmtree(CACHE / "odoo-data" / "filestore" / db, ignore_errors=True)
 
 
 def addon_dependencies() -> list[str]:
@@ -348,9 +349,14 @@ def make_template(odoo: Odoo, pg) -> str | None:
 
 
 def copy_db(pg, template: str | None, db: str) -> None:
+    """A new database as a copy of the template, attachments (the filestore) included."""
     drop_db(pg, db)
     if template:
         psql(pg, f'CREATE DATABASE "{db}" TEMPLATE "{template}"')
+        filestore = CACHE / "odoo-data" / "filestore"
+        if (filestore / template).is_dir():
+            shutil.rmtree(filestore / db, ignore_errors=True)
+            shutil.copytree(filestore / template, filestore / db)
 
 
 def parse_odoo_result(part: Part, rc: int, out: str, logfile: Path) -> None:
