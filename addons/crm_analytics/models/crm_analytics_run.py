@@ -410,6 +410,8 @@ class CrmAnalyticsRun(models.Model):
         self.env.cr._obj.copy_expert(
             f"COPY crm_customer_metric ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf
         )
+        # Fresh statistics, so the planner joins the new rows sensibly in later stages.
+        self.env.cr.execute("ANALYZE crm_customer_metric")
         self.env["crm.customer.metric"].invalidate_model()
         return {"transaction_count": len(tx), "customer_count": n}
 

@@ -91,9 +91,9 @@ class ResPartner(models.Model):
                 """
                 UPDATE res_partner p SET crm_segment = NULL
                  WHERE p.crm_segment IS NOT NULL AND %(own)s
-                   AND NOT EXISTS (SELECT 1 FROM crm_customer_metric m
-                                    WHERE m.company_id = %(company)s AND m.active
-                                      AND m.partner_id = p.commercial_partner_id)
+                   AND p.commercial_partner_id NOT IN (
+                        SELECT m.partner_id FROM crm_customer_metric m
+                         WHERE m.company_id = %(company)s AND m.active)
                 """,
                 company=company.id,
                 own=own,

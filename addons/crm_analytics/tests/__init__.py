@@ -5,4 +5,6 @@ from . import test_actions
 from . import test_multi_company
 from . import test_attribute_import
 from . import test_views
+from . import test_example_client
+from . import test_i18n
 from . import test_tours
