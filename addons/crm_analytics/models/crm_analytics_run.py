@@ -8,9 +8,9 @@ parallel on as many workers as the ``root.crm`` channel allows):
 ``rfm`` (extract with SQL, RFM + segments, bulk INSERT of the new rows, inactive)
 → ``clv`` (BG/NBD + Gamma-Gamma) → ``churn`` → ``response`` → ``clusters``
 → ``forecast`` → ``publish`` (one transaction: delete the company's previous
-rows, activate the new ones, update ``res.partner.crm_segment``).
+rows, point the company at the new run, update ``res.partner.crm_segment``).
 
-Readers only see active rows, so under PostgreSQL's MVCC they see the old set
+Readers only see the rows of the company's current run, so under PostgreSQL's MVCC they see the old set
 or the new set, never a half-finished run. A failed stage leaves the previous
 results in place.
 """
@@ -379,7 +379,6 @@ class CrmAnalyticsRun(models.Model):
             "partner_id": table.index.to_numpy(),
             "company_id": np.full(n, self.company_id.id),
             "run_id": np.full(n, self.id),
-            "active": np.full(n, "f"),
             "date": np.full(n, self.date),
             "recency_days": table["recency"].to_numpy(),
             "frequency": table["frequency"].to_numpy(),
@@ -592,7 +591,6 @@ class CrmAnalyticsRun(models.Model):
         for model in ("crm.customer.metric", "crm.customer.cluster", "crm.sales.forecast"):
             self.env[model].flush_model()
         for table in ("crm_customer_metric", "crm_customer_cluster", "crm_sales_forecast"):
-            # Lock the company's rows first so concurrent publishers queue up.
             cr.execute(
                 SQL(
                     "DELETE FROM %s WHERE company_id = %s AND (run_id IS NULL OR run_id != %s)",
@@ -601,17 +599,17 @@ class CrmAnalyticsRun(models.Model):
                     self.id,
                 )
             )
+        for table in ("crm_customer_cluster", "crm_sales_forecast"):
             cr.execute(
-                SQL(
-                    "UPDATE %s SET active = TRUE WHERE run_id = %s",
-                    SQL.identifier(table),
-                    self.id,
-                )
+                SQL("UPDATE %s SET active = TRUE WHERE run_id = %s",
+                    SQL.identifier(table), self.id)
             )
+        # The metrics become visible by this pointer (see crm.customer.metric.active).
+        company.sudo().crm_analytics_run_id = self
+        company.flush_recordset(["crm_analytics_run_id"])
         self.env["res.partner"]._crm_analytics_sync_segment(company)
         for model in ("crm.customer.metric", "crm.customer.cluster", "crm.sales.forecast"):
             self.env[model].invalidate_model()
-        company.sudo().crm_analytics_run_id = self
         now = fields.Datetime.now()
         return {
             "state": "done",

@@ -13,9 +13,10 @@ LEAD_BATCH_STEP = 1000
 class CrmCustomerMetric(models.Model):
     """Customer metrics of one partner in one company, computed by an analytics run.
 
-    A run writes its rows with ``active = False``; publishing the run deletes
-    the company's previous rows and activates the new ones in one transaction,
-    so readers (who only see active rows) see either the old or the new set.
+    A run writes its rows tagged with its ``run_id``; only the rows of the
+    company's current run (``res.company.crm_analytics_run_id``) are active.
+    Publishing flips that pointer and deletes the previous rows in one
+    transaction, so readers see either the old or the new set.
     """
 
     _name = "crm.customer.metric"
@@ -27,11 +28,12 @@ class CrmCustomerMetric(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, ondelete="cascade"
-    )
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     run_id = fields.Many2one("crm.analytics.run", string="Run", index=True, ondelete="cascade")
-    active = fields.Boolean(default=True)
+    # Published = belongs to the current run of its company (or to no run at all:
+    # rows created by hand). Not stored: publishing a
+    # run flips res.company.crm_analytics_run_id instead of rewriting every row.
+    active = fields.Boolean(compute="_compute_active", search="_search_active")
     date = fields.Date(string="Computed on", help="Observation end of the run")
     currency_id = fields.Many2one(related="company_id.currency_id")
     # ------------------------------------------------------------------ RFM
@@ -45,7 +47,7 @@ class CrmCustomerMetric(models.Model):
     f_score = fields.Integer(string="F score", aggregator="avg")
     m_score = fields.Integer(string="M score", aggregator="avg")
     rfm_score = fields.Char(string="RFM")
-    segment = fields.Selection(SEGMENT_SELECTION, index=True)
+    segment = fields.Selection(SEGMENT_SELECTION)
     cluster_id = fields.Many2one("crm.customer.cluster", string="Cluster", index="btree_not_null")
     # ------------------------------------------------------------------ CLV
     clv = fields.Monetary(string="Lifetime value", aggregator="sum")
@@ -60,7 +62,28 @@ class CrmCustomerMetric(models.Model):
     _run_partner_uniq = models.Constraint(
         "UNIQUE(run_id, partner_id)", "A customer appears once per run."
     )
-    _company_segment_idx = models.Index("(company_id, segment) WHERE active")
+    _company_segment_idx = models.Index("(company_id, segment)")
+
+    def _current_run_ids(self):
+        return self.env["res.company"].sudo().search([]).crm_analytics_run_id.ids
+
+    def _compute_active(self):
+        current = set(self._current_run_ids())
+        for metric in self:
+            metric.active = not metric.run_id or metric.run_id.id in current
+
+    def _search_active(self, operator, value):
+        if operator in ("in", "not in"):
+            positive = (True in value) != (operator == "not in")
+        elif operator in ("=", "!="):
+            positive = bool(value) != (operator == "!=")
+        else:
+            return NotImplemented
+        # Rows without a run (created by hand or by imports) are always shown.
+        current = self._current_run_ids()
+        if positive:
+            return ["|", ("run_id", "=", False), ("run_id", "in", current)]
+        return [("run_id", "!=", False), ("run_id", "not in", current)]
 
     # ------------------------------------------------------------------ actions
     def _target_partners(self):

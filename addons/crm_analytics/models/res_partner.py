@@ -78,11 +78,11 @@ class ResPartner(models.Model):
                 """
                 UPDATE res_partner p SET crm_segment = m.segment
                   FROM crm_customer_metric m
-                 WHERE m.company_id = %(company)s AND m.active
+                 WHERE m.run_id = %(run)s
                    AND m.partner_id = p.commercial_partner_id AND %(own)s
                    AND p.crm_segment IS DISTINCT FROM m.segment
                 """,
-                company=company.id,
+                run=company.crm_analytics_run_id.id or 0,
                 own=own,
             )
         )
@@ -93,9 +93,9 @@ class ResPartner(models.Model):
                  WHERE p.crm_segment IS NOT NULL AND %(own)s
                    AND p.commercial_partner_id NOT IN (
                         SELECT m.partner_id FROM crm_customer_metric m
-                         WHERE m.company_id = %(company)s AND m.active)
+                         WHERE m.run_id = %(run)s)
                 """,
-                company=company.id,
+                run=company.crm_analytics_run_id.id or 0,
                 own=own,
             )
         )

@@ -40,9 +40,10 @@ class CrmPurchaseReport(models.Model):
                        so.amount_untaxed AS amount
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
+                  JOIN res_company c ON c.id = so.company_id
                   LEFT JOIN crm_customer_metric m
                          ON m.partner_id = p.commercial_partner_id
-                        AND m.company_id = so.company_id AND m.active
+                        AND m.run_id = c.crm_analytics_run_id
                  WHERE so.state = 'sale'
             )
             """  # noqa: S608
