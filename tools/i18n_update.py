@@ -92,7 +92,7 @@ def _entry_key(entry):
 
 def export_pot(env, module):
     """Return the module's translation template (``bytes``) from Odoo's exporter."""
-    from odoo.tools.translate import trans_export  # noqa: PLC0415
+    from odoo.tools.translate import trans_export
 
     buffer = io.BytesIO()
     if not trans_export(None, [module], buffer, "po", env):
@@ -120,7 +120,7 @@ def merge_po(pot, old_po, lang, module):
     terms still in the template, adds the new terms untranslated and drops the
     others. Returns ``(new_po, dropped_msgids)``.
     """
-    import polib  # noqa: PLC0415
+    import polib
 
     old = {}
     if old_po is not None:
@@ -178,12 +178,12 @@ def untranslated(po):
 def main(argv=None):
     args = _parse_args(argv if argv is not None else sys.argv[1:])
 
-    import polib  # noqa: PLC0415
+    import polib
 
-    import odoo  # noqa: PLC0415
-    from odoo.modules import get_module_path  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
+    import odoo
+    from odoo.modules import get_module_path
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
 
     config_args = ["--no-http", "-d", args.database]
     if args.config:
