@@ -24,7 +24,6 @@
         "views/crm_sales_forecast_views.xml",
         "views/crm_partner_attribute_views.xml",
         "views/res_partner_views.xml",
-        "views/helpdesk_ticket_type_views.xml",
         "report/crm_campaign_report_views.xml",
         "report/crm_purchase_report_views.xml",
         "report/crm_complaint_report_views.xml",

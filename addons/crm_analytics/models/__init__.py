@@ -3,6 +3,5 @@ from . import crm_customer_cluster
 from . import crm_customer_metric
 from . import crm_partner_attribute
 from . import crm_sales_forecast
-from . import helpdesk_ticket_type
 from . import res_company
 from . import res_partner
