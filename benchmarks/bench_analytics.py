@@ -86,8 +86,12 @@ def generate(env, customers, lines, mailings):
                   FROM generate_series(1, %(n)s) g) s
           JOIN bench_partner p ON p.k = s.k
         """,
-        {"company": company.id, "currency": company.currency_id.id, "n": n_orders,
-         "customers": customers},
+        {
+            "company": company.id,
+            "currency": company.currency_id.id,
+            "n": n_orders,
+            "customers": customers,
+        },
     )
     cr.execute(
         """
@@ -116,8 +120,7 @@ def generate(env, customers, lines, mailings):
     partner_model = env["ir.model"]._get_id("res.partner")
     for index in range(mailings):
         mailing = env["mailing.mailing"].create(
-            {"subject": f"Bench offer {index}", "mailing_model_id": partner_model,
-             "state": "done"}
+            {"subject": f"Bench offer {index}", "mailing_model_id": partner_model, "state": "done"}
         )
         age = 60 + index * 60
         cr.execute(
@@ -132,12 +135,15 @@ def generate(env, customers, lines, mailings):
             """,
             {"mailing": mailing.id, "age": age},
         )
-    cr.execute("ANALYZE res_partner; ANALYZE sale_order; ANALYZE sale_order_line;"
-               " ANALYZE mailing_trace")
+    cr.execute(
+        "ANALYZE res_partner; ANALYZE sale_order; ANALYZE sale_order_line; ANALYZE mailing_trace"
+    )
     env.invalidate_all()
     env.cr.commit()
-    print(f"data: generated {customers} customers, {n_orders} orders, {3 * n_orders} lines "
-          f"in {time.perf_counter() - started:.1f}s")
+    print(
+        f"data: generated {customers} customers, {n_orders} orders, {3 * n_orders} lines "
+        f"in {time.perf_counter() - started:.1f}s"
+    )
 
 
 def baseline(env, company_id):
@@ -145,18 +151,24 @@ def baseline(env, company_id):
     cr = env.cr
     timings = {}
     for name, query in (
-        ("lines", """
+        (
+            "lines",
+            """
             SELECT so.partner_id, CURRENT_DATE - MAX(so.date_order)::date,
                    COUNT(DISTINCT so.date_order::date), SUM(sol.price_subtotal)
               FROM sale_order_line sol JOIN sale_order so ON so.id = sol.order_id
              WHERE so.state = 'sale' AND so.company_id = %s
-             GROUP BY so.partner_id"""),
-        ("orders", """
+             GROUP BY so.partner_id""",
+        ),
+        (
+            "orders",
+            """
             SELECT so.partner_id, CURRENT_DATE - MAX(so.date_order)::date,
                    COUNT(DISTINCT so.date_order::date), SUM(so.amount_untaxed)
               FROM sale_order so
              WHERE so.state = 'sale' AND so.company_id = %s
-             GROUP BY so.partner_id"""),
+             GROUP BY so.partner_id""",
+        ),
     ):
         best = float("inf")
         for _ in range(3):
@@ -182,9 +194,11 @@ def main():
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         company = env.ref("base.main_company")
-        cr.execute("SELECT COUNT(*) FROM sale_order_line sol JOIN sale_order so "
-                   "ON so.id = sol.order_id WHERE so.state = 'sale' AND so.company_id = %s",
-                   [company.id])
+        cr.execute(
+            "SELECT COUNT(*) FROM sale_order_line sol JOIN sale_order so "
+            "ON so.id = sol.order_id WHERE so.state = 'sale' AND so.company_id = %s",
+            [company.id],
+        )
         n_lines = cr.fetchone()[0]
         base = baseline(env, company.id)
         print(f"order lines: {n_lines}, customers with orders: {base['lines'][1]}")
@@ -211,19 +225,22 @@ def main():
         cr.commit()
         rss_after = _rss_mb()
         print(f"first RFM + segment recompute (warm-up): {warm:.3f}s")
-        print(f"full RFM + segment recompute: {elapsed:.3f}s for {run.customer_count} customers"
-              f" (rfm stage {run.rfm_seconds:.3f}s, publish {run.publish_seconds:.3f}s)")
-        print(f"ratio to the order-line GROUP BY: {elapsed / base['lines'][0]:.2f}x "
-              f"(target <= 2x)")
+        print(
+            f"full RFM + segment recompute: {elapsed:.3f}s for {run.customer_count} customers"
+            f" (rfm stage {run.rfm_seconds:.3f}s, publish {run.publish_seconds:.3f}s)"
+        )
+        print(f"ratio to the order-line GROUP BY: {elapsed / base['lines'][0]:.2f}x (target <= 2x)")
         print(f"ratio to the order GROUP BY     : {elapsed / base['orders'][0]:.2f}x")
         tracemalloc.start()
-        run_t, _ = rfm_publish()
+        _run_t, _ = rfm_publish()
         cr.rollback()
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"peak Python memory during the RFM recompute (tracemalloc): {peak / 2**20:.0f} MB")
-        print(f"peak RSS of the process: {rss_after:.0f} MB (before the timed run "
-              f"{rss_before:.0f} MB)")
+        print(
+            f"peak RSS of the process: {rss_after:.0f} MB (before the timed run "
+            f"{rss_before:.0f} MB)"
+        )
 
         if not args.no_fits:
             run = Run.create({"company_id": company.id})
@@ -236,9 +253,11 @@ def main():
                     print(f"  FAILED: {run.error}")
                     break
             cr.commit()
-            print(f"full pipeline (all stages): {time.perf_counter() - total:.3f}s, "
-                  f"churn AUC {run.churn_auc:.3f}, response AUC {run.response_auc:.3f}, "
-                  f"{run.cluster_count} clusters")
+            print(
+                f"full pipeline (all stages): {time.perf_counter() - total:.3f}s, "
+                f"churn AUC {run.churn_auc:.3f}, response AUC {run.response_auc:.3f}, "
+                f"{run.cluster_count} clusters"
+            )
             if run.notes:
                 print(f"  notes: {run.notes}")
             print(f"peak RSS of the process: {_rss_mb():.0f} MB")

@@ -47,9 +47,7 @@ def _copy_rows(cr, table, columns, rows):
         writer.writerow(["\\N" if v is None else v for v in row])
     buf.seek(0)
     cols = ", ".join(f'"{c}"' for c in columns)
-    cr._obj.copy_expert(
-        f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf
-    )
+    cr._obj.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf)
 
 
 class CrmAnalyticsRun(models.Model):
@@ -188,7 +186,7 @@ class CrmAnalyticsRun(models.Model):
         try:
             with self.env.cr.savepoint():
                 extra = getattr(self, f"_stage_{stage}")() or {}
-        except Exception as exc:  # noqa: BLE001 - any failure must mark the run
+        except Exception as exc:
             _logger.exception("CRM analytics run %s failed in stage %s", self.id, stage)
             self.write(
                 {
@@ -232,8 +230,9 @@ class CrmAnalyticsRun(models.Model):
         key = ("crm_analytics_tx", self.id)
         if key in self.env.cr.cache:
             return self.env.cr.cache[key]
-        self.env["sale.order"].flush_model(["state", "company_id", "date_order",
-                                            "amount_untaxed", "partner_id"])
+        self.env["sale.order"].flush_model(
+            ["state", "company_id", "date_order", "amount_untaxed", "partner_id"]
+        )
         query = SQL(
             """
             SELECT p.commercial_partner_id, so.date_order::date,
@@ -305,8 +304,7 @@ class CrmAnalyticsRun(models.Model):
         frame = self._sql_frame(query, ("customer_id", "key", "value"))
         if frame.empty:
             return pd.DataFrame()
-        return frame.pivot_table(index="customer_id", columns="key", values="value",
-                                 aggfunc="mean")
+        return frame.pivot_table(index="customer_id", columns="key", values="value", aggfunc="mean")
 
     # ------------------------------------------------------------------ write-back
     def _update_metrics(self, frame, columns):
@@ -398,9 +396,7 @@ class CrmAnalyticsRun(models.Model):
         }
         self.env["crm.customer.metric"].flush_model()
         # A re-run of this stage (job retried) starts from a clean slate.
-        self.env.cr.execute(
-            SQL("DELETE FROM crm_customer_metric WHERE run_id = %s", self.id)
-        )
+        self.env.cr.execute(SQL("DELETE FROM crm_customer_metric WHERE run_id = %s", self.id))
         frame = pd.DataFrame(columns)
         buf = io.StringIO()
         frame.to_csv(buf, index=False, header=False, na_rep="\\N")
@@ -553,8 +549,7 @@ class CrmAnalyticsRun(models.Model):
         sales = tx[["date", "amount"]]
         actual = monthly_sales(sales)
         actual = actual.tail(FORECAST_HISTORY_MONTHS)
-        forecast = forecast_sales(sales, horizon=FORECAST_HORIZON_MONTHS,
-                                  last_month=self.date)
+        forecast = forecast_sales(sales, horizon=FORECAST_HORIZON_MONTHS, last_month=self.date)
         Forecast = self.env["crm.sales.forecast"].sudo()
         Forecast.with_context(active_test=False).search([("run_id", "=", self.id)]).unlink()
         vals = [
@@ -601,8 +596,7 @@ class CrmAnalyticsRun(models.Model):
             )
         for table in ("crm_customer_cluster", "crm_sales_forecast"):
             cr.execute(
-                SQL("UPDATE %s SET active = TRUE WHERE run_id = %s",
-                    SQL.identifier(table), self.id)
+                SQL("UPDATE %s SET active = TRUE WHERE run_id = %s", SQL.identifier(table), self.id)
             )
         # The metrics become visible by this pointer (see crm.customer.metric.active).
         company.sudo().crm_analytics_run_id = self

@@ -1,8 +1,8 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from crm_engine.rfm import SEGMENTS
-
 from odoo import fields, models
+
+from crm_engine.rfm import SEGMENTS
 
 SEGMENT_SELECTION = [(s.key, s.label) for s in SEGMENTS]
 
@@ -29,7 +29,7 @@ class CrmCustomerMetric(models.Model):
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
-    run_id = fields.Many2one("crm.analytics.run", string="Run", index=True, ondelete="cascade")
+    run_id = fields.Many2one("crm.analytics.run", index=True, ondelete="cascade")
     # Published = belongs to the current run of its company (or to no run at all:
     # rows created by hand). Not stored: publishing a
     # run flips res.company.crm_analytics_run_id instead of rewriting every row.
@@ -48,7 +48,7 @@ class CrmCustomerMetric(models.Model):
     m_score = fields.Integer(string="M score", aggregator="avg")
     rfm_score = fields.Char(string="RFM")
     segment = fields.Selection(SEGMENT_SELECTION)
-    cluster_id = fields.Many2one("crm.customer.cluster", string="Cluster", index="btree_not_null")
+    cluster_id = fields.Many2one("crm.customer.cluster", index="btree_not_null")
     # ------------------------------------------------------------------ CLV
     clv = fields.Monetary(string="Lifetime value", aggregator="sum")
     p_alive = fields.Float(string="P(alive)", digits=(16, 3), aggregator="avg")
@@ -148,7 +148,7 @@ class CrmCustomerMetric(models.Model):
                 if metric.partner_id.id not in busy_ids
             ]
             for start in range(0, len(vals_list), LEAD_BATCH_STEP):
-                leads |= Lead.create(vals_list[start:start + LEAD_BATCH_STEP])
+                leads |= Lead.create(vals_list[start : start + LEAD_BATCH_STEP])
         return {
             "type": "ir.actions.act_window",
             "res_model": "crm.lead",

@@ -29,7 +29,8 @@ class ResPartner(models.Model):
         "res.currency", string="Metrics currency", compute="_compute_crm_metric_id"
     )
     crm_clv = fields.Monetary(
-        string="Lifetime value", currency_field="crm_currency_id",
+        string="Lifetime value",
+        currency_field="crm_currency_id",
         compute="_compute_crm_metric_id",
     )
     crm_p_alive = fields.Float(string="P(alive)", compute="_compute_crm_metric_id")

@@ -1,3 +1,1 @@
-from . import crm_campaign_report
-from . import crm_complaint_report
-from . import crm_purchase_report
+from . import crm_campaign_report, crm_complaint_report, crm_purchase_report

@@ -16,8 +16,8 @@ class CrmCampaignReport(models.Model):
     _auto = False
     _order = "sent_date desc"
 
-    mailing_id = fields.Many2one("mailing.mailing", string="Mailing", readonly=True)
-    campaign_id = fields.Many2one("utm.campaign", string="Campaign", readonly=True)
+    mailing_id = fields.Many2one("mailing.mailing", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Recipient", readonly=True)
     segment = fields.Selection(
@@ -32,11 +32,13 @@ class CrmCampaignReport(models.Model):
     bounced = fields.Integer(readonly=True)
     buyer = fields.Integer(string="Bought", readonly=True, help="1 if the recipient bought")
     order_count = fields.Integer(string="Orders", readonly=True)
-    revenue = fields.Float(string="Revenue", readonly=True, digits=(16, 2))
+    revenue = fields.Float(readonly=True, digits=(16, 2))
 
     def _window_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            "crm_analytics.campaign_window_days", DEFAULT_WINDOW_DAYS
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_analytics.campaign_window_days", DEFAULT_WINDOW_DAYS)
         )
         try:
             return max(int(value), 0)
@@ -85,6 +87,4 @@ class CrmCampaignReport(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"CREATE OR REPLACE VIEW {self._table} AS ({self._query()})"  # noqa: S608
-        )
+        self.env.cr.execute(f"CREATE OR REPLACE VIEW {self._table} AS ({self._query()})")

@@ -91,5 +91,5 @@ class CrmComplaintReport(models.Model):
                   LEFT JOIN main_product mp ON mp.order_id = so.id
                  WHERE t.active
             )
-            """  # noqa: S608
+            """
         )

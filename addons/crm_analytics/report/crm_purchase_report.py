@@ -46,5 +46,5 @@ class CrmPurchaseReport(models.Model):
                         AND m.run_id = c.crm_analytics_run_id
                  WHERE so.state = 'sale'
             )
-            """  # noqa: S608
+            """
         )

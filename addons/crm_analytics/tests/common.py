@@ -14,8 +14,11 @@ class CrmAnalyticsCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
-                                       mail_create_nolog=True, mail_notrack=True))
+        cls.env = cls.env(
+            context=dict(
+                cls.env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+            )
+        )
         cls.today = fields.Date.today()
         cls.company = cls.env.company
         cls.product = cls.env["product.product"].create(
@@ -74,10 +77,24 @@ class CrmAnalyticsCommon(TransactionCase):
                         "team_id": cls.team.id,
                         "date_order": fields.Datetime.now() - timedelta(days=age, hours=1),
                         "order_line": [
-                            (0, 0, {"product_id": cls.product.id, "product_uom_qty": qty,
-                                    "price_unit": 100.0 + 10 * kind}),
-                            (0, 0, {"product_id": cls.product_b.id, "product_uom_qty": 1,
-                                    "price_unit": 40.0}),
+                            (
+                                0,
+                                0,
+                                {
+                                    "product_id": cls.product.id,
+                                    "product_uom_qty": qty,
+                                    "price_unit": 100.0 + 10 * kind,
+                                },
+                            ),
+                            (
+                                0,
+                                0,
+                                {
+                                    "product_id": cls.product_b.id,
+                                    "product_uom_qty": 1,
+                                    "price_unit": 40.0,
+                                },
+                            ),
                         ],
                     }
                 )
@@ -115,9 +132,11 @@ class CrmAnalyticsCommon(TransactionCase):
                         "trace_status": status,
                         "sent_datetime": sent,
                         "open_datetime": sent + timedelta(hours=2)
-                        if status in ("open", "reply") else False,
+                        if status in ("open", "reply")
+                        else False,
                         "links_click_datetime": sent + timedelta(hours=3)
-                        if status == "reply" or rng.random() < 0.2 else False,
+                        if status == "reply" or rng.random() < 0.2
+                        else False,
                     }
                 )
         traces = cls.env["mailing.trace"].create(trace_vals)

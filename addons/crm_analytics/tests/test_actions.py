@@ -36,8 +36,9 @@ class TestActions(CrmAnalyticsCommon):
         self.assertIn(contact, found)
 
     def test_propensity_list_to_leads(self):
-        metrics = self.env["crm.customer.metric"].search([], order="churn_probability desc",
-                                                          limit=5)
+        metrics = self.env["crm.customer.metric"].search(
+            [], order="churn_probability desc", limit=5
+        )
         existing = self.env["crm.lead"].create(
             {"name": "Open deal", "partner_id": metrics[0].partner_id.id, "type": "opportunity"}
         )

@@ -11,8 +11,11 @@ from .common import CrmAnalyticsCommon
 class TestAttributeImport(CrmAnalyticsCommon):
     def _import(self, text, match_by="ref"):
         wizard = self.env["crm.partner.attribute.import"].create(
-            {"file": base64.b64encode(text.encode()), "filename": "survey.csv",
-             "match_by": match_by}
+            {
+                "file": base64.b64encode(text.encode()),
+                "filename": "survey.csv",
+                "match_by": match_by,
+            }
         )
         wizard.action_import()
         return wizard
@@ -27,7 +30,9 @@ class TestAttributeImport(CrmAnalyticsCommon):
         self.assertEqual(wizard.error_count, 2)
         self.assertIn("Line 62", wizard.result)
         self.assertIn("NOPE", wizard.result)
-        attrs = self.env["crm.partner.attribute"].search([("partner_id", "=", self.customers[0].id)])
+        attrs = self.env["crm.partner.attribute"].search(
+            [("partner_id", "=", self.customers[0].id)]
+        )
         self.assertEqual(sorted(attrs.mapped("key")), ["income", "region", "satisfaction"])
         region = attrs.filtered(lambda a: a.key == "region")
         self.assertEqual((region.value_char, region.value_float), ("north", 0.0))

@@ -18,9 +18,20 @@ class TestExampleMetricsClient(HttpCase):
         # the client is another process: it cannot carry the test cursor cookie
         with self.allow_requests(all_requests=True):
             proc = subprocess.run(
-                [sys.executable, str(EXAMPLES / "read_metrics.py"), "--url", self.base_url(),
-                 "--key", key, "--db", self.env.cr.dbname, *args],
-                capture_output=True, text=True, timeout=60,
+                [
+                    sys.executable,
+                    str(EXAMPLES / "read_metrics.py"),
+                    "--url",
+                    self.base_url(),
+                    "--key",
+                    key,
+                    "--db",
+                    self.env.cr.dbname,
+                    *args,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=60,
             )
         return proc.returncode, proc.stdout, proc.stderr
 
@@ -28,18 +39,33 @@ class TestExampleMetricsClient(HttpCase):
         company_b = self.env["res.company"].create({"name": "Metrics Company B"})
         Metric = self.env["crm.customer.metric"]
         champion = self.env["res.partner"].create({"name": "Champion Client"})
-        hidden = self.env["res.partner"].create({"name": "Other Company Client",
-                                                 "company_id": company_b.id})
-        Metric.create([
-            {"partner_id": champion.id, "company_id": self.env.company.id,
-             "segment": "champions", "clv": 1234.5},
-            {"partner_id": hidden.id, "company_id": company_b.id, "segment": "champions",
-             "clv": 99999.0},
-        ])
-        user = new_test_user(self.env, login="metrics_reader",
-                             groups="sales_team.group_sale_salesman")
-        key = self.env["res.users.apikeys"].with_user(user)._generate(
-            "rpc", "metrics", datetime.now() + timedelta(days=1))
+        hidden = self.env["res.partner"].create(
+            {"name": "Other Company Client", "company_id": company_b.id}
+        )
+        Metric.create(
+            [
+                {
+                    "partner_id": champion.id,
+                    "company_id": self.env.company.id,
+                    "segment": "champions",
+                    "clv": 1234.5,
+                },
+                {
+                    "partner_id": hidden.id,
+                    "company_id": company_b.id,
+                    "segment": "champions",
+                    "clv": 99999.0,
+                },
+            ]
+        )
+        user = new_test_user(
+            self.env, login="metrics_reader", groups="sales_team.group_sale_salesman"
+        )
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(user)
+            ._generate("rpc", "metrics", datetime.now() + timedelta(days=1))
+        )
         code, out, err = self._run(key, "--segment", "champions")
         self.assertEqual(code, 0, err)
         rows = json.loads(out)

@@ -14,12 +14,18 @@ class TestMultiCompany(CrmAnalyticsCommon):
         cls.customers_b = cls._create_customers(cls.company_b, 30, "B")
         cls.orders_b = cls._create_orders(cls.customers_b, cls.company_b, seed=3)
         cls.user_a = new_test_user(
-            cls.env, login="ana_user_a", groups="sales_team.group_sale_salesman",
-            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)],
+            cls.env,
+            login="ana_user_a",
+            groups="sales_team.group_sale_salesman",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
         )
         cls.user_b = new_test_user(
-            cls.env, login="ana_user_b", groups="sales_team.group_sale_salesman",
-            company_id=cls.company_b.id, company_ids=[(6, 0, cls.company_b.ids)],
+            cls.env,
+            login="ana_user_b",
+            groups="sales_team.group_sale_salesman",
+            company_id=cls.company_b.id,
+            company_ids=[(6, 0, cls.company_b.ids)],
         )
 
     def test_company_isolation(self):
@@ -27,14 +33,14 @@ class TestMultiCompany(CrmAnalyticsCommon):
         run_b = self._run(self.company_b)
         self.assertEqual((run_a.state, run_b.state), ("done", "done"), run_b.error)
         Metric = self.env["crm.customer.metric"]
-        self.assertEqual(
-            Metric.with_user(self.user_a).search([]).partner_id, self.customers
-        )
-        self.assertEqual(
-            Metric.with_user(self.user_b).search([]).partner_id, self.customers_b
-        )
-        for model in ("crm.customer.cluster", "crm.sales.forecast", "crm.analytics.run",
-                      "crm.purchase.report"):
+        self.assertEqual(Metric.with_user(self.user_a).search([]).partner_id, self.customers)
+        self.assertEqual(Metric.with_user(self.user_b).search([]).partner_id, self.customers_b)
+        for model in (
+            "crm.customer.cluster",
+            "crm.sales.forecast",
+            "crm.analytics.run",
+            "crm.purchase.report",
+        ):
             records = self.env[model].with_user(self.user_b).search([])
             self.assertTrue(records, model)
             self.assertEqual(records.company_id, self.company_b, model)
@@ -45,5 +51,7 @@ class TestMultiCompany(CrmAnalyticsCommon):
         partner_b = self.customers_b[0]
         metric_b = Metric.search([("partner_id", "=", partner_b.id)])
         self.assertEqual(partner_b.crm_segment, metric_b.segment)
-        self.assertEqual(partner_b.with_user(self.user_a).with_company(self.company)
-                         .crm_metric_id, Metric.browse())
+        self.assertEqual(
+            partner_b.with_user(self.user_a).with_company(self.company).crm_metric_id,
+            Metric.browse(),
+        )

@@ -2,12 +2,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from unittest.mock import patch
 
-from crm_engine.rfm import SEGMENTS
-
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
+
+from crm_engine.rfm import SEGMENTS
 
 from .common import CrmAnalyticsCommon
 
@@ -52,14 +52,18 @@ class TestRecompute(CrmAnalyticsCommon):
         # Loyal customers are worth more than one-off buyers.
         loyal = metrics.filtered(lambda m: m.partner_id in self.customers[0::3])
         one_off = metrics.filtered(lambda m: m.partner_id in self.customers[2::3])
-        self.assertGreater(sum(loyal.mapped("clv")) / len(loyal),
-                           sum(one_off.mapped("clv")) / len(one_off))
+        self.assertGreater(
+            sum(loyal.mapped("clv")) / len(loyal), sum(one_off.mapped("clv")) / len(one_off)
+        )
         self.assertTrue(any(metrics.mapped("churn_factors")))
         self.assertTrue(any(metrics.mapped("response_probability")))
         self.assertGreater(run.cluster_count, 0)
         self.assertEqual(
-            sum(self.env["crm.customer.cluster"].search(
-                [("company_id", "=", self.company.id)]).mapped("size")),
+            sum(
+                self.env["crm.customer.cluster"]
+                .search([("company_id", "=", self.company.id)])
+                .mapped("size")
+            ),
             buyers,
         )
         # Segment copied onto the partner (and searchable).
@@ -85,9 +89,7 @@ class TestRecompute(CrmAnalyticsCommon):
             visible = Metric.search([("company_id", "=", self.company.id)])
             self.assertEqual(len(visible), before)
             self.assertEqual(visible.run_id, first)
-        staged = Metric.with_context(active_test=False).search_count(
-            [("run_id", "=", second.id)]
-        )
+        staged = Metric.with_context(active_test=False).search_count([("run_id", "=", second.id)])
         self.assertEqual(staged, before)
         second._run_stage("publish")
         visible = Metric.search([("company_id", "=", self.company.id)])

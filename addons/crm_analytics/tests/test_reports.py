@@ -13,8 +13,16 @@ class TestReports(CrmAnalyticsCommon):
             groups = Report._read_group(
                 [("mailing_id", "=", mailing.id)],
                 [],
-                ["sent:sum", "delivered:sum", "opened:sum", "clicked:sum", "replied:sum",
-                 "bounced:sum", "order_count:sum", "revenue:sum"],
+                [
+                    "sent:sum",
+                    "delivered:sum",
+                    "opened:sum",
+                    "clicked:sum",
+                    "replied:sum",
+                    "bounced:sum",
+                    "order_count:sum",
+                    "revenue:sum",
+                ],
             )
             sent, delivered, opened, clicked, replied, bounced, orders, revenue = groups[0]
             counts = self._sql(
@@ -47,7 +55,9 @@ class TestReports(CrmAnalyticsCommon):
         self._run()
         Report = self.env["crm.purchase.report"]
         groups = Report._read_group(
-            [("company_id", "=", self.company.id)], ["date:month"], ["order_count:sum", "amount:sum"]
+            [("company_id", "=", self.company.id)],
+            ["date:month"],
+            ["order_count:sum", "amount:sum"],
         )
         by_month = {month.strftime("%Y-%m"): (count, amount) for month, count, amount in groups}
         expected = self._sql(
@@ -68,8 +78,9 @@ class TestReports(CrmAnalyticsCommon):
 
     def test_complaint_rate_matches_sql(self):
         Report = self.env["crm.complaint.report"]
-        (orders, complaints, rate), = Report._read_group(
-            [("company_id", "=", self.company.id)], [],
+        ((orders, complaints, rate),) = Report._read_group(
+            [("company_id", "=", self.company.id)],
+            [],
             ["order_count:sum", "complaint_count:sum", "complaint_rate:avg"],
         )
         n_orders = self._sql(
@@ -87,10 +98,12 @@ class TestReports(CrmAnalyticsCommon):
         self.assertEqual(complaints, 9)  # 12 tickets, every 4th is a question
         self.assertAlmostEqual(rate, n_complaints / n_orders, places=6)
         # By main product: the widget line is the largest of each order.
-        by_product = dict(
-            (product, (o, c)) for product, o, c in Report._read_group(
-                [("company_id", "=", self.company.id)], ["product_id"],
+        by_product = {
+            product: (o, c)
+            for product, o, c in Report._read_group(
+                [("company_id", "=", self.company.id)],
+                ["product_id"],
                 ["order_count:sum", "complaint_count:sum"],
             )
-        )
+        }
         self.assertEqual(by_product[self.product], (n_orders, n_complaints))

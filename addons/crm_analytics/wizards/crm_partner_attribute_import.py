@@ -52,8 +52,11 @@ class CrmPartnerAttributeImport(models.TransientModel):
         fieldnames = [(name or "").strip() for name in reader.fieldnames]
         if self.match_by not in fieldnames:
             raise UserError(
-                self.env._("The file has no column %(col)s (columns: %(cols)s).",
-                           col=self.match_by, cols=", ".join(fieldnames))
+                self.env._(
+                    "The file has no column %(col)s (columns: %(cols)s).",
+                    col=self.match_by,
+                    cols=", ".join(fieldnames),
+                )
             )
         reader.fieldnames = fieldnames
         return fieldnames, list(reader)
@@ -90,12 +93,19 @@ class CrmPartnerAttributeImport(models.TransientModel):
                 key = key.lower()
             partner_id = partner_by_key.get(key)
             if not key:
-                errors.append(self.env._("Line %(line)s: no %(col)s.", line=line_no,
-                                         col=self.match_by))
+                errors.append(
+                    self.env._("Line %(line)s: no %(col)s.", line=line_no, col=self.match_by)
+                )
                 continue
             if not partner_id:
-                errors.append(self.env._("Line %(line)s: no customer with %(col)s %(key)s.",
-                                         line=line_no, col=self.match_by, key=key))
+                errors.append(
+                    self.env._(
+                        "Line %(line)s: no customer with %(col)s %(key)s.",
+                        line=line_no,
+                        col=self.match_by,
+                        key=key,
+                    )
+                )
                 continue
             for attribute in attributes:
                 raw = (row.get(attribute) or "").strip()
@@ -118,16 +128,20 @@ class CrmPartnerAttributeImport(models.TransientModel):
         source = self.filename or self.env._("CSV import")
         to_create = []
         for (partner_id, attribute), (number, raw) in values.items():
-            vals = {"value_float": number if number is not None else False,
-                    "value_char": raw, "source": source}
+            vals = {
+                "value_float": number if number is not None else False,
+                "value_char": raw,
+                "source": source,
+            }
             record = by_key.get((partner_id, attribute))
             if record:
                 record.write(vals)
             else:
-                to_create.append(dict(vals, partner_id=partner_id, key=attribute,
-                                      company_id=self.company_id.id))
+                to_create.append(
+                    dict(vals, partner_id=partner_id, key=attribute, company_id=self.company_id.id)
+                )
         for start in range(0, len(to_create), IMPORT_BATCH_STEP):
-            Attribute.create(to_create[start:start + IMPORT_BATCH_STEP])
+            Attribute.create(to_create[start : start + IMPORT_BATCH_STEP])
         self.write(
             {
                 "state": "done",
