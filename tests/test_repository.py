@@ -4,6 +4,7 @@ import ast
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,12 @@ def test_engine_imports_no_odoo():
                 assert not any(a.name.split(".")[0] == "odoo" for a in node.names), py
             if isinstance(node, ast.ImportFrom) and node.module:
                 assert node.module.split(".")[0] != "odoo", py
+
+
+def test_addon_readmes_are_generated_from_fragments():
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "gen_readme.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout
