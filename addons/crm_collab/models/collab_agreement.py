@@ -8,6 +8,8 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
+from .ir_rule import COLLAB_COLUMN
+
 _logger = logging.getLogger(__name__)
 
 SHARED_MODELS = [
@@ -120,16 +122,22 @@ class CrmCollabAgreement(models.Model):
         return Domain(safe_eval(self.domain or "[]", {"context_today": fields.Date.context_today}))
 
     @api.model
-    def _collab_out_of_dates(self, company_ids):
-        """Ids of the agreements towards these companies that have shares but are not
-        valid today (ended, or not started yet)."""
+    def _collab_valid_ids(self, company_ids, res_model=None, write=False):
+        """Ids of the agreements that share records with these companies today
+        (active and within their dates), of ``res_model`` if given; with ``write``,
+        only the read-and-write ones."""
         today = fields.Date.context_today(self)
-        self.flush_model(["state", "date_start", "date_end", "partner_company_id"])
-        self.env.cr.execute("""
+        self.flush_model(["state", "date_start", "date_end", "partner_company_id",
+                          "res_model", "access_level"])
+        self.env.cr.execute(SQL("""
             SELECT id FROM crm_collab_agreement
-             WHERE partner_company_id IN %s AND state = 'active'
-               AND (date_end < %s OR date_start > %s)
-        """, [tuple(company_ids) or (None,), today, today])
+             WHERE partner_company_id = ANY(%s) AND state = 'active'
+               AND (date_start IS NULL OR date_start <= %s)
+               AND (date_end IS NULL OR date_end >= %s)
+               AND (%s::varchar IS NULL OR res_model = %s)
+               AND (NOT %s OR access_level = 'write')
+             ORDER BY id
+        """, list(company_ids) or [0], today, today, res_model, res_model, bool(write)))
         return [r[0] for r in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------------ guards
@@ -382,6 +390,73 @@ class CrmCollabShare(models.Model):
         "(res_model, company_id, res_id) INCLUDE (perm_write, agreement_id)")
     _unique_share = models.Constraint(
         "UNIQUE(agreement_id, res_model, res_id)", "A record is shared once per agreement.")
+
+    def init(self):
+        """Keep each shared record's ``collab_agreement_ids`` equal to the agreements of
+        its share rows: statement-level triggers recompute, in one UPDATE per model, the
+        arrays of the records whose shares were inserted, deleted or changed, whatever
+        wrote the share table (activation, revocation, refresh, cascades)."""
+        super().init()
+        tables = {model: self.env[model]._table for model, _label in SHARED_MODELS
+                  if model in self.env}
+        cases = SQL(" ").join(SQL("WHEN %s THEN %s", model, table) for model, table in tables.items())
+        self.env.cr.execute(SQL("""
+            CREATE OR REPLACE FUNCTION crm_collab_share_sync_ids(model varchar, ids int4[])
+            RETURNS void LANGUAGE plpgsql AS $body$
+            DECLARE tbl text := CASE model %(cases)s END;
+            BEGIN
+                IF tbl IS NULL OR ids IS NULL THEN
+                    RETURN;
+                END IF;
+                EXECUTE format($q$
+                    UPDATE %%I t SET %(col)s = agg.agreements
+                      FROM (SELECT k.id, array_agg(DISTINCT s.agreement_id ORDER BY s.agreement_id)
+                                         FILTER (WHERE s.agreement_id IS NOT NULL) AS agreements
+                              FROM unnest($2) k(id)
+                              LEFT JOIN crm_collab_share s ON s.res_model = $1 AND s.res_id = k.id
+                             GROUP BY k.id) agg
+                     WHERE t.id = agg.id AND t.%(col)s IS DISTINCT FROM agg.agreements
+                $q$, tbl) USING model, ids;
+            END $body$;
+
+            CREATE OR REPLACE FUNCTION crm_collab_share_sync() RETURNS trigger
+            LANGUAGE plpgsql AS $body$
+            DECLARE m record;
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    FOR m IN SELECT res_model, array_agg(DISTINCT res_id) AS ids
+                               FROM new_rows GROUP BY res_model LOOP
+                        PERFORM crm_collab_share_sync_ids(m.res_model, m.ids);
+                    END LOOP;
+                ELSIF TG_OP = 'DELETE' THEN
+                    FOR m IN SELECT res_model, array_agg(DISTINCT res_id) AS ids
+                               FROM old_rows GROUP BY res_model LOOP
+                        PERFORM crm_collab_share_sync_ids(m.res_model, m.ids);
+                    END LOOP;
+                ELSE
+                    FOR m IN SELECT res_model, array_agg(DISTINCT res_id) AS ids
+                               FROM (SELECT res_model, res_id FROM old_rows
+                                     UNION ALL SELECT res_model, res_id FROM new_rows) r
+                              GROUP BY res_model LOOP
+                        PERFORM crm_collab_share_sync_ids(m.res_model, m.ids);
+                    END LOOP;
+                END IF;
+                RETURN NULL;
+            END $body$;
+
+            DROP TRIGGER IF EXISTS crm_collab_share_sync_ins ON crm_collab_share;
+            DROP TRIGGER IF EXISTS crm_collab_share_sync_del ON crm_collab_share;
+            DROP TRIGGER IF EXISTS crm_collab_share_sync_upd ON crm_collab_share;
+            CREATE TRIGGER crm_collab_share_sync_ins AFTER INSERT ON crm_collab_share
+                REFERENCING NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION crm_collab_share_sync();
+            CREATE TRIGGER crm_collab_share_sync_del AFTER DELETE ON crm_collab_share
+                REFERENCING OLD TABLE AS old_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION crm_collab_share_sync();
+            CREATE TRIGGER crm_collab_share_sync_upd AFTER UPDATE ON crm_collab_share
+                REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION crm_collab_share_sync();
+        """, cases=cases, col=SQL.identifier(COLLAB_COLUMN)))
 
 
 class CrmCollabAudit(models.Model):

@@ -7,6 +7,10 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.fields import Domain
 from odoo.orm.models import fix_import_export_id_paths
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, table_exists
+
+from .ir_rule import COLLAB_COLUMN, collab_share_domain
 
 
 class CrmCollabSharedMixin(models.AbstractModel):
@@ -24,6 +28,42 @@ class CrmCollabSharedMixin(models.AbstractModel):
         string="Shared with me", compute="_compute_collab_shared",
         search="_search_collab_shared",
         help="Visible through a sharing agreement, not through my companies")
+
+    def init(self):
+        """Add the sharing cache to the shared table: ``collab_agreement_ids`` (int4[],
+        NULL when the row is not shared), the agreements whose shares cover the row.
+        It is not an ORM field: only the triggers of ``crm_collab_share`` write it, and
+        the record rules read it. On first install over existing shares it is filled
+        from the share table."""
+        super().init()
+        if self._abstract or not self._auto:
+            return
+        cr = self.env.cr
+        if not column_exists(cr, self._table, COLLAB_COLUMN):
+            cr.execute(SQL("ALTER TABLE %s ADD COLUMN %s int4[]",
+                           SQL.identifier(self._table), SQL.identifier(COLLAB_COLUMN)))
+            if table_exists(cr, "crm_collab_share"):
+                self._collab_rebuild_cache()
+        cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS %s ON %s USING gin (%s) WHERE %s IS NOT NULL",
+            SQL.identifier(f"{self._table}_{COLLAB_COLUMN}_gin"), SQL.identifier(self._table),
+            SQL.identifier(COLLAB_COLUMN), SQL.identifier(COLLAB_COLUMN)))
+
+    def _collab_rebuild_cache(self):
+        """Recompute ``collab_agreement_ids`` of the whole table from the share table."""
+        self.env["crm.collab.share"].flush_model()
+        col = SQL.identifier(COLLAB_COLUMN)
+        self.env.cr.execute(SQL("""
+            UPDATE %(table)s t SET %(col)s = agg.agreements
+              FROM (SELECT t2.id, s.agreements
+                      FROM %(table)s t2
+                      LEFT JOIN (SELECT res_id, array_agg(DISTINCT agreement_id ORDER BY agreement_id) AS agreements
+                                   FROM crm_collab_share WHERE res_model = %(model)s
+                                  GROUP BY res_id) s ON s.res_id = t2.id
+                     WHERE t2.%(col)s IS NOT NULL OR s.res_id IS NOT NULL) agg
+             WHERE t.id = agg.id AND t.%(col)s IS DISTINCT FROM agg.agreements
+        """, table=SQL.identifier(self._table), col=col, model=self._name))
+        return self.env.cr.rowcount
 
     # ------------------------------------------------------------------ helpers
     def _collab_foreign_ids(self):
@@ -45,14 +85,12 @@ class CrmCollabSharedMixin(models.AbstractModel):
     def _search_collab_shared(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
-        from .ir_rule import collab_share_domain  # noqa: PLC0415
-
         mine = self.env.user.company_ids.ids
-        # the share relation is read in sudo: the user gets ids, never share rows
-        shared = self.sudo().with_context(active_test=False)._search(collab_share_domain(self.env))
-        dom = (Domain("company_id", "!=", False) & Domain("company_id", "not in", mine)
-               & Domain("id", "in", shared))
-        return dom if (operator == "=") == value else ~dom
+        if (operator == "=") == value:
+            return (Domain("company_id", "!=", False) & Domain("company_id", "not in", mine)
+                    & collab_share_domain(self.env, "read", self._name))
+        return (Domain("company_id", "=", False) | Domain("company_id", "in", mine)
+                | collab_share_domain(self.env, "read", self._name, negate=True))
 
     # ------------------------------------------------------------------ private fields
     def _has_field_access(self, field, operation):

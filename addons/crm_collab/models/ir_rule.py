@@ -5,15 +5,16 @@
 Odoo's multi-company rules (``company_id in company_ids``) are *global* rules, and
 global rules are AND-ed: another rule cannot widen them. Here the domain of the
 multi-company rule of each shareable model is OR-ed, when the rule is evaluated,
-with a sub-query on ``crm_collab_share`` (indexed on res_model, company_id, res_id)
-for the user's active companies. Every ORM path (search, read, write, export,
+with an overlap test on the row's cached agreement ids (``collab_agreement_ids``,
+maintained from ``crm_collab_share`` by a trigger) against the agreements valid
+today for the user's active companies. Every ORM path (search, read, write, export,
 read_group, RPC, reports, portal) computes its access through ``_compute_domain``,
 so all of them obey the sharing, and nothing else is widened. The rule records
 themselves are not modified, so nothing has to be restored on uninstall.
 """
 from odoo import api, fields, models, tools
 from odoo.fields import Domain
-from odoo.tools import config
+from odoo.tools import SQL, config
 from odoo.tools.safe_eval import safe_eval
 
 # model -> xmlid of Odoo's multi-company rule that shares widen
@@ -23,25 +24,36 @@ COLLAB_COMPANY_RULES = {
     "helpdesk.ticket": "helpdesk_mgmt.helpdesk_ticket_comp_rule",
     "sale.order": "sale.sale_order_comp_rule",
 }
+# the column of each shareable table caching the ids of the agreements sharing the row
+COLLAB_COLUMN = "collab_agreement_ids"
 
 
-def collab_share_domain(env, mode="read"):
+def collab_share_domain(env, mode="read", model_name=None, negate=False):
     """Domain on a shareable model: records shared with the active companies.
 
-    The sub-query reads only the share index (res_model, company_id, res_id): the
-    validity dates are checked here, per agreement, not per row. Agreements active
-    but out of their dates (before the hourly cron deletes their shares) are
-    excluded by id; the rule cache is keyed by the day and cleared when an
-    agreement changes, so expiry takes effect at once without the cron.
+    Each shareable table carries ``collab_agreement_ids`` (int4[]), the agreements
+    whose shares cover the row, kept equal to ``crm_collab_share`` by a trigger on
+    that table (the share table stays the source of truth and the audit). The
+    condition is a per-row array overlap with the agreements valid *today* towards
+    the active companies (write access: the read-and-write ones only); ``negate``
+    gives the complement (rows not shared with them). No sub-query,
+    no hash of the shared ids, and it can use the column's GIN index. Agreements
+    out of their dates (before the hourly cron deletes their shares) are simply not
+    in the list; the rule cache is keyed by the day and cleared when an agreement
+    changes, so expiry and revocation take effect at once.
     """
-    share_dom = [("company_id", "in", env.companies.ids)]
-    if mode != "read":
-        share_dom.append(("perm_write", "=", True))
-    stale = env["crm.collab.agreement"].sudo()._collab_out_of_dates(env.companies.ids)
-    if stale:
-        share_dom.append(("agreement_id", "not in", stale))
-    # any! : the sub-query is not itself filtered by the share table's rules
-    return Domain("collab_share_ids", "any!", share_dom)
+    agreement_ids = env["crm.collab.agreement"].sudo()._collab_valid_ids(
+        env.companies.ids, model_name, write=mode != "read")
+    if not agreement_ids:
+        return Domain.TRUE if negate else Domain.FALSE
+
+    def to_sql(model, alias, query):
+        column = SQL.identifier(alias, COLLAB_COLUMN)
+        if negate:  # NULL (not shared at all) is "not shared" too
+            return SQL("(%s IS NULL OR NOT (%s && %s::int4[]))", column, column, agreement_ids)
+        return SQL("%s && %s::int4[]", column, agreement_ids)
+
+    return Domain.custom(to_sql=to_sql)
 
 
 class IrRule(models.Model):
@@ -74,7 +86,7 @@ class IrRule(models.Model):
             self.env.su
             or model is None
             or model_name not in COLLAB_COMPANY_RULES
-            or "collab_share_ids" not in model._fields
+            or "collab_shared" not in model._fields
             or mode not in ("read", "write")
             or self.env.user.share  # portal / public users never get shares
             or self.env.context.get("collab_rules_off")
@@ -94,7 +106,7 @@ class IrRule(models.Model):
                 continue
             dom = Domain(safe_eval(rule.domain_force, eval_context)) if rule.domain_force else Domain.TRUE
             if rule.id == company_rule_id:
-                dom = dom | collab_share_domain(self.env, mode)
+                dom = dom | collab_share_domain(self.env, mode, model_name)
             if rule.groups:
                 group_domains.append(dom)
             else:

@@ -168,9 +168,20 @@ class TestAccess(CollabCase):
         rec = self.north[0].with_user(both).with_company(self.company_b)
         self.assertIn("A secret note 0", rec.comment)
 
-    def test_rule_uses_the_share_index(self):
-        self.make_agreement()
+    def test_rule_uses_the_cached_agreements(self):
+        """The rule tests the row's cached agreement ids (no sub-query on the share
+        table), against the agreements valid today towards the user's companies."""
+        agreement = self.make_agreement()
+        other = self.make_agreement(domain=f"[('id', '=', {self.south[0].id})]")
         Partner = self.as_user("res.partner", self.user_b)
-        query = Partner._search([("is_company", "=", True)])
-        sql = query.select()
-        self.assertIn("crm_collab_share", self.env.cr.mogrify(sql.code, sql.params).decode())
+        sql = Partner._search([("is_company", "=", True)]).select()
+        code = self.env.cr.mogrify(sql.code, sql.params).decode()
+        self.assertNotIn("crm_collab_share", code)
+        self.assertIn(f'"collab_agreement_ids" && ARRAY[{agreement.id},{other.id}]', code)
+        other.with_user(self.admin_b).action_revoke()
+        sql = Partner._search([("is_company", "=", True)]).select()
+        code = self.env.cr.mogrify(sql.code, sql.params).decode()
+        self.assertIn(f'"collab_agreement_ids" && ARRAY[{agreement.id}]', code)
+        # a user of a company without agreements gets Odoo's rule, untouched
+        sql = self.as_user("res.partner", self.user_c)._search([]).select()
+        self.assertNotIn("collab_agreement_ids", self.env.cr.mogrify(sql.code, sql.params).decode())

@@ -1,0 +1,102 @@
+# Copyright 2026 CRM Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from ..models.collab_agreement import SHARED_MODELS
+from .common import CollabCase
+
+
+@tagged("post_install", "-at_install")
+class TestShareCache(CollabCase):
+    """``collab_agreement_ids`` on the shared tables is a cache of the share table."""
+
+    def cache_of(self, records):
+        records.env.flush_all()
+        self.env.cr.execute(SQL("SELECT id, collab_agreement_ids FROM %s WHERE id = ANY(%s)",
+                                SQL.identifier(records._table), records.ids))
+        return {rid: sorted(ids or []) for rid, ids in self.env.cr.fetchall()}
+
+    def assertCacheAgrees(self):
+        """Every shareable table holds, per row, exactly the agreements of its shares."""
+        self.env.flush_all()
+        cr = self.env.cr
+        for model, _label in SHARED_MODELS:
+            table = self.env[model]._table
+            cr.execute(SQL("""
+                SELECT s.res_id, array_agg(s.agreement_id ORDER BY s.agreement_id)
+                  FROM crm_collab_share s JOIN %s t ON t.id = s.res_id
+                 WHERE s.res_model = %s GROUP BY s.res_id""", SQL.identifier(table), model))
+            expected = dict(cr.fetchall())
+            cr.execute(SQL("SELECT id, collab_agreement_ids FROM %s WHERE collab_agreement_ids IS NOT NULL",
+                           SQL.identifier(table)))
+            self.assertEqual(dict(cr.fetchall()), expected, f"cache of {model}")
+
+    def test_cache_follows_the_life_cycle(self):
+        read = self.make_agreement()
+        write = self.make_agreement(domain=f"[('id', '=', {self.north[0].id})]", access="write")
+        leads = self.make_agreement(res_model="crm.lead", domain=f"[('id', '=', {self.lead_north.id})]")
+        self.assertCacheAgrees()
+        self.assertEqual(self.cache_of(self.north[0]), {self.north[0].id: sorted([read.id, write.id])})
+        self.assertEqual(self.cache_of(self.lead_north), {self.lead_north.id: [leads.id]})
+        self.assertEqual(self.cache_of(self.south), {p.id: [] for p in self.south})
+
+        read.with_user(self.admin_b).action_suspend()
+        self.assertCacheAgrees()
+        self.assertEqual(self.cache_of(self.north), {self.north[0].id: [write.id],
+                                                     self.north[1].id: [], self.north[2].id: []})
+        write.with_user(self.admin_a).action_revoke()
+        self.assertCacheAgrees()
+        self.assertEqual(self.cache_of(self.north), {p.id: [] for p in self.north})
+
+        leads.sudo().date_end = "2020-01-01"
+        self.env["crm.collab.agreement"]._cron_refresh()
+        self.assertEqual(leads.state, "expired")
+        self.assertCacheAgrees()
+        self.assertEqual(self.cache_of(self.lead_north), {self.lead_north.id: []})
+
+    def test_domain_change_drops_the_old_records(self):
+        """Suspend, narrow the domain, re-activate: the records no longer covered lose
+        the agreement, in the cache and so for the partner's users."""
+        agreement = self.make_agreement()
+        agreement.with_user(self.admin_b).action_suspend()
+        agreement.with_user(self.admin_a).write({"domain": f"[('id', '=', {self.north[0].id})]"})
+        agreement.with_user(self.admin_a).action_propose()
+        agreement.with_user(self.admin_b).action_accept()
+        self.assertCacheAgrees()
+        visible = self.as_user("res.partner", self.user_b).search([("id", "in", self.north.ids)])
+        self.assertEqual(visible, self.north[0])
+
+    def test_refresh_follows_the_records(self):
+        agreement = self.make_agreement()
+        self.north[2].category_id = False
+        agreement.with_user(self.admin_a).action_refresh()
+        self.assertCacheAgrees()
+        self.assertEqual(self.cache_of(self.north[2]), {self.north[2].id: []})
+        self.assertFalse(self.as_user("res.partner", self.user_b).search([("id", "=", self.north[2].id)]))
+
+    def test_rebuild_repairs_the_cache(self):
+        agreement = self.make_agreement()
+        self.env.cr.execute(SQL("UPDATE res_partner SET collab_agreement_ids = NULL WHERE id = %s",
+                                self.north[1].id))
+        self.env.cr.execute(SQL("UPDATE res_partner SET collab_agreement_ids = ARRAY[%s] WHERE id = %s",
+                                agreement.id, self.south[0].id))
+        self.assertEqual(self.env["res.partner"]._collab_rebuild_cache(), 2)
+        self.assertCacheAgrees()
+
+    def test_write_mode_needs_a_write_agreement(self):
+        self.make_agreement()
+        self.make_agreement(domain=f"[('id', '=', {self.north[0].id})]", access="write")
+        Partner = self.as_user("res.partner", self.user_b)
+        Partner.browse(self.north[0].id).write({"phone": "+32 2 000 00 00"})
+        self.assertEqual(self.north[0].phone, "+32 2 000 00 00")
+        self.assertEqual(Partner.browse(self.north.ids)._filtered_access("write"), Partner.browse(self.north[0].id))
+
+    def test_shared_with_me_filter(self):
+        self.make_agreement()
+        Partner = self.as_user("res.partner", self.user_b)
+        candidates = self.north | self.south | self.b_partner
+        self.assertEqual(Partner.search([("id", "in", candidates.ids), ("collab_shared", "=", True)]).ids,
+                         Partner.browse(self.north.ids).sorted().ids)
+        self.assertEqual(Partner.search([("id", "in", candidates.ids), ("collab_shared", "=", False)]),
+                         Partner.browse(self.b_partner.id))
