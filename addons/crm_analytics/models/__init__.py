@@ -1,9 +1,7 @@
-from . import (
-    crm_analytics_run,
-    crm_customer_cluster,
-    crm_customer_metric,
-    crm_partner_attribute,
-    crm_sales_forecast,
-    res_company,
-    res_partner,
-)
+from . import crm_analytics_run
+from . import crm_customer_cluster
+from . import crm_customer_metric
+from . import crm_partner_attribute
+from . import crm_sales_forecast
+from . import res_company
+from . import res_partner

@@ -1,12 +1,10 @@
-from . import (
-    test_actions,
-    test_attribute_import,
-    test_example_client,
-    test_i18n,
-    test_install,
-    test_multi_company,
-    test_recompute,
-    test_reports,
-    test_tours,
-    test_views,
-)
+from . import test_actions
+from . import test_attribute_import
+from . import test_example_client
+from . import test_i18n
+from . import test_install
+from . import test_multi_company
+from . import test_recompute
+from . import test_reports
+from . import test_tours
+from . import test_views

@@ -1,17 +1,13 @@
-# lead capture
-# follow-ups, satisfaction, after-sales, 360° view
-from . import (
-    test_after_sales,
-    test_capture,
-    test_capture_http,
-    test_capture_properties,
-    test_data_generator,
-    test_example_client,
-    test_followup,
-    test_followup_concurrency,
-    test_i18n,
-    test_install,
-    test_partner_360,
-    test_satisfaction,
-    test_tours,
-)
+from . import test_after_sales
+from . import test_capture
+from . import test_capture_http
+from . import test_capture_properties
+from . import test_data_generator
+from . import test_example_client
+from . import test_followup
+from . import test_followup_concurrency
+from . import test_i18n
+from . import test_install
+from . import test_partner_360
+from . import test_satisfaction
+from . import test_tours

@@ -43,7 +43,7 @@ class TestFollowupConcurrency(TransactionCase):
                     for order in orders
                 ]
             )
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
         self.data = {
             "partner": partner.id,
             "plan": plan.id,
@@ -65,7 +65,7 @@ class TestFollowupConcurrency(TransactionCase):
             env["sale.order"].browse(self.data["orders"]).unlink()
             env["crm.followup.plan"].browse(self.data["plan"]).unlink()
             env["res.partner"].browse(self.data["partner"]).unlink()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
 
     def test_two_workers_skip_locked(self):
         cr1 = self.env.registry.cursor()
@@ -82,9 +82,9 @@ class TestFollowupConcurrency(TransactionCase):
             self.assertEqual(len(claimed2), self.N - 12)
             self.assertFalse(set(claimed1.ids) & set(claimed2.ids))
             claimed2._execute()
-            cr2.commit()
+            cr2.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
             claimed1._execute()
-            cr1.commit()
+            cr1.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
             # both run again: nothing left to do
             self.assertFalse(
                 env1["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine)
@@ -92,8 +92,8 @@ class TestFollowupConcurrency(TransactionCase):
             self.assertFalse(
                 env2["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine)
             )
-            cr1.commit()
-            cr2.commit()
+            cr1.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
+            cr2.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
         finally:
             cr1.close()
             cr2.close()
