@@ -5,6 +5,7 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
+from odoo.modules import module
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
@@ -21,6 +22,11 @@ SHARED_MODELS = [
 # fields that define what is shared: only the owner edits them, and each change is audited
 DEFINITION_FIELDS = {"res_model", "domain", "access_level", "date_start", "date_end",
                      "partner_company_id", "owner_company_id"}
+
+# an agreement in these states never becomes active again
+ENDED_STATES = ("revoked", "expired")
+# records whose cached agreement ids are purged per statement (and commit, in the cron)
+PURGE_BATCH_SIZE = 50000
 
 # set by the life-cycle methods only
 PROTECTED_FIELDS = {"state", "proposed_by_id", "accepted_by_id", "accepted_date", "revoked_by_id",
@@ -244,9 +250,10 @@ class CrmCollabAgreement(models.Model):
         self._check_side("any")
         if any(rec.state in ("revoked", "expired") for rec in self):
             raise UserError(_("This agreement is already ended."))
-        self._delete_shares()
+        # ended first: the shares' DELETE then leaves the cached ids for the purge
         self.sudo().write({"state": "revoked", "revoked_by_id": self.env.uid,
                            "revoked_date": fields.Datetime.now()})
+        self._delete_shares()
         for rec in self:
             rec._audit("revoke", _("Revoked"))
         return True
@@ -258,9 +265,12 @@ class CrmCollabAgreement(models.Model):
 
     # ------------------------------------------------------------------ shares
     def _delete_shares(self):
-        """Revocation: one DELETE on the indexed share table."""
+        """Revocation: one DELETE on the indexed share table. Its trigger recomputes the
+        cached ``collab_agreement_ids`` of the records at once, except for ended agreements
+        (revoked, expired: set their state first), left to ``_collab_purge_ended``."""
         if not self.ids:
             return 0
+        self.flush_model(["state"])
         self.env["crm.collab.share"].flush_model()
         self.env.cr.execute("DELETE FROM crm_collab_share WHERE agreement_id IN %s", [tuple(self.ids)])
         count = self.env.cr.rowcount
@@ -306,15 +316,49 @@ class CrmCollabAgreement(models.Model):
         today = fields.Date.context_today(self)
         expired = self.sudo().search([("state", "=", "active"), ("date_end", "<", today)])
         if expired:
-            expired._delete_shares()
             expired.write({"state": "expired"})
+            expired._delete_shares()
             for rec in expired:
                 rec._audit("expire", _("Expired on %s", rec.date_end))
         active = self.sudo().search([("state", "=", "active")])
         for rec in active:
             rec._refresh_shares()
-            self.env.cr.commit() if not self.env.registry.in_test_mode() else None
+            self._collab_commit()
+        self._collab_purge_ended()
         return True
+
+    @api.model
+    def _collab_commit(self):
+        """Commit a batch of the cron's work (never in tests)."""
+        if not module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _collab_purge_ended(self, batch_size=PURGE_BATCH_SIZE):
+        """Remove the ids of ended (revoked, expired) agreements from the cached
+        ``collab_agreement_ids``, by batches of records, recomputing them from the
+        share table. Until then those ids are inert: the rules only match agreements
+        that are active today, and an ended agreement never becomes active again."""
+        self.flush_model(["state"])
+        self.env.cr.execute("SELECT array_agg(id) FROM crm_collab_agreement WHERE state IN %s",
+                            [ENDED_STATES])
+        ended = self.env.cr.fetchone()[0]
+        total = 0
+        for model, _label in SHARED_MODELS if ended else ():
+            if model not in self.env:
+                continue
+            table = SQL.identifier(self.env[model]._table)
+            while True:
+                self.env.cr.execute(SQL(
+                    "SELECT crm_collab_share_sync_ids(%s, ARRAY(SELECT id FROM %s WHERE %s && %s::int4[] "
+                    "ORDER BY id LIMIT %s))",
+                    model, table, SQL.identifier(COLLAB_COLUMN), ended, batch_size))
+                done = self.env.cr.fetchone()[0] or 0
+                total += done
+                self._collab_commit()
+                if done < batch_size:  # also stops if shares of an ended agreement remained
+                    break
+        return total
 
     # ------------------------------------------------------------------ audit
     def _audit(self, action, description="", res_model=None, res_ids=None):
@@ -395,18 +439,22 @@ class CrmCollabShare(models.Model):
         """Keep each shared record's ``collab_agreement_ids`` equal to the agreements of
         its share rows: statement-level triggers recompute, in one UPDATE per model, the
         arrays of the records whose shares were inserted, deleted or changed, whatever
-        wrote the share table (activation, revocation, refresh, cascades)."""
+        wrote the share table (activation, suspension, refresh, cascades). The shares
+        deleted for an ended agreement leave the cache to ``_collab_purge_ended``."""
         super().init()
         tables = {model: self.env[model]._table for model, _label in SHARED_MODELS
                   if model in self.env}
         cases = SQL(" ").join(SQL("WHEN %s THEN %s", model, table) for model, table in tables.items())
         self.env.cr.execute(SQL("""
-            CREATE OR REPLACE FUNCTION crm_collab_share_sync_ids(model varchar, ids int4[])
-            RETURNS void LANGUAGE plpgsql AS $body$
-            DECLARE tbl text := CASE model %(cases)s END;
+            DROP FUNCTION IF EXISTS crm_collab_share_sync_ids(varchar, int4[]);
+            CREATE FUNCTION crm_collab_share_sync_ids(model varchar, ids int4[])
+            RETURNS integer LANGUAGE plpgsql AS $body$
+            DECLARE
+                tbl text := CASE model %(cases)s END;
+                n integer;
             BEGIN
                 IF tbl IS NULL OR ids IS NULL THEN
-                    RETURN;
+                    RETURN 0;
                 END IF;
                 EXECUTE format($q$
                     UPDATE %%I t SET %(col)s = agg.agreements
@@ -417,6 +465,8 @@ class CrmCollabShare(models.Model):
                              GROUP BY k.id) agg
                      WHERE t.id = agg.id AND t.%(col)s IS DISTINCT FROM agg.agreements
                 $q$, tbl) USING model, ids;
+                GET DIAGNOSTICS n = ROW_COUNT;
+                RETURN n;
             END $body$;
 
             CREATE OR REPLACE FUNCTION crm_collab_share_sync() RETURNS trigger
@@ -429,8 +479,12 @@ class CrmCollabShare(models.Model):
                         PERFORM crm_collab_share_sync_ids(m.res_model, m.ids);
                     END LOOP;
                 ELSIF TG_OP = 'DELETE' THEN
-                    FOR m IN SELECT res_model, array_agg(DISTINCT res_id) AS ids
-                               FROM old_rows GROUP BY res_model LOOP
+                    -- the ids of ended (or deleted) agreements are inert: purged later
+                    FOR m IN SELECT o.res_model, array_agg(DISTINCT o.res_id) AS ids
+                               FROM old_rows o
+                               JOIN crm_collab_agreement a ON a.id = o.agreement_id
+                              WHERE a.state NOT IN %(ended)s
+                              GROUP BY o.res_model LOOP
                         PERFORM crm_collab_share_sync_ids(m.res_model, m.ids);
                     END LOOP;
                 ELSE
@@ -456,7 +510,7 @@ class CrmCollabShare(models.Model):
             CREATE TRIGGER crm_collab_share_sync_upd AFTER UPDATE ON crm_collab_share
                 REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
                 FOR EACH STATEMENT EXECUTE FUNCTION crm_collab_share_sync();
-        """, cases=cases, col=SQL.identifier(COLLAB_COLUMN)))
+        """, cases=cases, col=SQL.identifier(COLLAB_COLUMN), ended=ENDED_STATES))
 
 
 class CrmCollabAudit(models.Model):

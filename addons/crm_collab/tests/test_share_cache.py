@@ -45,15 +45,30 @@ class TestShareCache(CollabCase):
         self.assertCacheAgrees()
         self.assertEqual(self.cache_of(self.north), {self.north[0].id: [write.id],
                                                      self.north[1].id: [], self.north[2].id: []})
+        # revocation is one DELETE: the revoked id stays in the cache, inert, until the purge
         write.with_user(self.admin_a).action_revoke()
+        self.assertEqual(self.cache_of(self.north[0]), {self.north[0].id: [write.id]})
+        Partner = self.as_user("res.partner", self.user_b)
+        self.assertFalse(Partner.search([("id", "in", self.north.ids)]))
+        self.assertFalse(Partner.browse(self.north.ids)._filtered_access("write"))
+        self.assertFalse(Partner.search([("id", "in", self.north.ids), ("collab_shared", "=", True)]))
+        self.assertEqual(self.env["crm.collab.agreement"]._collab_purge_ended(), 1)
         self.assertCacheAgrees()
         self.assertEqual(self.cache_of(self.north), {p.id: [] for p in self.north})
 
         leads.sudo().date_end = "2020-01-01"
-        self.env["crm.collab.agreement"]._cron_refresh()
+        self.assertFalse(self.as_user("crm.lead", self.user_b).search([("id", "=", self.lead_north.id)]),
+                         "out of its dates, the agreement stops sharing before the cron runs")
+        self.env["crm.collab.agreement"]._cron_refresh()  # expires, then purges
         self.assertEqual(leads.state, "expired")
         self.assertCacheAgrees()
         self.assertEqual(self.cache_of(self.lead_north), {self.lead_north.id: []})
+
+    def test_purge_by_batches(self):
+        agreement = self.make_agreement()
+        agreement.with_user(self.admin_a).action_revoke()
+        self.assertEqual(self.env["crm.collab.agreement"]._collab_purge_ended(batch_size=2), 3)
+        self.assertCacheAgrees()
 
     def test_domain_change_drops_the_old_records(self):
         """Suspend, narrow the domain, re-activate: the records no longer covered lose
