@@ -9,6 +9,7 @@
     "author": "CRM Suite contributors",
     "license": "LGPL-3",
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
     "depends": ["crm_ops", "crm", "sale_crm", "helpdesk_mgmt", "rating", "mass_mailing"],
     "data": [
         "security/crm_collab_security.xml",

@@ -33,8 +33,8 @@ class CrmCollabSharedMixin(models.AbstractModel):
         """Add the sharing cache to the shared table: ``collab_agreement_ids`` (int4[],
         NULL when the row is not shared), the agreements whose shares cover the row.
         It is not an ORM field: only the triggers of ``crm_collab_share`` write it, and
-        the record rules read it. On first install over existing shares it is filled
-        from the share table."""
+        the record rules read it. Each install or update rebuilds it from the share
+        table (a no-op when they agree)."""
         super().init()
         if self._abstract or not self._auto:
             return
@@ -42,8 +42,8 @@ class CrmCollabSharedMixin(models.AbstractModel):
         if not column_exists(cr, self._table, COLLAB_COLUMN):
             cr.execute(SQL("ALTER TABLE %s ADD COLUMN %s int4[]",
                            SQL.identifier(self._table), SQL.identifier(COLLAB_COLUMN)))
-            if table_exists(cr, "crm_collab_share"):
-                self._collab_rebuild_cache()
+        if table_exists(cr, "crm_collab_share"):
+            self._collab_rebuild_cache()  # self-healing on each install / update
         cr.execute(SQL(
             "CREATE INDEX IF NOT EXISTS %s ON %s USING gin (%s) WHERE %s IS NOT NULL",
             SQL.identifier(f"{self._table}_{COLLAB_COLUMN}_gin"), SQL.identifier(self._table),
