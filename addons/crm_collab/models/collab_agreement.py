@@ -188,8 +188,10 @@ class CrmCollabAgreement(models.Model):
         elif not self.env.su and {"name", "note"} & set(vals):
             self._check_side("any")
         res = super().write(vals)
-        if {"state", "date_start", "date_end"} & set(vals):
-            self.env.registry.clear_cache()  # the rules' domains depend on them
+        if ({"state"} | DEFINITION_FIELDS) & set(vals):
+            # the rules' domains list the agreements valid today per partner company,
+            # model and access level: they depend on all of these
+            self.env.registry.clear_cache()
         if DEFINITION_FIELDS & set(vals):
             for rec in self:
                 rec._audit("change", ", ".join(f"{k}={vals[k]}" for k in sorted(DEFINITION_FIELDS & set(vals))))

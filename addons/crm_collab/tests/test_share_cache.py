@@ -115,3 +115,17 @@ class TestShareCache(CollabCase):
                          Partner.browse(self.north.ids).sorted().ids)
         self.assertEqual(Partner.search([("id", "in", candidates.ids), ("collab_shared", "=", False)]),
                          Partner.browse(self.b_partner.id))
+
+    def test_definition_change_applies_at_once(self):
+        """The rule lists the agreements per company and access level: changing them on
+        an active agreement takes effect immediately."""
+        agreement = self.make_agreement(access="write")
+        Partner = self.as_user("res.partner", self.user_b)
+        self.assertEqual(Partner.browse(self.north.ids)._filtered_access("write").ids, self.north.ids)
+        agreement.with_user(self.admin_a).write({"access_level": "read"})
+        self.assertFalse(Partner.browse(self.north.ids)._filtered_access("write"))
+        self.assertEqual(Partner.search([("id", "in", self.north.ids)]).ids, Partner.browse(self.north.ids).sorted().ids)
+        agreement.with_user(self.admin_a).write({"partner_company_id": self.company_c.id})
+        self.assertFalse(Partner.search([("id", "in", self.north.ids)]))
+        self.assertEqual(len(self.as_user("res.partner", self.user_c).search([("id", "in", self.north.ids)])), 3)
+        self.assertCacheAgrees()
