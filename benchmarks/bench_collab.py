@@ -87,7 +87,7 @@ def main():
     ensure_db(args)
     sys.path.insert(0, str(Path(args.odoo_home) / "src"))
     import odoo
-    from odoo import api, SUPERUSER_ID
+    from odoo import SUPERUSER_ID, api
     from odoo.tools import config
 
     config.parse_config([*odoo_args(args), "-d", args.db], setup_logging=False)

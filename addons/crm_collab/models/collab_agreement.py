@@ -120,7 +120,7 @@ class CrmCollabAgreement(models.Model):
         for rec in self:
             try:
                 rec._get_domain().validate(self.env[rec.res_model].sudo())
-            except Exception as e:  # noqa: BLE001 - shown to the user
+            except Exception as e:
                 raise ValidationError(_("Invalid domain: %s", e)) from e
 
     def _get_domain(self):
