@@ -14,7 +14,12 @@ def uninstall_hook(env):
     cr = env.cr
     for model, _label in SHARED_MODELS:
         if model in env and column_exists(cr, env[model]._table, COLLAB_COLUMN):
-            cr.execute(SQL("ALTER TABLE %s DROP COLUMN %s",
-                           SQL.identifier(env[model]._table), SQL.identifier(COLLAB_COLUMN)))
+            cr.execute(
+                SQL(
+                    "ALTER TABLE %s DROP COLUMN %s",
+                    SQL.identifier(env[model]._table),
+                    SQL.identifier(COLLAB_COLUMN),
+                )
+            )
     cr.execute("DROP FUNCTION IF EXISTS crm_collab_share_sync() CASCADE")
     cr.execute("DROP FUNCTION IF EXISTS crm_collab_share_sync_ids(varchar, int4[])")

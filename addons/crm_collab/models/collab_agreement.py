@@ -20,8 +20,15 @@ SHARED_MODELS = [
     ("sale.order", "Sale Order Summaries (read only)"),
 ]
 # fields that define what is shared: only the owner edits them, and each change is audited
-DEFINITION_FIELDS = {"res_model", "domain", "access_level", "date_start", "date_end",
-                     "partner_company_id", "owner_company_id"}
+DEFINITION_FIELDS = {
+    "res_model",
+    "domain",
+    "access_level",
+    "date_start",
+    "date_end",
+    "partner_company_id",
+    "owner_company_id",
+}
 
 # an agreement in these states never becomes active again
 ENDED_STATES = ("revoked", "expired")
@@ -29,8 +36,15 @@ ENDED_STATES = ("revoked", "expired")
 PURGE_BATCH_SIZE = 50000
 
 # set by the life-cycle methods only
-PROTECTED_FIELDS = {"state", "proposed_by_id", "accepted_by_id", "accepted_date", "revoked_by_id",
-                    "revoked_date", "last_refresh"}
+PROTECTED_FIELDS = {
+    "state",
+    "proposed_by_id",
+    "accepted_by_id",
+    "accepted_date",
+    "revoked_by_id",
+    "revoked_date",
+    "last_refresh",
+}
 
 
 class CrmCollabAgreement(models.Model):
@@ -41,26 +55,56 @@ class CrmCollabAgreement(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     owner_company_id = fields.Many2one(
-        "res.company", string="Owner Company", required=True, index=True, tracking=True,
-        default=lambda self: self.env.company, ondelete="cascade")
+        "res.company",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.company,
+        ondelete="cascade",
+    )
     partner_company_id = fields.Many2one(
-        "res.company", string="Partner Company", required=True, index=True, tracking=True,
-        ondelete="cascade")
-    res_model = fields.Selection(SHARED_MODELS, string="Shared Records", required=True,
-                                 default="res.partner", tracking=True)
-    domain = fields.Char(string="Which Records", default="[]", required=True, tracking=True,
-                         help="Domain on the shared model, evaluated in the owner company.")
+        "res.company",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="cascade",
+    )
+    res_model = fields.Selection(
+        SHARED_MODELS, string="Shared Records", required=True, default="res.partner", tracking=True
+    )
+    domain = fields.Char(
+        string="Which Records",
+        default="[]",
+        required=True,
+        tracking=True,
+        help="Domain on the shared model, evaluated in the owner company.",
+    )
     access_level = fields.Selection(
         [("read", "Read"), ("write", "Read and Write"), ("handoff", "Hand-off")],
-        required=True, default="read", tracking=True,
+        required=True,
+        default="read",
+        tracking=True,
         help="Hand-off: the owner passes leads to the partner, who works them in its own "
-             "pipeline; the partner reads the original, the outcome flows back.")
+        "pipeline; the partner reads the original, the outcome flows back.",
+    )
     date_start = fields.Date(string="Valid From", tracking=True)
     date_end = fields.Date(string="Valid Until", tracking=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("proposed", "Proposed"), ("active", "Active"),
-         ("suspended", "Suspended"), ("revoked", "Revoked"), ("expired", "Expired")],
-        default="draft", required=True, readonly=True, index=True, tracking=True, copy=False)
+        [
+            ("draft", "Draft"),
+            ("proposed", "Proposed"),
+            ("active", "Active"),
+            ("suspended", "Suspended"),
+            ("revoked", "Revoked"),
+            ("expired", "Expired"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
     note = fields.Html()
     proposed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     accepted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -76,10 +120,12 @@ class CrmCollabAgreement(models.Model):
 
     _check_companies_differ = models.Constraint(
         "CHECK(owner_company_id != partner_company_id)",
-        "The owner and the partner company must differ.")
+        "The owner and the partner company must differ.",
+    )
     _check_dates = models.Constraint(
         "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
-        "The agreement must end after it starts.")
+        "The agreement must end after it starts.",
+    )
 
     # ------------------------------------------------------------------ computes
     def _compute_share_count(self):
@@ -88,15 +134,24 @@ class CrmCollabAgreement(models.Model):
             self.env["crm.collab.share"].flush_model()
             self.env.cr.execute(
                 "SELECT agreement_id, count(*) FROM crm_collab_share WHERE agreement_id IN %s "
-                "GROUP BY agreement_id", [tuple(self.ids)])
+                "GROUP BY agreement_id",
+                [tuple(self.ids)],
+            )
             counts = dict(self.env.cr.fetchall())
         for rec in self:
             rec.share_count = counts.get(rec.id, 0)
 
     def _compute_handoff_count(self):
-        data = dict(self.env["crm.lead"].sudo().with_context(active_test=False)._read_group(
-            [("collab_handoff_agreement_id", "in", self.ids)],
-            ["collab_handoff_agreement_id"], ["__count"]))
+        data = dict(
+            self.env["crm.lead"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                [("collab_handoff_agreement_id", "in", self.ids)],
+                ["collab_handoff_agreement_id"],
+                ["__count"],
+            )
+        )
         for rec in self:
             rec.handoff_count = data.get(rec, 0)
 
@@ -133,9 +188,12 @@ class CrmCollabAgreement(models.Model):
         (active and within their dates), of ``res_model`` if given; with ``write``,
         only the read-and-write ones."""
         today = fields.Date.context_today(self)
-        self.flush_model(["state", "date_start", "date_end", "partner_company_id",
-                          "res_model", "access_level"])
-        self.env.cr.execute(SQL("""
+        self.flush_model(
+            ["state", "date_start", "date_end", "partner_company_id", "res_model", "access_level"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT id FROM crm_collab_agreement
              WHERE partner_company_id = ANY(%s) AND state = 'active'
                AND (date_start IS NULL OR date_start <= %s)
@@ -143,7 +201,15 @@ class CrmCollabAgreement(models.Model):
                AND (%s::varchar IS NULL OR res_model = %s)
                AND (NOT %s OR access_level = 'write')
              ORDER BY id
-        """, list(company_ids) or [0], today, today, res_model, res_model, bool(write)))
+        """,
+                list(company_ids) or [0],
+                today,
+                today,
+                res_model,
+                res_model,
+                bool(write),
+            )
+        )
         return [r[0] for r in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------------ guards
@@ -164,8 +230,13 @@ class CrmCollabAgreement(models.Model):
                 "any": bool((rec.owner_company_id | rec.partner_company_id) & companies),
             }[side]
             if not ok:
-                raise AccessError(_("You are not on the %(side)s side of agreement %(name)s.",
-                                    side=side, name=rec.name))
+                raise AccessError(
+                    _(
+                        "You are not on the %(side)s side of agreement %(name)s.",
+                        side=side,
+                        name=rec.name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -194,7 +265,10 @@ class CrmCollabAgreement(models.Model):
             self.env.registry.clear_cache()
         if DEFINITION_FIELDS & set(vals):
             for rec in self:
-                rec._audit("change", ", ".join(f"{k}={vals[k]}" for k in sorted(DEFINITION_FIELDS & set(vals))))
+                rec._audit(
+                    "change",
+                    ", ".join(f"{k}={vals[k]}" for k in sorted(DEFINITION_FIELDS & set(vals))),
+                )
             self.filtered(lambda r: r.state == "active")._refresh_shares()
         return res
 
@@ -231,8 +305,13 @@ class CrmCollabAgreement(models.Model):
                 raise UserError(_("Only proposed agreements can be accepted."))
             if rec.date_end and rec.date_end < fields.Date.context_today(rec):
                 raise UserError(_("This agreement has already ended."))
-        self.sudo().write({"state": "active", "accepted_by_id": self.env.uid,
-                           "accepted_date": fields.Datetime.now()})
+        self.sudo().write(
+            {
+                "state": "active",
+                "accepted_by_id": self.env.uid,
+                "accepted_date": fields.Datetime.now(),
+            }
+        )
         for rec in self:
             rec._audit("accept", _("Accepted by %s", rec.sudo().partner_company_id.name))
         self._refresh_shares()
@@ -253,8 +332,13 @@ class CrmCollabAgreement(models.Model):
         if any(rec.state in ("revoked", "expired") for rec in self):
             raise UserError(_("This agreement is already ended."))
         # ended first: the shares' DELETE then leaves the cached ids for the purge
-        self.sudo().write({"state": "revoked", "revoked_by_id": self.env.uid,
-                           "revoked_date": fields.Datetime.now()})
+        self.sudo().write(
+            {
+                "state": "revoked",
+                "revoked_by_id": self.env.uid,
+                "revoked_date": fields.Datetime.now(),
+            }
+        )
         self._delete_shares()
         for rec in self:
             rec._audit("revoke", _("Revoked"))
@@ -274,7 +358,9 @@ class CrmCollabAgreement(models.Model):
             return 0
         self.flush_model(["state"])
         self.env["crm.collab.share"].flush_model()
-        self.env.cr.execute("DELETE FROM crm_collab_share WHERE agreement_id IN %s", [tuple(self.ids)])
+        self.env.cr.execute(
+            "DELETE FROM crm_collab_share WHERE agreement_id IN %s", [tuple(self.ids)]
+        )
         count = self.env.cr.rowcount
         self.env["crm.collab.share"].invalidate_model()
         self.invalidate_recordset(["share_count"])
@@ -292,20 +378,30 @@ class CrmCollabAgreement(models.Model):
         for rec in self.sudo():
             if rec.state != "active":
                 continue
-            Model = self.env[rec.res_model].sudo().with_context(
-                active_test=False, allowed_company_ids=[rec.owner_company_id.id])
+            Model = (
+                self.env[rec.res_model]
+                .sudo()
+                .with_context(active_test=False, allowed_company_ids=[rec.owner_company_id.id])
+            )
             domain = rec._get_domain() & Domain("company_id", "=", rec.owner_company_id.id)
             query = Model._search(domain)
             table = SQL.identifier(Model._table, "id")
             select = query.select(
-                SQL("%s", rec.id), SQL("%s", rec.res_model), table,
+                SQL("%s", rec.id),
+                SQL("%s", rec.res_model),
+                table,
                 SQL("%s", rec.partner_company_id.id),
                 SQL("%s", rec.access_level == "write"),
-                SQL("%s::date", rec.date_start or None), SQL("%s::date", rec.date_end or None),
+                SQL("%s::date", rec.date_start or None),
+                SQL("%s::date", rec.date_end or None),
             )
-            self.env.cr.execute(SQL(
-                "INSERT INTO crm_collab_share (agreement_id, res_model, res_id, company_id, "
-                "perm_write, date_start, date_end) %s ON CONFLICT DO NOTHING", select))
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO crm_collab_share (agreement_id, res_model, res_id, company_id, "
+                    "perm_write, date_start, date_end) %s ON CONFLICT DO NOTHING",
+                    select,
+                )
+            )
             total += self.env.cr.rowcount
             rec.last_refresh = fields.Datetime.now()
         self.env["crm.collab.share"].invalidate_model()
@@ -342,8 +438,9 @@ class CrmCollabAgreement(models.Model):
         share table. Until then those ids are inert: the rules only match agreements
         that are active today, and an ended agreement never becomes active again."""
         self.flush_model(["state"])
-        self.env.cr.execute("SELECT array_agg(id) FROM crm_collab_agreement WHERE state IN %s",
-                            [ENDED_STATES])
+        self.env.cr.execute(
+            "SELECT array_agg(id) FROM crm_collab_agreement WHERE state IN %s", [ENDED_STATES]
+        )
         ended = self.env.cr.fetchone()[0]
         total = 0
         for model, _label in SHARED_MODELS if ended else ():
@@ -351,10 +448,17 @@ class CrmCollabAgreement(models.Model):
                 continue
             table = SQL.identifier(self.env[model]._table)
             while True:
-                self.env.cr.execute(SQL(
-                    "SELECT crm_collab_share_sync_ids(%s, ARRAY(SELECT id FROM %s WHERE %s && %s::int4[] "
-                    "ORDER BY id LIMIT %s))",
-                    model, table, SQL.identifier(COLLAB_COLUMN), ended, batch_size))
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT crm_collab_share_sync_ids(%s, ARRAY(SELECT id FROM %s WHERE %s && %s::int4[] "
+                        "ORDER BY id LIMIT %s))",
+                        model,
+                        table,
+                        SQL.identifier(COLLAB_COLUMN),
+                        ended,
+                        batch_size,
+                    )
+                )
                 done = self.env.cr.fetchone()[0] or 0
                 total += done
                 self._collab_commit()
@@ -398,8 +502,11 @@ class CrmCollabAgreement(models.Model):
             "name": _("Hand-offs"),
             "res_model": "crm.lead",
             "view_mode": "list,form",
-            "domain": ["|", ("collab_handoff_agreement_id", "=", self.id),
-                       ("collab_handoff_ids.collab_handoff_agreement_id", "=", self.id)],
+            "domain": [
+                "|",
+                ("collab_handoff_agreement_id", "=", self.id),
+                ("collab_handoff_ids.collab_handoff_agreement_id", "=", self.id),
+            ],
             "context": {"active_test": False, "create": False},
         }
 
@@ -416,26 +523,31 @@ class CrmCollabAgreement(models.Model):
 
 class CrmCollabShare(models.Model):
     """One row per record shared with a partner company (materialised agreement domain)."""
+
     _name = "crm.collab.share"
     _description = "Shared Record"
     _log_access = False
     _order = "id"
 
-    agreement_id = fields.Many2one("crm.collab.agreement", required=True, ondelete="cascade",
-                                   index=True)
+    agreement_id = fields.Many2one(
+        "crm.collab.agreement", required=True, ondelete="cascade", index=True
+    )
     res_model = fields.Char(required=True)
     res_id = fields.Many2oneReference(required=True, model_field="res_model")
-    company_id = fields.Many2one("res.company", string="Partner Company", required=True,
-                                 ondelete="cascade")
+    company_id = fields.Many2one(
+        "res.company", string="Partner Company", required=True, ondelete="cascade"
+    )
     perm_write = fields.Boolean()
     date_start = fields.Date()
     date_end = fields.Date()
 
     # the rule's sub-query: res_model + company -> res_ids, answered from the index alone
     _collab_lookup = models.Index(
-        "(res_model, company_id, res_id) INCLUDE (perm_write, agreement_id)")
+        "(res_model, company_id, res_id) INCLUDE (perm_write, agreement_id)"
+    )
     _unique_share = models.Constraint(
-        "UNIQUE(agreement_id, res_model, res_id)", "A record is shared once per agreement.")
+        "UNIQUE(agreement_id, res_model, res_id)", "A record is shared once per agreement."
+    )
 
     def init(self):
         """Keep each shared record's ``collab_agreement_ids`` equal to the agreements of
@@ -443,11 +555,16 @@ class CrmCollabShare(models.Model):
         arrays of the records whose shares were inserted, deleted or changed, whatever
         wrote the share table (activation, suspension, refresh, cascades). The shares
         deleted for an ended agreement leave the cache to ``_collab_purge_ended``."""
-        super().init()
-        tables = {model: self.env[model]._table for model, _label in SHARED_MODELS
-                  if model in self.env}
-        cases = SQL(" ").join(SQL("WHEN %s THEN %s", model, table) for model, table in tables.items())
-        self.env.cr.execute(SQL("""
+        res = super().init()
+        tables = {
+            model: self.env[model]._table for model, _label in SHARED_MODELS if model in self.env
+        }
+        cases = SQL(" ").join(
+            SQL("WHEN %s THEN %s", model, table) for model, table in tables.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
             DROP FUNCTION IF EXISTS crm_collab_share_sync_ids(varchar, int4[]);
             CREATE FUNCTION crm_collab_share_sync_ids(model varchar, ids int4[])
             RETURNS integer LANGUAGE plpgsql AS $body$
@@ -512,7 +629,13 @@ class CrmCollabShare(models.Model):
             CREATE TRIGGER crm_collab_share_sync_upd AFTER UPDATE ON crm_collab_share
                 REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
                 FOR EACH STATEMENT EXECUTE FUNCTION crm_collab_share_sync();
-        """, cases=cases, col=SQL.identifier(COLLAB_COLUMN), ended=ENDED_STATES))
+        """,
+                cases=cases,
+                col=SQL.identifier(COLLAB_COLUMN),
+                ended=ENDED_STATES,
+            )
+        )
+        return res
 
 
 class CrmCollabAudit(models.Model):
@@ -521,17 +644,29 @@ class CrmCollabAudit(models.Model):
     _order = "id desc"
     _rec_name = "action"
 
-    agreement_id = fields.Many2one("crm.collab.agreement", required=True, ondelete="cascade",
-                                   index=True, readonly=True)
+    agreement_id = fields.Many2one(
+        "crm.collab.agreement", required=True, ondelete="cascade", index=True, readonly=True
+    )
     owner_company_id = fields.Many2one(related="agreement_id.owner_company_id", store=True)
     partner_company_id = fields.Many2one(related="agreement_id.partner_company_id", store=True)
     user_id = fields.Many2one("res.users", readonly=True)
     date = fields.Datetime(default=fields.Datetime.now, readonly=True)
     action = fields.Selection(
-        [("create", "Created"), ("propose", "Proposed"), ("accept", "Accepted"),
-         ("change", "Changed"), ("suspend", "Suspended"), ("revoke", "Revoked"),
-         ("expire", "Expired"), ("handoff", "Hand-off"), ("sync", "Outcome synced"),
-         ("export", "Export")], required=True, readonly=True)
+        [
+            ("create", "Created"),
+            ("propose", "Proposed"),
+            ("accept", "Accepted"),
+            ("change", "Changed"),
+            ("suspend", "Suspended"),
+            ("revoke", "Revoked"),
+            ("expire", "Expired"),
+            ("handoff", "Hand-off"),
+            ("sync", "Outcome synced"),
+            ("export", "Export"),
+        ],
+        required=True,
+        readonly=True,
+    )
     description = fields.Char(readonly=True)
     res_model = fields.Char(readonly=True)
     res_ids = fields.Text(readonly=True)

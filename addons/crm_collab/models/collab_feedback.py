@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Feedback routing: ratings and complaint tickets are routed by rules to the departments
 and partner companies concerned (Discuss channel, followers, activity)."""
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -19,11 +20,18 @@ class CrmCollabFeedbackRule(models.Model):
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
-    company_id = fields.Many2one("res.company", required=True, default=lambda s: s.env.company,
-                                 index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda s: s.env.company, index=True
+    )
     trigger = fields.Selection(
-        [("rating", "Rating at or below a threshold"), ("ticket", "Complaint ticket"),
-         ("survey", "Survey answer")], required=True, default="rating")
+        [
+            ("rating", "Rating at or below a threshold"),
+            ("ticket", "Complaint ticket"),
+            ("survey", "Survey answer"),
+        ],
+        required=True,
+        default="rating",
+    )
     rating_max = fields.Integer(string="Rating at most", default=2)
     rated_model = fields.Char(help="Technical name of the rated model (empty: any)")
     ticket_domain = fields.Char(default="[]", help="Which tickets are complaints")
@@ -33,9 +41,11 @@ class CrmCollabFeedbackRule(models.Model):
     activity_user_id = fields.Many2one("res.users", string="Activity for")
     activity_type_id = fields.Many2one("mail.activity.type")
     target_company_id = fields.Many2one(
-        "res.company", string="Partner Company",
+        "res.company",
+        string="Partner Company",
         help="Route to a partner company: needs an active agreement from this company to it; "
-             "the activity user must belong to it.")
+        "the activity user must belong to it.",
+    )
     routed_count = fields.Integer(readonly=True)
 
     @api.constrains("target_company_id", "activity_user_id", "company_id")
@@ -43,13 +53,25 @@ class CrmCollabFeedbackRule(models.Model):
         for rule in self:
             if not rule.target_company_id:
                 continue
-            if rule.activity_user_id and rule.target_company_id not in rule.activity_user_id.company_ids:
+            if (
+                rule.activity_user_id
+                and rule.target_company_id not in rule.activity_user_id.company_ids
+            ):
                 raise ValidationError(_("The activity user must belong to the partner company."))
-            if not self.env["crm.collab.agreement"].sudo().search_count([
-                    ("owner_company_id", "=", rule.company_id.id),
-                    ("partner_company_id", "=", rule.target_company_id.id),
-                    ("state", "=", "active")]):
-                raise ValidationError(_("Feedback goes to a partner company only under an active agreement."))
+            if (
+                not self.env["crm.collab.agreement"]
+                .sudo()
+                .search_count(
+                    [
+                        ("owner_company_id", "=", rule.company_id.id),
+                        ("partner_company_id", "=", rule.target_company_id.id),
+                        ("state", "=", "active"),
+                    ]
+                )
+            ):
+                raise ValidationError(
+                    _("Feedback goes to a partner company only under an active agreement.")
+                )
 
     def _matches(self, trigger, record, rating=None):
         self.ensure_one()
@@ -87,13 +109,20 @@ class CrmCollabFeedbackRule(models.Model):
         if self.channel_id:
             self.channel_id.sudo().message_post(
                 body=Markup("<p>%s</p><p>%s</p>") % (title, summary),
-                message_type="comment", subtype_xmlid="mail.mt_comment")
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
         if self.follower_partner_ids and hasattr(record, "message_subscribe"):
             record.message_subscribe(partner_ids=self.follower_partner_ids.ids)
         if self.activity_user_id and hasattr(record, "activity_schedule"):
             record.activity_schedule(
-                activity_type_id=(self.activity_type_id or self.env.ref("mail.mail_activity_data_todo")).id,
-                summary=title, note=summary, user_id=self.activity_user_id.id)
+                activity_type_id=(
+                    self.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
+                ).id,
+                summary=title,
+                note=summary,
+                user_id=self.activity_user_id.id,
+            )
         self.sudo().routed_count += 1
 
 
@@ -110,8 +139,9 @@ class RatingRating(models.Model):
         before = {r.id: (r.consumed, r.rating) for r in self} if "rating" in vals else {}
         res = super().write(vals)
         if before:
-            self.filtered(lambda r: r.consumed and r.rating
-                          and before.get(r.id) != (r.consumed, r.rating))._collab_route()
+            self.filtered(
+                lambda r: r.consumed and r.rating and before.get(r.id) != (r.consumed, r.rating)
+            )._collab_route()
         return res
 
     def _collab_route(self):
@@ -121,8 +151,11 @@ class RatingRating(models.Model):
             record = self.env[rating.res_model].browse(rating.res_id).exists()
             if record:
                 self.env["crm.collab.feedback.rule"]._route(
-                    "rating", record, rating=rating,
-                    summary=_("Rating %(r)s: %(f)s", r=rating.rating, f=rating.feedback or ""))
+                    "rating",
+                    record,
+                    rating=rating,
+                    summary=_("Rating %(r)s: %(f)s", r=rating.rating, f=rating.feedback or ""),
+                )
 
 
 class HelpdeskTicket(models.Model):

@@ -6,6 +6,7 @@ from odoo import fields, models, tools
 class CrmCollabForecast(models.Model):
     """Shared pipeline forecast per agreement: expected revenue by month of the shared
     opportunities and of the leads handed off under it, seen by both companies."""
+
     _name = "crm.collab.forecast"
     _description = "Shared Pipeline Forecast"
     _auto = False

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What every shareable model gets: the share relation the rules query, private fields,
 and the audit of exports of shared records."""
+
 from collections import defaultdict
 
 from odoo import _, api, fields, models
@@ -21,13 +22,19 @@ class CrmCollabSharedMixin(models.AbstractModel):
     _collab_private_fields = ()
 
     collab_share_ids = fields.One2many(
-        "crm.collab.share", "res_id", string="Shares",
+        "crm.collab.share",
+        "res_id",
+        string="Shares",
         domain=lambda self: [("res_model", "=", self._name)],
-        groups="crm_collab.group_collab_admin", copy=False)
+        groups="crm_collab.group_collab_admin",
+        copy=False,
+    )
     collab_shared = fields.Boolean(
-        string="Shared with me", compute="_compute_collab_shared",
+        string="Shared with me",
+        compute="_compute_collab_shared",
         search="_search_collab_shared",
-        help="Visible through a sharing agreement, not through my companies")
+        help="Visible through a sharing agreement, not through my companies",
+    )
 
     def init(self):
         """Add the sharing cache to the shared table: ``collab_agreement_ids`` (int4[],
@@ -40,20 +47,32 @@ class CrmCollabSharedMixin(models.AbstractModel):
             return
         cr = self.env.cr
         if not column_exists(cr, self._table, COLLAB_COLUMN):
-            cr.execute(SQL("ALTER TABLE %s ADD COLUMN %s int4[]",
-                           SQL.identifier(self._table), SQL.identifier(COLLAB_COLUMN)))
+            cr.execute(
+                SQL(
+                    "ALTER TABLE %s ADD COLUMN %s int4[]",
+                    SQL.identifier(self._table),
+                    SQL.identifier(COLLAB_COLUMN),
+                )
+            )
         if table_exists(cr, "crm_collab_share"):
             self._collab_rebuild_cache()  # self-healing on each install / update
-        cr.execute(SQL(
-            "CREATE INDEX IF NOT EXISTS %s ON %s USING gin (%s) WHERE %s IS NOT NULL",
-            SQL.identifier(f"{self._table}_{COLLAB_COLUMN}_gin"), SQL.identifier(self._table),
-            SQL.identifier(COLLAB_COLUMN), SQL.identifier(COLLAB_COLUMN)))
+        cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s USING gin (%s) WHERE %s IS NOT NULL",
+                SQL.identifier(f"{self._table}_{COLLAB_COLUMN}_gin"),
+                SQL.identifier(self._table),
+                SQL.identifier(COLLAB_COLUMN),
+                SQL.identifier(COLLAB_COLUMN),
+            )
+        )
 
     def _collab_rebuild_cache(self):
         """Recompute ``collab_agreement_ids`` of the whole table from the share table."""
         self.env["crm.collab.share"].flush_model()
         col = SQL.identifier(COLLAB_COLUMN)
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE %(table)s t SET %(col)s = agg.agreements
               FROM (SELECT t2.id, s.agreements
                       FROM %(table)s t2
@@ -62,7 +81,12 @@ class CrmCollabSharedMixin(models.AbstractModel):
                                   GROUP BY res_id) s ON s.res_id = t2.id
                      WHERE t2.%(col)s IS NOT NULL OR s.res_id IS NOT NULL) agg
              WHERE t.id = agg.id AND t.%(col)s IS DISTINCT FROM agg.agreements
-        """, table=SQL.identifier(self._table), col=col, model=self._name))
+        """,
+                table=SQL.identifier(self._table),
+                col=col,
+                model=self._name,
+            )
+        )
         return self.env.cr.rowcount
 
     # ------------------------------------------------------------------ helpers
@@ -71,10 +95,7 @@ class CrmCollabSharedMixin(models.AbstractModel):
         if self.env.su or "company_id" not in self._fields:
             return set()
         mine = set(self.env.user.company_ids.ids)
-        return {
-            rec.id for rec in self.sudo()
-            if rec.company_id and rec.company_id.id not in mine
-        }
+        return {rec.id for rec in self.sudo() if rec.company_id and rec.company_id.id not in mine}
 
     @api.depends_context("uid")
     def _compute_collab_shared(self):
@@ -87,10 +108,16 @@ class CrmCollabSharedMixin(models.AbstractModel):
             return NotImplemented
         mine = self.env.user.company_ids.ids
         if (operator == "=") == value:
-            return (Domain("company_id", "!=", False) & Domain("company_id", "not in", mine)
-                    & collab_share_domain(self.env, "read", self._name))
-        return (Domain("company_id", "=", False) | Domain("company_id", "in", mine)
-                | collab_share_domain(self.env, "read", self._name, negate=True))
+            return (
+                Domain("company_id", "!=", False)
+                & Domain("company_id", "not in", mine)
+                & collab_share_domain(self.env, "read", self._name)
+            )
+        return (
+            Domain("company_id", "=", False)
+            | Domain("company_id", "in", mine)
+            | collab_share_domain(self.env, "read", self._name, negate=True)
+        )
 
     # ------------------------------------------------------------------ private fields
     def _has_field_access(self, field, operation):
@@ -169,7 +196,11 @@ class CrmCollabSharedMixin(models.AbstractModel):
         else:
             own = self.browse([i for i in self._ids if i not in foreign])
             shared = self - own
-            rows = super(CrmCollabSharedMixin, own).export_data(fields_to_export)["datas"] if own else []
+            rows = (
+                super(CrmCollabSharedMixin, own).export_data(fields_to_export)["datas"]
+                if own
+                else []
+            )
             public = [f for i, f in enumerate(fields_to_export) if i not in private_cols]
             if public:
                 shared_rows = super(CrmCollabSharedMixin, shared).export_data(public)["datas"]
@@ -188,12 +219,21 @@ class CrmCollabSharedMixin(models.AbstractModel):
         foreign = self._collab_foreign_ids()
         if not foreign:
             return
-        shares = self.env["crm.collab.share"].sudo().search([
-            ("res_model", "=", self._name), ("res_id", "in", list(foreign)),
-            ("company_id", "in", self.env.user.company_ids.ids)])
+        shares = (
+            self.env["crm.collab.share"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", list(foreign)),
+                    ("company_id", "in", self.env.user.company_ids.ids),
+                ]
+            )
+        )
         by_agreement = defaultdict(set)
         for share in shares:
             by_agreement[share.agreement_id].add(share.res_id)
         for agreement, ids in by_agreement.items():
             agreement.with_user(self.env.user)._audit(
-                action, description % {"n": len(ids)}, res_model=self._name, res_ids=sorted(ids))
+                action, description % {"n": len(ids)}, res_model=self._name, res_ids=sorted(ids)
+            )

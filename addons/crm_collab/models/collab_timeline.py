@@ -2,13 +2,20 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """One customer history, built with the viewer's own rights: every source is searched in
 the viewer's environment, so what they may not see is never read."""
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 KINDS = [
-    ("message", "Email / Message"), ("note", "Note"), ("activity", "Activity"),
-    ("order", "Sale Order"), ("ticket", "Ticket"), ("rating", "Rating"),
-    ("mailing", "Mailing"), ("handoff", "Hand-off"), ("lead", "Lead / Opportunity"),
+    ("message", "Email / Message"),
+    ("note", "Note"),
+    ("activity", "Activity"),
+    ("order", "Sale Order"),
+    ("ticket", "Ticket"),
+    ("rating", "Rating"),
+    ("mailing", "Mailing"),
+    ("handoff", "Hand-off"),
+    ("lead", "Lead / Opportunity"),
 ]
 
 
@@ -33,8 +40,13 @@ class CrmCollabTimeline(models.TransientModel):
         env = self.env
         partner.check_access("read")
         commercial = partner.commercial_partner_id
-        pids = env["res.partner"].with_context(active_test=False).search(
-            [("id", "child_of", commercial.id)]).ids or partner.ids
+        pids = (
+            env["res.partner"]
+            .with_context(active_test=False)
+            .search([("id", "child_of", commercial.id)])
+            .ids
+            or partner.ids
+        )
         entries = []
 
         def docs(model, domain):
@@ -50,42 +62,105 @@ class CrmCollabTimeline(models.TransientModel):
         tickets = docs("helpdesk.ticket", [("partner_id", "in", pids)])
         for lead in leads:
             kind = "handoff" if lead.collab_origin_lead_id else "lead"
-            entries.append(dict(date=lead.create_date, kind=kind, name=lead.name,
-                                detail=lead.stage_id.name, res_model="crm.lead", res_id=lead.id,
-                                company_id=lead.company_id.id))
+            entries.append(
+                dict(
+                    date=lead.create_date,
+                    kind=kind,
+                    name=lead.name,
+                    detail=lead.stage_id.name,
+                    res_model="crm.lead",
+                    res_id=lead.id,
+                    company_id=lead.company_id.id,
+                )
+            )
         for order in orders:
-            entries.append(dict(date=order.date_order, kind="order", name=order.name,
-                                detail=f"{order.amount_total} {order.currency_id.name} ({order.state})",
-                                res_model="sale.order", res_id=order.id,
-                                company_id=order.company_id.id))
+            entries.append(
+                dict(
+                    date=order.date_order,
+                    kind="order",
+                    name=order.name,
+                    detail=f"{order.amount_total} {order.currency_id.name} ({order.state})",
+                    res_model="sale.order",
+                    res_id=order.id,
+                    company_id=order.company_id.id,
+                )
+            )
         for ticket in tickets:
-            entries.append(dict(date=ticket.create_date, kind="ticket", name=ticket.name,
-                                detail=ticket.stage_id.name, res_model="helpdesk.ticket",
-                                res_id=ticket.id, company_id=ticket.company_id.id))
+            entries.append(
+                dict(
+                    date=ticket.create_date,
+                    kind="ticket",
+                    name=ticket.name,
+                    detail=ticket.stage_id.name,
+                    res_model="helpdesk.ticket",
+                    res_id=ticket.id,
+                    company_id=ticket.company_id.id,
+                )
+            )
         # messages and activities on the partner and on the documents the user can see
-        targets = [("res.partner", pids), ("crm.lead", leads.ids), ("sale.order", orders.ids),
-                   ("helpdesk.ticket", tickets.ids)]
+        targets = [
+            ("res.partner", pids),
+            ("crm.lead", leads.ids),
+            ("sale.order", orders.ids),
+            ("helpdesk.ticket", tickets.ids),
+        ]
         for model, ids in targets:
             if not ids:
                 continue
-            for msg in docs("mail.message", [("model", "=", model), ("res_id", "in", ids),
-                                             ("message_type", "in", ("email", "comment", "email_outgoing"))]):
-                entries.append(dict(date=msg.date, kind="message" if msg.message_type != "comment" or not msg.is_internal else "note",
-                                    name=msg.subject or msg.record_name or model,
-                                    detail=(msg.preview or "")[:200], res_model=model,
-                                    res_id=msg.res_id, author_id=msg.author_id.id))
+            for msg in docs(
+                "mail.message",
+                [
+                    ("model", "=", model),
+                    ("res_id", "in", ids),
+                    ("message_type", "in", ("email", "comment", "email_outgoing")),
+                ],
+            ):
+                entries.append(
+                    dict(
+                        date=msg.date,
+                        kind="message"
+                        if msg.message_type != "comment" or not msg.is_internal
+                        else "note",
+                        name=msg.subject or msg.record_name or model,
+                        detail=(msg.preview or "")[:200],
+                        res_model=model,
+                        res_id=msg.res_id,
+                        author_id=msg.author_id.id,
+                    )
+                )
             for act in docs("mail.activity", [("res_model", "=", model), ("res_id", "in", ids)]):
-                entries.append(dict(date=fields.Datetime.to_datetime(act.date_deadline), kind="activity",
-                                    name=act.summary or act.activity_type_id.name,
-                                    detail=act.user_id.name, res_model=model, res_id=act.res_id))
+                entries.append(
+                    dict(
+                        date=fields.Datetime.to_datetime(act.date_deadline),
+                        kind="activity",
+                        name=act.summary or act.activity_type_id.name,
+                        detail=act.user_id.name,
+                        res_model=model,
+                        res_id=act.res_id,
+                    )
+                )
         for rating in docs("rating.rating", [("partner_id", "in", pids), ("consumed", "=", True)]):
-            entries.append(dict(date=rating.write_date, kind="rating",
-                                name=_("Rating %s", rating.rating), detail=(rating.feedback or "")[:200],
-                                res_model=rating.res_model, res_id=rating.res_id))
+            entries.append(
+                dict(
+                    date=rating.write_date,
+                    kind="rating",
+                    name=_("Rating %s", rating.rating),
+                    detail=(rating.feedback or "")[:200],
+                    res_model=rating.res_model,
+                    res_id=rating.res_id,
+                )
+            )
         for trace in docs("mailing.trace", [("model", "=", "res.partner"), ("res_id", "in", pids)]):
-            entries.append(dict(date=trace.sent_datetime or trace.create_date, kind="mailing",
-                                name=trace.mass_mailing_id.subject, detail=trace.trace_status,
-                                res_model="mailing.mailing", res_id=trace.mass_mailing_id.id))
+            entries.append(
+                dict(
+                    date=trace.sent_datetime or trace.create_date,
+                    kind="mailing",
+                    name=trace.mass_mailing_id.subject,
+                    detail=trace.trace_status,
+                    res_model="mailing.mailing",
+                    res_id=trace.mass_mailing_id.id,
+                )
+            )
         entries.sort(key=lambda e: e["date"] or fields.Datetime.now(), reverse=True)
         return entries[:limit]
 
@@ -96,5 +171,9 @@ class CrmCollabTimeline(models.TransientModel):
 
     def action_open_document(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_window", "res_model": self.res_model,
-                "res_id": self.res_id, "view_mode": "form"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }

@@ -5,10 +5,21 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
 # what flows back from the partner's copy to the owner's lead
-SYNC_TRIGGERS = {"stage_id", "active", "probability", "expected_revenue", "lost_reason_id",
-                 "won_status"}
-HANDOFF_PROTECTED = {"collab_origin_lead_id", "collab_handoff_agreement_id",
-                     "collab_partner_stage", "collab_partner_result", "collab_partner_revenue"}
+SYNC_TRIGGERS = {
+    "stage_id",
+    "active",
+    "probability",
+    "expected_revenue",
+    "lost_reason_id",
+    "won_status",
+}
+HANDOFF_PROTECTED = {
+    "collab_origin_lead_id",
+    "collab_handoff_agreement_id",
+    "collab_partner_stage",
+    "collab_partner_result",
+    "collab_partner_revenue",
+}
 
 
 class CrmLead(models.Model):
@@ -18,23 +29,44 @@ class CrmLead(models.Model):
 
     # on the partner's copy
     collab_origin_lead_id = fields.Many2one(
-        "crm.lead", string="Handed off from", readonly=True, index="btree_not_null", copy=False,
-        ondelete="set null")
+        "crm.lead",
+        string="Handed off from",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        ondelete="set null",
+    )
     collab_handoff_agreement_id = fields.Many2one(
-        "crm.collab.agreement", string="Hand-off Agreement", readonly=True, index="btree_not_null",
-        copy=False)
+        "crm.collab.agreement",
+        string="Hand-off Agreement",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+    )
     # on the owner's lead
-    collab_handoff_ids = fields.One2many("crm.lead", "collab_origin_lead_id", string="Hand-offs",
-                                         readonly=True, context={"active_test": False})
+    collab_handoff_ids = fields.One2many(
+        "crm.lead",
+        "collab_origin_lead_id",
+        string="Hand-offs",
+        readonly=True,
+        context={"active_test": False},
+    )
     collab_partner_company_id = fields.Many2one(
-        "res.company", string="Handed off to", readonly=True, copy=False)
+        "res.company", string="Handed off to", readonly=True, copy=False
+    )
     collab_partner_stage = fields.Char(string="Partner Stage", readonly=True, copy=False)
     collab_partner_result = fields.Selection(
         [("pending", "In progress"), ("won", "Won"), ("lost", "Lost")],
-        string="Partner Outcome", readonly=True, copy=False)
+        string="Partner Outcome",
+        readonly=True,
+        copy=False,
+    )
     collab_partner_revenue = fields.Monetary(
-        string="Partner Expected Revenue", readonly=True, copy=False,
-        currency_field="company_currency")
+        string="Partner Expected Revenue",
+        readonly=True,
+        copy=False,
+        currency_field="company_currency",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -68,15 +100,25 @@ class CrmLead(models.Model):
             if not changed:
                 continue
             origin.write(changed)
-            origin.message_post(body=_(
-                "Partner %(company)s: stage %(stage)s, outcome %(result)s, expected revenue %(amount)s",
-                company=copy.company_id.name, stage=copy.stage_id.name or "-",
-                result=dict(self._fields["collab_partner_result"].selection).get(copy.won_status),
-                amount=copy.expected_revenue), subtype_xmlid="mail.mt_note")
+            origin.message_post(
+                body=_(
+                    "Partner %(company)s: stage %(stage)s, outcome %(result)s, expected revenue %(amount)s",
+                    company=copy.company_id.name,
+                    stage=copy.stage_id.name or "-",
+                    result=dict(self._fields["collab_partner_result"].selection).get(
+                        copy.won_status
+                    ),
+                    amount=copy.expected_revenue,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
             if copy.collab_handoff_agreement_id:
                 copy.collab_handoff_agreement_id._audit(
-                    "sync", _("Outcome of %(lead)s: %(result)s", lead=origin.name, result=copy.won_status),
-                    res_model="crm.lead", res_ids=[origin.id])
+                    "sync",
+                    _("Outcome of %(lead)s: %(result)s", lead=origin.name, result=copy.won_status),
+                    res_model="crm.lead",
+                    res_ids=[origin.id],
+                )
 
     # ------------------------------------------------------------------ hand-off
     def _collab_handoff_values(self, agreement):
@@ -88,8 +130,11 @@ class CrmLead(models.Model):
             "contact_name": self.contact_name or self.partner_id.name,
             "email_from": self.email_from,
             "phone": self.phone,
-            "street": self.street, "city": self.city, "zip": self.zip,
-            "country_id": self.country_id.id, "state_id": self.state_id.id,
+            "street": self.street,
+            "city": self.city,
+            "zip": self.zip,
+            "country_id": self.country_id.id,
+            "state_id": self.state_id.id,
             "expected_revenue": self.expected_revenue,
             "date_deadline": self.date_deadline,
             "company_id": agreement.partner_company_id.id,
@@ -109,25 +154,42 @@ class CrmLead(models.Model):
         if agreement.owner_company_id not in self.env.user.company_ids:
             raise AccessError(_("Only the owner company hands off its leads."))
         allowed = self.sudo().filtered_domain(
-            agreement._get_domain() & Domain("company_id", "=", agreement.owner_company_id.id))
+            agreement._get_domain() & Domain("company_id", "=", agreement.owner_company_id.id)
+        )
         if allowed != self.sudo():
             raise UserError(_("Some leads are not covered by agreement %s.", agreement.name))
         if self.sudo().collab_handoff_ids.filtered(
-                lambda c: c.collab_handoff_agreement_id == agreement):
+            lambda c: c.collab_handoff_agreement_id == agreement
+        ):
             raise UserError(_("Some leads were already handed off under this agreement."))
-        Lead = self.env["crm.lead"].sudo().with_context(
-            collab_handoff=True, mail_create_nosubscribe=True,
-            allowed_company_ids=[agreement.partner_company_id.id])
+        Lead = (
+            self.env["crm.lead"]
+            .sudo()
+            .with_context(
+                collab_handoff=True,
+                mail_create_nosubscribe=True,
+                allowed_company_ids=[agreement.partner_company_id.id],
+            )
+        )
         copies = Lead.create([lead._collab_handoff_values(agreement) for lead in self])
         for lead, copy in zip(self, copies):
-            lead.sudo().write({"collab_partner_company_id": agreement.partner_company_id.id,
-                               "collab_partner_result": "pending",
-                               "collab_partner_stage": copy.stage_id.name,
-                               "collab_partner_revenue": copy.expected_revenue})
-            lead.message_post(body=_("Handed off to %s", agreement.sudo().partner_company_id.name),
-                              subtype_xmlid="mail.mt_note")
-            copy.message_post(body=_("Handed off by %s", agreement.sudo().owner_company_id.name),
-                              subtype_xmlid="mail.mt_note")
-        agreement._audit("handoff", _("%s lead(s) handed off", len(self)),
-                         res_model="crm.lead", res_ids=self.ids)
+            lead.sudo().write(
+                {
+                    "collab_partner_company_id": agreement.partner_company_id.id,
+                    "collab_partner_result": "pending",
+                    "collab_partner_stage": copy.stage_id.name,
+                    "collab_partner_revenue": copy.expected_revenue,
+                }
+            )
+            lead.message_post(
+                body=_("Handed off to %s", agreement.sudo().partner_company_id.name),
+                subtype_xmlid="mail.mt_note",
+            )
+            copy.message_post(
+                body=_("Handed off by %s", agreement.sudo().owner_company_id.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        agreement._audit(
+            "handoff", _("%s lead(s) handed off", len(self)), res_model="crm.lead", res_ids=self.ids
+        )
         return copies

@@ -12,6 +12,7 @@ read_group, RPC, reports, portal) computes its access through ``_compute_domain`
 so all of them obey the sharing, and nothing else is widened. The rule records
 themselves are not modified, so nothing has to be restored on uninstall.
 """
+
 from odoo import api, fields, models, tools
 from odoo.fields import Domain
 from odoo.tools import SQL, config
@@ -42,8 +43,11 @@ def collab_share_domain(env, mode="read", model_name=None, negate=False):
     in the list; the rule cache is keyed by the day and cleared when an agreement
     changes, so expiry and revocation take effect at once.
     """
-    agreement_ids = env["crm.collab.agreement"].sudo()._collab_valid_ids(
-        env.companies.ids, model_name, write=mode != "read")
+    agreement_ids = (
+        env["crm.collab.agreement"]
+        .sudo()
+        ._collab_valid_ids(env.companies.ids, model_name, write=mode != "read")
+    )
     if not agreement_ids:
         return Domain.TRUE if negate else Domain.FALSE
 
@@ -76,9 +80,14 @@ class IrRule(models.Model):
     @api.model
     @tools.conditional(
         "xml" not in config["dev_mode"],
-        tools.ormcache("self.env.uid", "self.env.su", "model_name", "mode",
-                       "tuple(self._compute_domain_context_values())",
-                       "self._collab_today()"),
+        tools.ormcache(
+            "self.env.uid",
+            "self.env.su",
+            "model_name",
+            "mode",
+            "tuple(self._compute_domain_context_values())",
+            "self._collab_today()",
+        ),
     )
     def _compute_domain(self, model_name, mode="read"):
         model = self.env.get(model_name)
@@ -104,7 +113,11 @@ class IrRule(models.Model):
         for rule in rules.sudo():
             if rule.groups and not (rule.groups & user_groups):
                 continue
-            dom = Domain(safe_eval(rule.domain_force, eval_context)) if rule.domain_force else Domain.TRUE
+            dom = (
+                Domain(safe_eval(rule.domain_force, eval_context))
+                if rule.domain_force
+                else Domain.TRUE
+            )
             if rule.id == company_rule_id:
                 dom = dom | collab_share_domain(self.env, mode, model_name)
             if rule.groups:

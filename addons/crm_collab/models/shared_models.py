@@ -9,12 +9,21 @@ class HelpdeskTicket(models.Model):
     _collab_private_fields = ("collab_internal_note",)
 
     collab_internal_note = fields.Html(
-        string="Internal Note", help="Private to the company of the ticket, even when shared.")
+        string="Internal Note", help="Private to the company of the ticket, even when shared."
+    )
 
 
 class SaleOrder(models.Model):
     """Sale orders are shared as read-only summaries: header amounts and state, no lines."""
+
     _name = "sale.order"
     _inherit = ["sale.order", "crm.collab.shared.mixin"]
-    _collab_private_fields = ("order_line", "note", "amount_untaxed", "amount_tax",
-                              "internal_note", "margin", "margin_percent")
+    _collab_private_fields = (
+        "order_line",
+        "note",
+        "amount_untaxed",
+        "amount_tax",
+        "internal_note",
+        "margin",
+        "margin_percent",
+    )

@@ -12,8 +12,11 @@ class CollabCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False,
-                                       mail_create_nolog=True, mail_notrack=False))
+        cls.env = cls.env(
+            context=dict(
+                cls.env.context, tracking_disable=False, mail_create_nolog=True, mail_notrack=False
+            )
+        )
         Company = cls.env["res.company"]
         cls.company_a = Company.create({"name": "Owner A"})
         cls.company_b = Company.create({"name": "Distributor B"})
@@ -21,9 +24,14 @@ class CollabCase(TransactionCase):
 
         def user(login, company, groups):
             return new_test_user(
-                cls.env, login=login, groups=groups, company_id=company.id,
-                company_ids=[(6, 0, company.ids)], email=f"{login}@example.com",
-                context={"no_reset_password": True})
+                cls.env,
+                login=login,
+                groups=groups,
+                company_id=company.id,
+                company_ids=[(6, 0, company.ids)],
+                email=f"{login}@example.com",
+                context={"no_reset_password": True},
+            )
 
         admin_groups = f"base.group_user,{SALES},{HELPDESK},crm_collab.group_collab_admin,base.group_allow_export"
         user_groups = f"base.group_user,{SALES},{HELPDESK},base.group_allow_export"
@@ -36,33 +44,81 @@ class CollabCase(TransactionCase):
 
         cls.tag_north = cls.env["res.partner.category"].create({"name": "North"})
         Partner = cls.env["res.partner"]
-        cls.north = Partner.create([
-            {"name": f"North customer {i}", "company_id": cls.company_a.id, "is_company": True,
-             "category_id": [(6, 0, cls.tag_north.ids)], "comment": f"A secret note {i}"}
-            for i in range(3)])
-        cls.south = Partner.create([
-            {"name": f"South customer {i}", "company_id": cls.company_a.id, "is_company": True,
-             "comment": "A south secret"} for i in range(2)])
-        cls.b_partner = Partner.create({"name": "B own customer", "company_id": cls.company_b.id,
-                                        "is_company": True, "comment": "B note"})
+        cls.north = Partner.create(
+            [
+                {
+                    "name": f"North customer {i}",
+                    "company_id": cls.company_a.id,
+                    "is_company": True,
+                    "category_id": [(6, 0, cls.tag_north.ids)],
+                    "comment": f"A secret note {i}",
+                }
+                for i in range(3)
+            ]
+        )
+        cls.south = Partner.create(
+            [
+                {
+                    "name": f"South customer {i}",
+                    "company_id": cls.company_a.id,
+                    "is_company": True,
+                    "comment": "A south secret",
+                }
+                for i in range(2)
+            ]
+        )
+        cls.b_partner = Partner.create(
+            {
+                "name": "B own customer",
+                "company_id": cls.company_b.id,
+                "is_company": True,
+                "comment": "B note",
+            }
+        )
 
         Lead = cls.env["crm.lead"]
-        cls.lead_north = Lead.create({
-            "name": "North deal", "type": "opportunity", "company_id": cls.company_a.id,
-            "partner_id": cls.north[0].id, "expected_revenue": 1000, "user_id": cls.user_a.id,
-            "description": "A internal: margin 40%"})
-        cls.lead_south = Lead.create({
-            "name": "South deal", "type": "opportunity", "company_id": cls.company_a.id,
-            "partner_id": cls.south[0].id, "expected_revenue": 500, "user_id": cls.user_a.id})
+        cls.lead_north = Lead.create(
+            {
+                "name": "North deal",
+                "type": "opportunity",
+                "company_id": cls.company_a.id,
+                "partner_id": cls.north[0].id,
+                "expected_revenue": 1000,
+                "user_id": cls.user_a.id,
+                "description": "A internal: margin 40%",
+            }
+        )
+        cls.lead_south = Lead.create(
+            {
+                "name": "South deal",
+                "type": "opportunity",
+                "company_id": cls.company_a.id,
+                "partner_id": cls.south[0].id,
+                "expected_revenue": 500,
+                "user_id": cls.user_a.id,
+            }
+        )
 
     @classmethod
-    def make_agreement(cls, res_model="res.partner", domain=None, access="read", activate=True,
-                       **vals):
+    def make_agreement(
+        cls, res_model="res.partner", domain=None, access="read", activate=True, **vals
+    ):
         domain = domain or f"[('category_id', 'in', [{cls.tag_north.id}])]"
-        agreement = cls.env["crm.collab.agreement"].with_user(cls.admin_a).create({
-            "name": f"A to B {res_model} {access}", "owner_company_id": cls.company_a.id,
-            "partner_company_id": cls.company_b.id, "res_model": res_model,
-            "domain": domain, "access_level": access, **vals})
+        agreement = (
+            cls.env["crm.collab.agreement"]
+            .with_user(cls.admin_a)
+            .create(
+                {
+                    "name": f"A to B {res_model} {access}",
+                    "owner_company_id": cls.company_a.id,
+                    "partner_company_id": cls.company_b.id,
+                    "res_model": res_model,
+                    "domain": domain,
+                    "access_level": access,
+                    **vals,
+                }
+            )
+        )
         if activate:
             agreement.action_propose()
             agreement.with_user(cls.admin_b).action_accept()

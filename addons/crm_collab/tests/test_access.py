@@ -10,10 +10,10 @@ from .common import CollabCase
 
 @tagged("post_install", "-at_install")
 class TestAccess(CollabCase):
-
     def b_partners(self, user=None, domain=()):
         return self.as_user("res.partner", user or self.user_b).search(
-            [("is_company", "=", True), *domain])
+            [("is_company", "=", True), *domain]
+        )
 
     def test_no_agreement_no_access(self):
         partners = self.b_partners()
@@ -25,8 +25,11 @@ class TestAccess(CollabCase):
     def test_read_level_and_domain(self):
         self.make_agreement(access="read")
         partners = self.b_partners()
-        self.assertEqual(partners & (self.north | self.south), self.north,
-                         "only the records of the agreement's domain are shared")
+        self.assertEqual(
+            partners & (self.north | self.south),
+            self.north,
+            "only the records of the agreement's domain are shared",
+        )
         self.assertEqual(self.north[0].with_user(self.user_b).name, "North customer 0")
         with self.assertRaises(AccessError):
             self.north[0].with_user(self.user_b).write({"name": "hacked"})
@@ -57,13 +60,14 @@ class TestAccess(CollabCase):
         self.assertEqual(vals["name"], "North customer 0")
         self.assertFalse(vals["comment"])
         rows = self.as_user("res.partner", self.user_b).search_read(
-            [("id", "in", self.north.ids)], ["comment"])
+            [("id", "in", self.north.ids)], ["comment"]
+        )
         self.assertFalse(any(r["comment"] for r in rows))
         [web] = rec.web_read({"comment": {}, "name": {}})
         self.assertFalse(web["comment"])
         # direct access and write are refused
         with self.assertRaises(AccessError):
-            rec.comment  # noqa: B018
+            _value = rec.comment
         with self.assertRaises(AccessError):
             rec.write({"comment": "overwritten"})
         # the private field cannot be used as an oracle in search, count or read_group
@@ -119,8 +123,9 @@ class TestAccess(CollabCase):
         self.assertFalse(self.b_partners() & self.north)
 
     def test_leads_tickets_and_orders(self):
-        self.make_agreement(res_model="crm.lead", domain="[('expected_revenue', '>=', 1000)]",
-                            access="write")
+        self.make_agreement(
+            res_model="crm.lead", domain="[('expected_revenue', '>=', 1000)]", access="write"
+        )
         Lead = self.as_user("crm.lead", self.user_b)
         self.assertEqual(Lead.search([]) & (self.lead_north | self.lead_south), self.lead_north)
         lead = self.lead_north.with_user(self.user_b)
@@ -131,18 +136,32 @@ class TestAccess(CollabCase):
         [group] = Lead._read_group([], [], ["expected_revenue:sum"])
         self.assertEqual(group[0], 1200)
 
-        ticket = self.env["helpdesk.ticket"].create({
-            "name": "Broken", "description": "<p>broken</p>", "company_id": self.company_a.id,
-            "partner_id": self.north[0].id, "collab_internal_note": "<p>refund refused</p>"})
-        self.make_agreement(res_model="helpdesk.ticket", domain="[('partner_id.category_id', 'in', [%d])]" % self.tag_north.id)
+        ticket = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Broken",
+                "description": "<p>broken</p>",
+                "company_id": self.company_a.id,
+                "partner_id": self.north[0].id,
+                "collab_internal_note": "<p>refund refused</p>",
+            }
+        )
+        self.make_agreement(
+            res_model="helpdesk.ticket",
+            domain="[('partner_id.category_id', 'in', [%d])]" % self.tag_north.id,
+        )
         tick_b = ticket.with_user(self.user_b)
         self.assertEqual(tick_b.name, "Broken")
         self.assertFalse(tick_b.read(["collab_internal_note"])[0]["collab_internal_note"])
         with self.assertRaises(AccessError):
             tick_b.write({"name": "x"})
 
-        order = self.env["sale.order"].create({
-            "partner_id": self.north[0].id, "company_id": self.company_a.id, "note": "<p>discount 30%</p>"})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.north[0].id,
+                "company_id": self.company_a.id,
+                "note": "<p>discount 30%</p>",
+            }
+        )
         self.make_agreement(res_model="sale.order", domain="[]")
         order_b = order.with_user(self.user_b)
         vals = order_b.read(["name", "amount_total", "note", "order_line"])[0]
@@ -154,17 +173,26 @@ class TestAccess(CollabCase):
 
     def test_portal_users_get_no_share(self):
         self.make_agreement()
-        portal = new_test_user(self.env, login="portal_b", groups="base.group_portal",
-                               company_id=self.company_b.id, company_ids=[(6, 0, self.company_b.ids)])
+        portal = new_test_user(
+            self.env,
+            login="portal_b",
+            groups="base.group_portal",
+            company_id=self.company_b.id,
+            company_ids=[(6, 0, self.company_b.ids)],
+        )
         found = self.env["res.partner"].with_user(portal).search([("id", "in", self.north.ids)])
         self.assertFalse(found)
 
     def test_multi_company_user_with_b_active(self):
         """A user of A and B keeps A's private fields when working in B."""
         self.make_agreement()
-        both = new_test_user(self.env, login="ab", groups="base.group_user",
-                             company_id=self.company_b.id,
-                             company_ids=[(6, 0, (self.company_a | self.company_b).ids)])
+        both = new_test_user(
+            self.env,
+            login="ab",
+            groups="base.group_user",
+            company_id=self.company_b.id,
+            company_ids=[(6, 0, (self.company_a | self.company_b).ids)],
+        )
         rec = self.north[0].with_user(both).with_company(self.company_b)
         self.assertIn("A secret note 0", rec.comment)
 

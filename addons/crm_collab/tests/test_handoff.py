@@ -8,17 +8,21 @@ from .common import CollabCase
 
 @tagged("post_install", "-at_install")
 class TestHandoff(CollabCase):
-
     def setUp(self):
         super().setUp()
         self.agreement = self.make_agreement(
-            res_model="crm.lead", access="handoff",
-            domain="[('partner_id.category_id', 'in', [%d])]" % self.tag_north.id)
+            res_model="crm.lead",
+            access="handoff",
+            domain="[('partner_id.category_id', 'in', [%d])]" % self.tag_north.id,
+        )
 
     def handoff(self):
-        wizard = self.env["crm.collab.handoff.wizard"].with_user(self.user_a).with_context(
-            active_model="crm.lead", active_ids=self.lead_north.ids).create(
-            {"agreement_id": self.agreement.id})
+        wizard = (
+            self.env["crm.collab.handoff.wizard"]
+            .with_user(self.user_a)
+            .with_context(active_model="crm.lead", active_ids=self.lead_north.ids)
+            .create({"agreement_id": self.agreement.id})
+        )
         wizard.action_handoff()
         return self.lead_north.collab_handoff_ids
 
@@ -33,9 +37,16 @@ class TestHandoff(CollabCase):
         self.assertEqual(self.agreement.handoff_count, 1)
         # the partner works it in its own pipeline
         copy_b = copy.with_user(self.user_b)
-        stage = self.env["crm.stage"].search([("is_won", "=", False)], order="sequence desc", limit=1)
-        copy_b.write({"stage_id": stage.id, "expected_revenue": 1500,
-                      "description": "B internal: customer is cheap"})
+        stage = self.env["crm.stage"].search(
+            [("is_won", "=", False)], order="sequence desc", limit=1
+        )
+        copy_b.write(
+            {
+                "stage_id": stage.id,
+                "expected_revenue": 1500,
+                "description": "B internal: customer is cheap",
+            }
+        )
         self.assertEqual(self.lead_north.collab_partner_stage, stage.name)
         self.assertEqual(self.lead_north.collab_partner_revenue, 1500)
         copy_b.action_set_won()
@@ -65,14 +76,21 @@ class TestHandoff(CollabCase):
 
     def test_partner_cannot_forge_a_sync_link(self):
         """B may not point its own lead at any A lead to write on it through the sync."""
-        own = self.env["crm.lead"].with_user(self.user_b).create(
-            {"name": "B lead", "company_id": self.company_b.id})
+        own = (
+            self.env["crm.lead"]
+            .with_user(self.user_b)
+            .create({"name": "B lead", "company_id": self.company_b.id})
+        )
         with self.assertRaises(AccessError):
             own.write({"collab_origin_lead_id": self.lead_south.id})
         with self.assertRaises(AccessError):
             self.env["crm.lead"].with_user(self.user_b).create(
-                {"name": "forged", "company_id": self.company_b.id,
-                 "collab_origin_lead_id": self.lead_south.id})
+                {
+                    "name": "forged",
+                    "company_id": self.company_b.id,
+                    "collab_origin_lead_id": self.lead_south.id,
+                }
+            )
         with self.assertRaises(AccessError):
             self.lead_north.with_user(self.user_b).write({"collab_partner_result": "won"})
         self.assertFalse(self.lead_south.collab_partner_result)
@@ -80,8 +98,14 @@ class TestHandoff(CollabCase):
     def test_forecast_seen_by_both_sides(self):
         self.handoff()
         for user in (self.user_a, self.user_b):
-            rows = self.env["crm.collab.forecast"].with_user(user).search(
-                [("agreement_id", "=", self.agreement.id)])
-            self.assertEqual(sum(rows.mapped("expected_revenue")), 2000,
-                             "the shared original and the handed-off copy")
+            rows = (
+                self.env["crm.collab.forecast"]
+                .with_user(user)
+                .search([("agreement_id", "=", self.agreement.id)])
+            )
+            self.assertEqual(
+                sum(rows.mapped("expected_revenue")),
+                2000,
+                "the shared original and the handed-off copy",
+            )
         self.assertFalse(self.env["crm.collab.forecast"].with_user(self.user_c).search([]))

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The same attacks through the external API (JSON-2 with an API key) and the web client's
 JSON-RPC route: the HTTP layers obey the sharing exactly like the ORM."""
+
 import json
 
 from odoo.tests import HttpCase, tagged
@@ -11,11 +12,12 @@ from .common import CollabCase
 
 @tagged("post_install", "-at_install")
 class TestHttp(HttpCase, CollabCase):
-
     def json2(self, key, model, method, payload):
         res = self.url_open(
-            f"/json/2/{model}/{method}", data=json.dumps(payload),
-            headers={"Authorization": f"bearer {key}", "Content-Type": "application/json"})
+            f"/json/2/{model}/{method}",
+            data=json.dumps(payload),
+            headers={"Authorization": f"bearer {key}", "Content-Type": "application/json"},
+        )
         return res
 
     def api_key(self, user):
@@ -25,8 +27,12 @@ class TestHttp(HttpCase, CollabCase):
         agreement = self.make_agreement()
         key = self.api_key(self.user_b)
         ids = self.north.ids + self.south.ids
-        res = self.json2(key, "res.partner", "search_read",
-                         {"domain": [["id", "in", ids]], "fields": ["name", "comment"]})
+        res = self.json2(
+            key,
+            "res.partner",
+            "search_read",
+            {"domain": [["id", "in", ids]], "fields": ["name", "comment"]},
+        )
         self.assertEqual(res.status_code, 200, res.text)
         rows = res.json()
         self.assertEqual(sorted(r["id"] for r in rows), sorted(self.north.ids))
@@ -34,15 +40,25 @@ class TestHttp(HttpCase, CollabCase):
         # read of an unshared record, write of a read-only share
         res = self.json2(key, "res.partner", "read", {"ids": self.south.ids, "fields": ["name"]})
         self.assertEqual(res.status_code, 403, res.text)
-        res = self.json2(key, "res.partner", "write", {"ids": self.north[:1].ids, "vals": {"name": "x"}})
+        res = self.json2(
+            key, "res.partner", "write", {"ids": self.north[:1].ids, "vals": {"name": "x"}}
+        )
         self.assertEqual(res.status_code, 403, res.text)
         # export and read_group through the API
-        res = self.json2(key, "res.partner", "export_data",
-                         {"ids": self.north.ids, "fields_to_export": ["name", "comment"]})
+        res = self.json2(
+            key,
+            "res.partner",
+            "export_data",
+            {"ids": self.north.ids, "fields_to_export": ["name", "comment"]},
+        )
         self.assertEqual(res.status_code, 200, res.text)
         self.assertFalse(any(row[1] for row in res.json()["datas"]))
-        res = self.json2(key, "res.partner", "read_group",
-                         {"domain": [["comment", "!=", False]], "fields": ["comment"], "groupby": ["comment"]})
+        res = self.json2(
+            key,
+            "res.partner",
+            "read_group",
+            {"domain": [["comment", "!=", False]], "fields": ["comment"], "groupby": ["comment"]},
+        )
         self.assertEqual(res.status_code, 200, res.text)
         self.assertFalse([g for g in res.json() if "secret" in str(g.get("comment"))])
         # an agreement of two other companies cannot be changed through the API
@@ -51,8 +67,9 @@ class TestHttp(HttpCase, CollabCase):
         self.assertEqual(res.status_code, 403, res.text)
         # revoked: gone at once
         agreement.with_user(self.admin_a).action_revoke()
-        res = self.json2(key, "res.partner", "search_read",
-                         {"domain": [["id", "in", ids]], "fields": ["name"]})
+        res = self.json2(
+            key, "res.partner", "search_read", {"domain": [["id", "in", ids]], "fields": ["name"]}
+        )
         self.assertEqual(res.json(), [])
 
     def test_web_call_kw(self):
@@ -62,11 +79,18 @@ class TestHttp(HttpCase, CollabCase):
         def call(model, method, args, kwargs=None):
             return self.make_jsonrpc_request(
                 f"/web/dataset/call_kw/{model}/{method}",
-                {"model": model, "method": method, "args": args, "kwargs": kwargs or {}})
+                {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+            )
 
-        rows = call("res.partner", "web_search_read", [],
-                    {"domain": [["id", "in", self.north.ids + self.south.ids]],
-                     "specification": {"name": {}, "comment": {}}})
+        rows = call(
+            "res.partner",
+            "web_search_read",
+            [],
+            {
+                "domain": [["id", "in", self.north.ids + self.south.ids]],
+                "specification": {"name": {}, "comment": {}},
+            },
+        )
         self.assertEqual(sorted(r["id"] for r in rows["records"]), sorted(self.north.ids))
         self.assertFalse(any(r["comment"] for r in rows["records"]))
         with self.assertRaises(Exception):

@@ -9,7 +9,6 @@ from .common import CollabCase
 
 @tagged("post_install", "-at_install")
 class TestLifecycle(CollabCase):
-
     def test_full_life_cycle_and_audit(self):
         agreement = self.make_agreement(activate=False)
         self.assertEqual(agreement.state, "draft")
@@ -33,7 +32,9 @@ class TestLifecycle(CollabCase):
         self.assertEqual(agreement.revoked_by_id, self.admin_a)
         audit = self.env["crm.collab.audit"].search([("agreement_id", "=", agreement.id)])
         actions = audit.sorted("id").mapped("action")
-        self.assertEqual(actions, ["create", "propose", "accept", "suspend", "propose", "accept", "revoke"])
+        self.assertEqual(
+            actions, ["create", "propose", "accept", "suspend", "propose", "accept", "revoke"]
+        )
         self.assertEqual(audit.filtered(lambda a: a.action == "accept").user_id, self.admin_b)
         self.assertTrue(agreement.message_ids, "the chatter keeps the history too")
         with self.assertRaises(UserError):
@@ -63,13 +64,21 @@ class TestLifecycle(CollabCase):
             as_c.action_revoke()
         with self.assertRaises(AccessError):
             as_c.write({"domain": "[]"})
-        self.assertFalse(self.env["crm.collab.agreement"].with_user(self.admin_c).search(
-            [("id", "=", agreement.id)]))
+        self.assertFalse(
+            self.env["crm.collab.agreement"]
+            .with_user(self.admin_c)
+            .search([("id", "=", agreement.id)])
+        )
         # nor can C create an agreement in A's name, nor B widen A's agreement
         with self.assertRaises(AccessError):
-            self.env["crm.collab.agreement"].with_user(self.admin_c).create({
-                "name": "steal", "owner_company_id": self.company_a.id,
-                "partner_company_id": self.company_c.id, "domain": "[]"})
+            self.env["crm.collab.agreement"].with_user(self.admin_c).create(
+                {
+                    "name": "steal",
+                    "owner_company_id": self.company_a.id,
+                    "partner_company_id": self.company_c.id,
+                    "domain": "[]",
+                }
+            )
         with self.assertRaises(AccessError):
             agreement.with_user(self.admin_b).write({"domain": "[]"})
         with self.assertRaises(AccessError):

@@ -13,8 +13,13 @@ class TestShareCache(CollabCase):
 
     def cache_of(self, records):
         records.env.flush_all()
-        self.env.cr.execute(SQL("SELECT id, collab_agreement_ids FROM %s WHERE id = ANY(%s)",
-                                SQL.identifier(records._table), records.ids))
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, collab_agreement_ids FROM %s WHERE id = ANY(%s)",
+                SQL.identifier(records._table),
+                records.ids,
+            )
+        )
         return {rid: sorted(ids or []) for rid, ids in self.env.cr.fetchall()}
 
     def assertCacheAgrees(self):
@@ -23,42 +28,62 @@ class TestShareCache(CollabCase):
         cr = self.env.cr
         for model, _label in SHARED_MODELS:
             table = self.env[model]._table
-            cr.execute(SQL("""
+            cr.execute(
+                SQL(
+                    """
                 SELECT s.res_id, array_agg(s.agreement_id ORDER BY s.agreement_id)
                   FROM crm_collab_share s JOIN %s t ON t.id = s.res_id
-                 WHERE s.res_model = %s GROUP BY s.res_id""", SQL.identifier(table), model))
+                 WHERE s.res_model = %s GROUP BY s.res_id""",
+                    SQL.identifier(table),
+                    model,
+                )
+            )
             expected = dict(cr.fetchall())
-            cr.execute(SQL("SELECT id, collab_agreement_ids FROM %s WHERE collab_agreement_ids IS NOT NULL",
-                           SQL.identifier(table)))
+            cr.execute(
+                SQL(
+                    "SELECT id, collab_agreement_ids FROM %s WHERE collab_agreement_ids IS NOT NULL",
+                    SQL.identifier(table),
+                )
+            )
             self.assertEqual(dict(cr.fetchall()), expected, f"cache of {model}")
 
     def test_cache_follows_the_life_cycle(self):
         read = self.make_agreement()
         write = self.make_agreement(domain=f"[('id', '=', {self.north[0].id})]", access="write")
-        leads = self.make_agreement(res_model="crm.lead", domain=f"[('id', '=', {self.lead_north.id})]")
+        leads = self.make_agreement(
+            res_model="crm.lead", domain=f"[('id', '=', {self.lead_north.id})]"
+        )
         self.assertCacheAgrees()
-        self.assertEqual(self.cache_of(self.north[0]), {self.north[0].id: sorted([read.id, write.id])})
+        self.assertEqual(
+            self.cache_of(self.north[0]), {self.north[0].id: sorted([read.id, write.id])}
+        )
         self.assertEqual(self.cache_of(self.lead_north), {self.lead_north.id: [leads.id]})
         self.assertEqual(self.cache_of(self.south), {p.id: [] for p in self.south})
 
         read.with_user(self.admin_b).action_suspend()
         self.assertCacheAgrees()
-        self.assertEqual(self.cache_of(self.north), {self.north[0].id: [write.id],
-                                                     self.north[1].id: [], self.north[2].id: []})
+        self.assertEqual(
+            self.cache_of(self.north),
+            {self.north[0].id: [write.id], self.north[1].id: [], self.north[2].id: []},
+        )
         # revocation is one DELETE: the revoked id stays in the cache, inert, until the purge
         write.with_user(self.admin_a).action_revoke()
         self.assertEqual(self.cache_of(self.north[0]), {self.north[0].id: [write.id]})
         Partner = self.as_user("res.partner", self.user_b)
         self.assertFalse(Partner.search([("id", "in", self.north.ids)]))
         self.assertFalse(Partner.browse(self.north.ids)._filtered_access("write"))
-        self.assertFalse(Partner.search([("id", "in", self.north.ids), ("collab_shared", "=", True)]))
+        self.assertFalse(
+            Partner.search([("id", "in", self.north.ids), ("collab_shared", "=", True)])
+        )
         self.assertEqual(self.env["crm.collab.agreement"]._collab_purge_ended(), 1)
         self.assertCacheAgrees()
         self.assertEqual(self.cache_of(self.north), {p.id: [] for p in self.north})
 
         leads.sudo().date_end = "2020-01-01"
-        self.assertFalse(self.as_user("crm.lead", self.user_b).search([("id", "=", self.lead_north.id)]),
-                         "out of its dates, the agreement stops sharing before the cron runs")
+        self.assertFalse(
+            self.as_user("crm.lead", self.user_b).search([("id", "=", self.lead_north.id)]),
+            "out of its dates, the agreement stops sharing before the cron runs",
+        )
         self.env["crm.collab.agreement"]._cron_refresh()  # expires, then purges
         self.assertEqual(leads.state, "expired")
         self.assertCacheAgrees()
@@ -88,14 +113,24 @@ class TestShareCache(CollabCase):
         agreement.with_user(self.admin_a).action_refresh()
         self.assertCacheAgrees()
         self.assertEqual(self.cache_of(self.north[2]), {self.north[2].id: []})
-        self.assertFalse(self.as_user("res.partner", self.user_b).search([("id", "=", self.north[2].id)]))
+        self.assertFalse(
+            self.as_user("res.partner", self.user_b).search([("id", "=", self.north[2].id)])
+        )
 
     def test_rebuild_repairs_the_cache(self):
         agreement = self.make_agreement()
-        self.env.cr.execute(SQL("UPDATE res_partner SET collab_agreement_ids = NULL WHERE id = %s",
-                                self.north[1].id))
-        self.env.cr.execute(SQL("UPDATE res_partner SET collab_agreement_ids = ARRAY[%s] WHERE id = %s",
-                                agreement.id, self.south[0].id))
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET collab_agreement_ids = NULL WHERE id = %s", self.north[1].id
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET collab_agreement_ids = ARRAY[%s] WHERE id = %s",
+                agreement.id,
+                self.south[0].id,
+            )
+        )
         self.assertEqual(self.env["res.partner"]._collab_rebuild_cache(), 2)
         self.assertCacheAgrees()
 
@@ -105,27 +140,41 @@ class TestShareCache(CollabCase):
         Partner = self.as_user("res.partner", self.user_b)
         Partner.browse(self.north[0].id).write({"phone": "+32 2 000 00 00"})
         self.assertEqual(self.north[0].phone, "+32 2 000 00 00")
-        self.assertEqual(Partner.browse(self.north.ids)._filtered_access("write"), Partner.browse(self.north[0].id))
+        self.assertEqual(
+            Partner.browse(self.north.ids)._filtered_access("write"),
+            Partner.browse(self.north[0].id),
+        )
 
     def test_shared_with_me_filter(self):
         self.make_agreement()
         Partner = self.as_user("res.partner", self.user_b)
         candidates = self.north | self.south | self.b_partner
-        self.assertEqual(Partner.search([("id", "in", candidates.ids), ("collab_shared", "=", True)]).ids,
-                         Partner.browse(self.north.ids).sorted().ids)
-        self.assertEqual(Partner.search([("id", "in", candidates.ids), ("collab_shared", "=", False)]),
-                         Partner.browse(self.b_partner.id))
+        self.assertEqual(
+            Partner.search([("id", "in", candidates.ids), ("collab_shared", "=", True)]).ids,
+            Partner.browse(self.north.ids).sorted().ids,
+        )
+        self.assertEqual(
+            Partner.search([("id", "in", candidates.ids), ("collab_shared", "=", False)]),
+            Partner.browse(self.b_partner.id),
+        )
 
     def test_definition_change_applies_at_once(self):
         """The rule lists the agreements per company and access level: changing them on
         an active agreement takes effect immediately."""
         agreement = self.make_agreement(access="write")
         Partner = self.as_user("res.partner", self.user_b)
-        self.assertEqual(Partner.browse(self.north.ids)._filtered_access("write").ids, self.north.ids)
+        self.assertEqual(
+            Partner.browse(self.north.ids)._filtered_access("write").ids, self.north.ids
+        )
         agreement.with_user(self.admin_a).write({"access_level": "read"})
         self.assertFalse(Partner.browse(self.north.ids)._filtered_access("write"))
-        self.assertEqual(Partner.search([("id", "in", self.north.ids)]).ids, Partner.browse(self.north.ids).sorted().ids)
+        self.assertEqual(
+            Partner.search([("id", "in", self.north.ids)]).ids,
+            Partner.browse(self.north.ids).sorted().ids,
+        )
         agreement.with_user(self.admin_a).write({"partner_company_id": self.company_c.id})
         self.assertFalse(Partner.search([("id", "in", self.north.ids)]))
-        self.assertEqual(len(self.as_user("res.partner", self.user_c).search([("id", "in", self.north.ids)])), 3)
+        self.assertEqual(
+            len(self.as_user("res.partner", self.user_c).search([("id", "in", self.north.ids)])), 3
+        )
         self.assertCacheAgrees()

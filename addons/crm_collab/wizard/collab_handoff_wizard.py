@@ -9,9 +9,11 @@ class CrmCollabHandoffWizard(models.TransientModel):
 
     lead_ids = fields.Many2many("crm.lead", required=True)
     agreement_id = fields.Many2one(
-        "crm.collab.agreement", required=True,
+        "crm.collab.agreement",
+        required=True,
         domain="[('state', '=', 'active'), ('access_level', '=', 'handoff'), "
-               "('owner_company_id', 'in', allowed_company_ids)]")
+        "('owner_company_id', 'in', allowed_company_ids)]",
+    )
 
     @api.model
     def default_get(self, fields_list):
