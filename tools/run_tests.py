@@ -263,6 +263,17 @@ def start_postgres() -> dict[str, str]:
     return {"host": "127.0.0.1", "port": str(port), "user": "odoo", "password": ""}
 
 
+def free_port(start: int) -> int:
+    """The first port from ``start`` that nothing listens on (two runs side by side)."""
+    port = start
+    while port_open("127.0.0.1", port):
+        port += 1
+    return port
+
+
+HTTP_PORT = int(os.environ.get("CRM_TEST_HTTP_PORT") or 0)
+
+
 def odoo_cmd(odoo: Odoo, pg: dict[str, str], db: str, *args: str) -> list[str]:
     addons_path = ",".join(
         [*odoo.addons_paths, str(OCA_DIR / "odoo" / "addons"), str(ROOT / "addons")]
@@ -278,7 +289,7 @@ def odoo_cmd(odoo: Odoo, pg: dict[str, str], db: str, *args: str) -> list[str]:
         f"--db_user={pg['user']}",
         f"--data-dir={CACHE / 'odoo-data'}",
         "--http-interface=127.0.0.1",
-        f"--http-port={os.environ.get('CRM_TEST_HTTP_PORT', '8169')}",
+        f"--http-port={HTTP_PORT}",
         "--stop-after-init",
         "--max-cron-threads=0",
     ]
@@ -523,6 +534,8 @@ def main(argv=None) -> int:
             log(f"Odoo 19 found: {odoo.python} {odoo.odoo_bin}")
             prepare_odoo_python(odoo)
             pg = start_postgres()
+            global HTTP_PORT  # noqa: PLW0603 - one port for the whole run
+            HTTP_PORT = HTTP_PORT or free_port(8169)
             template = make_template(odoo, pg)
             if wanted & {"odoo", "peer", "peer-full"}:
                 tags = args.test_tags if "odoo" in wanted else None
