@@ -534,8 +534,8 @@ def main(argv=None) -> int:
             log(f"Odoo 19 found: {odoo.python} {odoo.odoo_bin}")
             prepare_odoo_python(odoo)
             pg = start_postgres()
-            global HTTP_PORT  # noqa: PLW0603 - one port for the whole run
-            HTTP_PORT = HTTP_PORT or free_port(8169)
+            global HTTP_PORT  # one port for the whole run
+            HTTP_PORT = HTTP_PORT or free_port(8169 + os.getpid() % 800)
             template = make_template(odoo, pg)
             if wanted & {"odoo", "peer", "peer-full"}:
                 tags = args.test_tags if "odoo" in wanted else None
