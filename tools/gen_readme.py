@@ -10,6 +10,7 @@ The fragments are Markdown; they are included as they are under reStructuredText
 
 import argparse
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +21,10 @@ SECTIONS = [
     ("USAGE.md", "Usage"),
     ("CONTRIBUTORS.md", "Contributors"),
 ]
+
+
+# a Markdown image alone on its line: ![alt](path)
+IMAGE_RE = re.compile(r"^!\[([^\]]*)\]\(([^)\s]+)\)\s*$")
 
 
 def heading(text, char):
@@ -54,7 +59,13 @@ def render(addon_dir: Path) -> str:
         # Markdown headings become reStructuredText ones
         for line in text.splitlines():
             stripped = line.lstrip("#").strip()
-            if line.startswith("## "):
+            image = IMAGE_RE.match(line)
+            if image:
+                # paths in a fragment start from readme/, README.rst sits one folder up
+                alt, src = image.groups()
+                src = src[3:] if src.startswith("../") else f"readme/{src}"
+                out.extend([f".. image:: {src}", f"   :alt: {alt}", ""])
+            elif line.startswith("## "):
                 out.append(heading(stripped, "~"))
             elif line.startswith("# "):
                 out.append(heading(stripped, "-"))
