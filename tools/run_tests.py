@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
 OCA_DIR = CACHE / "oca"
-ADDONS = ["crm_ops", "crm_analytics", "crm_collab", "crm_ops_stock"]
+ADDONS = ["crm_ops", "crm_analytics", "crm_collab"]
 # Odoo's and the OCA's own tests of the modules we extend, run with our addons installed
 PEER_QUICK = ["sale_crm", "website_crm", "mass_mailing_crm", "mass_mailing_sale", "helpdesk_mgmt"]
 PEER_FULL = [
