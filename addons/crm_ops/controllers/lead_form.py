@@ -49,6 +49,13 @@ class CrmLeadForm(http.Controller):
         values["company_id"] = company.id
         # public visitors may not create leads: the form writes as superuser, in the
         # website's company, and answers with a thank-you page that shows nothing stored
+        # the website's sales team and salesperson (website_crm settings)
+        for key, record in (
+            ("team_id", request.website.crm_default_team_id),
+            ("user_id", request.website.crm_default_user_id),
+        ):
+            if record:
+                values[key] = record.id
         Lead = request.env["crm.lead"].sudo().with_company(company)
         try:
             with request.env.cr.savepoint():

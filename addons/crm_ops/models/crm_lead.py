@@ -335,6 +335,8 @@ class CrmLead(models.Model):
         except ValueError:
             vals["crm_ops_domain"] = False
         self._crm_ops_capture_relations(clean, company, vals, errors)
+        if "user_id" not in vals and self.env.user._is_public():
+            vals["user_id"] = False  # a web visitor is nobody's salesperson
         return vals, company, errors
 
     @api.model

@@ -206,6 +206,7 @@ class TestLeadWebForm(HttpCase):
         self.assertEqual(len(lead), 1)
         self.assertEqual(lead.crm_ops_channel, "web_form")
         self.assertEqual(lead.contact_name, "Web Visitor")
+        self.assertNotEqual(lead.user_id, self.env.ref("base.public_user"))
         self.assertEqual(
             (lead.source_id.name, lead.medium_id.name, lead.campaign_id.name),
             ("google", "cpc", "brand"),
