@@ -422,6 +422,30 @@ def run_peer_tests(odoo: Odoo, pg, template, modules: list[str]) -> Part:
     return part
 
 
+def run_glue_tests(odoo: Odoo, pg, template) -> Part:
+    """crm_ops_stock, installed with Inventory (sale_stock) in a database of its own."""
+    part = Part("stock")
+    logfile = CACHE / "reports" / "odoo-stock.log"
+    db = f"crm_stock_{os.getpid()}"
+    copy_db(pg, template, db)
+    atexit.register(drop_db, pg, db)
+    rc, out = run_odoo(
+        odoo_cmd(
+            odoo,
+            pg,
+            db,
+            "-i",
+            "crm_ops_stock",
+            "--test-enable",
+            "--test-tags=/crm_ops_stock",
+            "--log-level=test",
+        ),
+        logfile,
+    )
+    parse_odoo_result(part, rc, out, logfile)
+    return part
+
+
 def run_addon_tests(odoo: Odoo, pg, template, tags: str | None, keep: bool) -> tuple[Part, str]:
     """Install the three addons in a copy of the template and run their tests (tags None:
     install only)."""
@@ -510,9 +534,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument(
         "--parts",
-        default="engine,lint,odoo,peer,lifecycle",
-        help="comma-separated parts to run: engine, lint, odoo, peer (Odoo's own tests of"
-        " the modules we extend, quick subset), peer-full (all of them), lifecycle",
+        default="engine,lint,odoo,stock,peer,lifecycle",
+        help="comma-separated parts to run: engine, lint, odoo, stock (crm_ops_stock with"
+        " Inventory), peer (Odoo's own tests of the modules we extend, quick subset),"
+        " peer-full (all of them), lifecycle",
     )
     ap.add_argument(
         "--test-tags",
@@ -535,7 +560,7 @@ def main(argv=None) -> int:
     if "lint" in wanted:
         parts.append(run_lint(args.python))
     odoo_missing = None
-    if wanted & {"odoo", "peer", "peer-full", "lifecycle"}:
+    if wanted & {"odoo", "stock", "peer", "peer-full", "lifecycle"}:
         odoo = find_odoo()
         if odoo is None:
             odoo_missing = (
@@ -554,6 +579,8 @@ def main(argv=None) -> int:
             if wanted & {"peer", "peer-full"}:
                 modules = PEER_FULL if "peer-full" in wanted else PEER_QUICK
                 parts.append(run_peer_tests(odoo, pg, template, modules))
+            if "stock" in wanted:
+                parts.append(run_glue_tests(odoo, pg, template))
             if "lifecycle" in wanted:
                 parts.append(run_lifecycle(odoo, pg, template))
     log(f"finished in {time.time() - started:.0f} s")
