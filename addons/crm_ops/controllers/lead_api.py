@@ -73,6 +73,13 @@ class CrmLeadApi(http.Controller):
             )
         return None
 
+    def _accept_request(self):
+        """Rate limit, then the JSON body: (body, None) or (None, the error response)."""
+        limited = self._rate_limited()
+        if limited:
+            return None, limited
+        return self._read_body()
+
     @http.route(
         "/api/crm/v1/leads",
         type="http",
@@ -82,10 +89,7 @@ class CrmLeadApi(http.Controller):
         save_session=False,
     )
     def create_lead(self, **kw):
-        limited = self._rate_limited()
-        if limited:
-            return limited
-        body, error = self._read_body()
+        body, error = self._accept_request()
         if error:
             return error
         key = request.httprequest.headers.get("Idempotency-Key")
@@ -113,10 +117,7 @@ class CrmLeadApi(http.Controller):
         save_session=False,
     )
     def create_leads(self, **kw):
-        limited = self._rate_limited()
-        if limited:
-            return limited
-        body, error = self._read_body()
+        body, error = self._accept_request()
         if error:
             return error
         if not isinstance(body, dict) or not isinstance(body.get("leads"), list):
