@@ -551,6 +551,28 @@ def clv_table(
     out["clv"] = customer_lifetime_value(
         bg, ux, ut_x, ut, value, horizon_months, discount_rate, freq
     )[inverse]
+    # A degenerate fit (almost no repeat purchase, amounts of zero) cannot be evaluated:
+    # fall back, for those customers only, to their own purchase rate over the horizon and
+    # count them as alive, so that every score stays a finite number.
+    periods = horizon_months * _PERIODS_PER_MONTH[freq]
+    broken = ~(
+        np.isfinite(out["expected_purchases"])
+        & np.isfinite(out["p_alive"])
+        & np.isfinite(out["clv"])
+    )
+    if broken.any():
+        rate = np.divide(x, big_t, out=np.zeros(len(x), dtype=float), where=big_t > 0)
+        expected = pd.Series(rate * periods, index=out.index)
+        value_s = out["expected_average_value"].where(
+            np.isfinite(out["expected_average_value"]), summary["monetary_value"]
+        )
+        out.loc[broken, "expected_purchases"] = expected[broken]
+        out.loc[broken, "p_alive"] = out.loc[broken, "p_alive"].where(
+            np.isfinite(out.loc[broken, "p_alive"]), 1.0
+        )
+        out.loc[broken, "expected_average_value"] = value_s[broken]
+        out.loc[broken, "clv"] = (expected * value_s)[broken]
+    out.attrs["fallback_customers"] = int(broken.sum())
     out.attrs["bgnbd_params"] = dict(bg.params_)
     out.attrs["gamma_gamma_params"] = dict(gg.params_)
     return out

@@ -193,3 +193,37 @@ def test_degenerate_and_singular_parameters_stay_finite():
     at_one = m.expected_purchases(39, x, t_x, big_t)
     m.params_ = {**PUBLISHED_BGNBD, "a": 1.001}
     np.testing.assert_allclose(at_one, m.expected_purchases(39, x, t_x, big_t), rtol=2e-3)
+
+
+def test_degenerate_fit_falls_back_to_finite_scores():
+    """Almost no repeat purchase and zero amounts: the BG/NBD fit cannot be evaluated,
+    every score still comes out finite (found by hypothesis)."""
+    import numpy as np
+    import pandas as pd
+
+    from crm_engine.clv import clv_table
+
+    df = pd.DataFrame(
+        {
+            "customer_id": [0, 0, 1, 2, 2, 3, 3, 4, 4, 5],
+            "date": pd.to_datetime(
+                [
+                    "2022-04-04",
+                    "2026-04-09",
+                    "2024-01-22",
+                    "2023-01-24",
+                    "2023-01-29",
+                    "2022-02-20",
+                    "2026-01-07",
+                    "2022-01-18",
+                    "2024-09-29",
+                    "2022-02-10",
+                ]
+            ),
+            "amount": [0.0, -7.129667e-141, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0],
+        }
+    )
+    out = clv_table(df, None, 3, 0.01, "D")
+    for column in ("p_alive", "expected_purchases", "clv"):
+        assert np.isfinite(out[column]).all(), column
+    assert out["p_alive"].between(0, 1).all()
