@@ -1,5 +1,6 @@
 from . import ir_rule
 from . import collab_agreement
+from . import res_company
 from . import collab_mixin
 from . import res_partner
 from . import crm_lead

@@ -259,10 +259,10 @@ class CrmCollabAgreement(models.Model):
         elif not self.env.su and {"name", "note"} & set(vals):
             self._check_side("any")
         res = super().write(vals)
-        if ({"state"} | DEFINITION_FIELDS) & set(vals):
-            # the rules' domains list the agreements valid today per partner company,
-            # model and access level: they depend on all of these
-            self.env.registry.clear_cache()
+        # No cache to clear: the record rules read the agreements valid today in the
+        # current transaction and key their cached domains by them (ir_rule.py), so a
+        # change applies at once, here and in every other worker, and no concurrent
+        # request can put back the state of before the change.
         if DEFINITION_FIELDS & set(vals):
             for rec in self:
                 rec._audit(

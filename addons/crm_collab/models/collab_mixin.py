@@ -159,6 +159,45 @@ class CrmCollabSharedMixin(models.AbstractModel):
             result[vals["id"]] = vals
         return [result[rec.id] for rec in self if rec.id in result]
 
+    def _field_to_sql(self, alias, field_expr, query=None):
+        """In SQL, a private field is NULL on the rows of the companies the user is not a
+        member of: sorting, grouping, aggregating or filtering on it (here or through a
+        path from another model, e.g. ``partner_id.comment`` on a lead; in search,
+        read_group, the pivot's grouping sets, the list's sums) sees nothing of a shared
+        record's private value: shared records sort together, fall in the empty group
+        and add nothing to a sum, but are still listed and counted. One CASE on the
+        row's company, only where a private field is used, no Python loop. Reads are
+        left alone (see ``_fetch_query``): they blank the private fields after fetching."""
+        sql = super()._field_to_sql(alias, field_expr, query)
+        fname = field_expr.split(".", 1)[0]
+        if (
+            fname in self._collab_private_fields
+            and not self.env.su
+            and not getattr(query, "_collab_fetching", False)
+            and self._fields[fname].column_type
+            and "company_id" in self._fields
+        ):
+            company = super()._field_to_sql(alias, "company_id", query)
+            sql = SQL(
+                "(CASE WHEN %s IS NULL OR %s IN %s THEN %s END)",
+                company,
+                company,
+                tuple(self.env.user.company_ids.ids),
+                sql,
+            )
+        return sql
+
+    def _fetch_query(self, query, fields):
+        # the fetched values go to the ORM cache, which every user of the transaction
+        # shares: they must be the real ones (``_read_format`` and ``fetch`` keep the
+        # private fields of shared records from this user)
+        fetching = getattr(query, "_collab_fetching", False)
+        query._collab_fetching = True
+        try:
+            return super()._fetch_query(query, fields)
+        finally:
+            query._collab_fetching = fetching
+
     def _collab_private_domain(self, domain):
         """Restrict every condition on a private field to the user's own companies, so a
         shared record can not be found (or counted, or grouped) by its private values."""
@@ -176,14 +215,6 @@ class CrmCollabSharedMixin(models.AbstractModel):
     @api.model
     def _search(self, domain, *args, **kwargs):
         return super()._search(self._collab_private_domain(domain), *args, **kwargs)
-
-    @api.model
-    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
-        names = {spec.split(":")[0].split(".")[0] for spec in (*groupby, *aggregates)}
-        domain = Domain(domain)
-        if not self.env.su and names & set(self._collab_private_fields):
-            domain &= Domain("company_id", "in", self.env.user.company_ids.ids + [False])
-        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
 
     # ------------------------------------------------------------------ export audit
     def export_data(self, fields_to_export):

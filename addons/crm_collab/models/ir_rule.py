@@ -13,7 +13,7 @@ so all of them obey the sharing, and nothing else is widened. The rule records
 themselves are not modified, so nothing has to be restored on uninstall.
 """
 
-from odoo import api, fields, models, tools
+from odoo import api, models, tools
 from odoo.fields import Domain
 from odoo.tools import SQL, config
 from odoo.tools.safe_eval import safe_eval
@@ -29,7 +29,7 @@ COLLAB_COMPANY_RULES = {
 COLLAB_COLUMN = "collab_agreement_ids"
 
 
-def collab_share_domain(env, mode="read", model_name=None, negate=False):
+def collab_share_domain(env, mode="read", model_name=None, negate=False, agreement_ids=None):
     """Domain on a shareable model: records shared with the active companies.
 
     Each shareable table carries ``collab_agreement_ids`` (int4[]), the agreements
@@ -40,14 +40,12 @@ def collab_share_domain(env, mode="read", model_name=None, negate=False):
     gives the complement (rows not shared with them). No sub-query,
     no hash of the shared ids, and it can use the column's GIN index. Agreements
     out of their dates (before the hourly cron deletes their shares) are simply not
-    in the list; the rule cache is keyed by the day and cleared when an agreement
-    changes, so expiry and revocation take effect at once.
+    in the list, so expiry and revocation take effect at once. ``agreement_ids``,
+    when given, is that list (already read by the caller).
     """
-    agreement_ids = (
-        env["crm.collab.agreement"]
-        .sudo()
-        ._collab_valid_ids(env.companies.ids, model_name, write=mode != "read")
-    )
+    if agreement_ids is None:
+        agreement_ids = collab_valid_agreement_ids(env, model_name, mode)
+    agreement_ids = list(agreement_ids)
     if not agreement_ids:
         return Domain.TRUE if negate else Domain.FALSE
 
@@ -60,16 +58,22 @@ def collab_share_domain(env, mode="read", model_name=None, negate=False):
     return Domain.custom(to_sql=to_sql)
 
 
+def collab_valid_agreement_ids(env, model_name, mode="read"):
+    """Ids of the agreements sharing records of ``model_name`` with the active companies
+    today (``mode`` write: the read-and-write ones only), read in the current transaction."""
+    return tuple(
+        env["crm.collab.agreement"]
+        .sudo()
+        ._collab_valid_ids(env.companies.ids, model_name, write=mode != "read")
+    )
+
+
 class IrRule(models.Model):
     _inherit = "ir.rule"
 
     def _compute_domain_keys(self):
         # turning the shares off (benchmarks, comparisons) only ever narrows access
         return super()._compute_domain_keys() + ["collab_rules_off"]
-
-    def _collab_today(self):
-        # shares carry their validity dates: the cached domain must change with the day
-        return fields.Date.context_today(self.env.user)
 
     @api.model
     def _collab_company_rule_id(self, model_name):
@@ -78,18 +82,13 @@ class IrRule(models.Model):
         return rule.id if rule else None
 
     @api.model
-    @tools.conditional(
-        "xml" not in config["dev_mode"],
-        tools.ormcache(
-            "self.env.uid",
-            "self.env.su",
-            "model_name",
-            "mode",
-            "tuple(self._compute_domain_context_values())",
-            "self._collab_today()",
-        ),
-    )
     def _compute_domain(self, model_name, mode="read"):
+        """The agreements valid today are read in the current transaction at each call
+        (one indexed query) and are part of the cache key of the combined domain: the
+        cache never holds the state of an agreement. A concurrent request that fills it
+        from an older snapshot (during an acceptance or a revocation) stores its domain
+        under the agreement ids *it* saw, which a later transaction only reuses when it
+        sees the same ones; nothing has to be invalidated, in this worker or another."""
         model = self.env.get(model_name)
         if (
             self.env.su
@@ -101,6 +100,25 @@ class IrRule(models.Model):
             or self.env.context.get("collab_rules_off")
         ):
             return super()._compute_domain(model_name, mode)
+        agreement_ids = collab_valid_agreement_ids(self.env, model_name, mode)
+        if not agreement_ids:  # nothing shared with these companies: Odoo's rules
+            return super()._compute_domain(model_name, mode)
+        return self._collab_compute_domain(model_name, mode, agreement_ids)
+
+    @api.model
+    @tools.conditional(
+        "xml" not in config["dev_mode"],
+        tools.ormcache(
+            "self.env.uid",
+            "self.env.su",
+            "model_name",
+            "mode",
+            "tuple(self._compute_domain_context_values())",
+            "agreement_ids",
+        ),
+    )
+    def _collab_compute_domain(self, model_name, mode, agreement_ids):
+        model = self.env[model_name]
         company_rule_id = self._collab_company_rule_id(model_name)
         rules = self._get_rules(model_name, mode=mode)
         if company_rule_id not in rules.ids:
@@ -119,7 +137,9 @@ class IrRule(models.Model):
                 else Domain.TRUE
             )
             if rule.id == company_rule_id:
-                dom = dom | collab_share_domain(self.env, mode, model_name)
+                dom = dom | collab_share_domain(
+                    self.env, mode, model_name, agreement_ids=agreement_ids
+                )
             if rule.groups:
                 group_domains.append(dom)
             else:

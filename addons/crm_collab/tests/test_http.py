@@ -10,8 +10,9 @@ from odoo.tests import HttpCase, tagged
 from .common import CollabCase
 
 
-@tagged("post_install", "-at_install")
-class TestHttp(HttpCase, CollabCase):
+class Json2Case(HttpCase, CollabCase):
+    """Calls of the external API (``/json/2``) with a user's API key."""
+
     def json2(self, key, model, method, payload):
         res = self.url_open(
             f"/json/2/{model}/{method}",
@@ -23,6 +24,14 @@ class TestHttp(HttpCase, CollabCase):
     def api_key(self, user):
         return self.env["res.users.apikeys"].with_user(user).sudo()._generate(None, "test", None)
 
+    def json2_ok(self, key, model, method, payload):
+        res = self.json2(key, model, method, payload)
+        self.assertEqual(res.status_code, 200, res.text)
+        return res.json()
+
+
+@tagged("post_install", "-at_install")
+class TestHttp(Json2Case):
     def test_json2_api_key(self):
         agreement = self.make_agreement()
         key = self.api_key(self.user_b)

@@ -1,5 +1,6 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -178,3 +179,81 @@ class TestShareCache(CollabCase):
             len(self.as_user("res.partner", self.user_c).search([("id", "in", self.north.ids)])), 3
         )
         self.assertCacheAgrees()
+
+
+@tagged("post_install", "-at_install")
+class TestRuleCache(CollabCase):
+    """The record rules' cache never outlives an agreement's state: it is keyed by the
+    agreements valid in the reading transaction."""
+
+    def visible(self, env, records):
+        return env["res.partner"].search([("id", "in", records.ids)])
+
+    def fresh_env(self, user):
+        return api.Environment(self.env.cr, user.id, {"allowed_company_ids": user.company_id.ids})
+
+    def test_read_right_after_accept_and_revoke(self):
+        agreement = self.make_agreement(activate=False)
+        agreement.action_propose()
+        env_b = self.as_user("res.partner", self.user_b).env
+        self.assertFalse(self.visible(env_b, self.north))
+        agreement.with_user(self.admin_b).action_accept()
+        # same transaction: the environment that read before, and a new one
+        for env in (env_b, self.fresh_env(self.user_b)):
+            self.assertEqual(self.visible(env, self.north), self.north)
+            self.assertEqual(env["res.partner"].browse(self.north[0].id).name, "North customer 0")
+        agreement.with_user(self.admin_a).action_revoke()
+        for env in (env_b, self.fresh_env(self.user_b)):
+            self.assertFalse(self.visible(env, self.north))
+            self.assertFalse(env["res.partner"].browse(self.north.ids)._filtered_access("read"))
+
+    def test_suspend_and_expire_in_transaction(self):
+        agreement = self.make_agreement(access="write")
+        env_b = self.as_user("res.partner", self.user_b).env
+        self.assertEqual(self.visible(env_b, self.north), self.north)
+        agreement.with_user(self.admin_b).action_suspend()
+        self.assertFalse(self.visible(env_b, self.north))
+        agreement.action_propose()
+        agreement.with_user(self.admin_b).action_accept()
+        self.assertEqual(self.visible(self.fresh_env(self.user_b), self.north), self.north)
+        agreement.sudo().date_end = "2020-01-01"
+        self.assertFalse(self.visible(env_b, self.north))
+        self.env["crm.collab.agreement"]._cron_refresh()
+        self.assertEqual(agreement.state, "expired")
+        self.assertFalse(self.visible(self.fresh_env(self.user_b), self.north))
+
+    def test_concurrent_refill_from_an_older_snapshot(self):
+        """Another worker's request that reads the rule from its own snapshot, while an
+        acceptance runs here, cannot leave its (older) domain for this transaction.
+
+        The reader is the administrator of the main company (committed, so that the
+        other cursor sees it); the agreement, created in this transaction, shares A's
+        North customers with the main company."""
+        admin = self.env.ref("base.user_admin")
+        main = admin.company_id
+        agreement = self.make_agreement(activate=False, partner_company_id=main.id)
+        agreement.action_propose()
+        context = {"allowed_company_ids": main.ids}
+        Partner = self.env["res.partner"].with_user(admin).with_context(**context)
+        self.assertFalse(Partner.search([("id", "in", self.north.ids)]))
+        self.env.flush_all()
+
+        def read_in_another_cursor():
+            with self.registry.cursor() as other_cr:
+                other = api.Environment(other_cr, admin.id, context)
+                other["ir.rule"]._compute_domain("res.partner", "read")
+                self.assertFalse(other["res.partner"].search([("id", "in", self.north.ids)]))
+                self.assertFalse(other["crm.collab.agreement"].search([("id", "=", agreement.id)]))
+                other_cr.rollback()
+
+        read_in_another_cursor()  # fills the cache with what it sees: no agreement
+        agreement.with_user(admin).action_accept()
+        read_in_another_cursor()  # during the acceptance, from before it
+        self.assertEqual(Partner.search([("id", "in", self.north.ids)]), self.north)
+        self.assertEqual(
+            Partner.browse(self.north[0].id).name,
+            "North customer 0",
+        )
+        agreement.with_user(admin).action_revoke()
+        read_in_another_cursor()
+        self.assertFalse(Partner.search([("id", "in", self.north.ids)]))

@@ -31,8 +31,8 @@ class TestTours(TourCase):
             )
 
         admin = f"base.group_user,{SALES},crm_collab.group_collab_admin"
-        # the owner picks the partner company among all companies (Access Rights)
-        cls.admin_a = user("tour_collab_admin_a", cls.company_a, f"{admin},base.group_erp_manager")
+        # the owner picks the partner company among all companies, without Access Rights
+        cls.admin_a = user("tour_collab_admin_a", cls.company_a, admin)
         cls.admin_b = user("tour_collab_admin_b", cls.company_b, admin)
         cls.user_b = user("tour_collab_user_b", cls.company_b, f"base.group_user,{SALES}")
         north = cls.env["res.partner.category"].create({"name": "Tour North"})
@@ -57,6 +57,10 @@ class TestTours(TourCase):
         """A's administrator proposes, B's accepts; B's users then see A's North customer,
         and still not A's other customers."""
         self.assertFalse(self._visible_to(self.user_b, self.north))
+        self.assertFalse(self.admin_a.has_group("base.group_erp_manager"))
+        self.assertFalse(
+            self.env["res.company"].with_user(self.admin_a).search([("id", "=", self.company_b.id)])
+        )
 
         self.start_tour(
             f"{AGREEMENTS_URL}?debug=1", "crm_collab_propose_tour", login=self.admin_a.login
