@@ -227,3 +227,109 @@ def test_degenerate_fit_falls_back_to_finite_scores():
     for column in ("p_alive", "expected_purchases", "clv"):
         assert np.isfinite(out[column]).all(), column
     assert out["p_alive"].between(0, 1).all()
+
+
+# --------------------------------------------------------------------- analytic gradients
+
+
+def _central_diff(f, x0, h=1e-5):
+    out = np.empty_like(x0)
+    for i in range(len(x0)):
+        e = np.zeros_like(x0)
+        e[i] = h
+        out[i] = (f(x0 + e) - f(x0 - e)) / (2 * h)
+    return out
+
+
+def _bg_arrays(cdnow):
+    return (
+        cdnow["frequency"].to_numpy("float64"),
+        cdnow["recency"].to_numpy(),
+        cdnow["T"].to_numpy(),
+        np.ones(len(cdnow)),
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        [0.243, 4.414, 0.793, 2.426],  # the optimum
+        [1.0, 1.0, 1.0, 1.0],  # the start of the fit
+        [0.05, 40.0, 3.0, 0.2],
+        [2.9, 17.0, 1.0e3, 2.0e4],  # towards the degenerate corner
+    ],
+)
+def test_bgnbd_gradient_matches_finite_differences(cdnow, params):
+    from scipy.optimize import approx_fprime, check_grad
+
+    from crm_engine.clv import _bgnbd_nll_and_grad
+
+    x, t_x, big_t, w = _bg_arrays(cdnow)
+    lp0 = np.log(params)
+
+    def ll(lp):
+        return _bgnbd_nll_and_grad(lp, x, t_x, big_t, w)[0]
+
+    def grad(lp):  # d ll / d log-parameter
+        return _bgnbd_nll_and_grad(lp, x, t_x, big_t, w)[1] * np.exp(lp)
+
+    # The value is the textbook log-likelihood (reference implementation, per row).
+    assert ll(lp0) == pytest.approx(
+        float(BetaGeoModel._loglik(lp0, x, t_x, big_t).sum()), rel=1e-12
+    )
+    analytic = grad(lp0)
+    # Central differences: truncation error ~h**2, far below the tolerance.
+    np.testing.assert_allclose(analytic, _central_diff(ll, lp0), rtol=1e-6, atol=1e-4)
+    # scipy's forward differences agree to their own (first-order) accuracy.
+    np.testing.assert_allclose(analytic, approx_fprime(lp0, ll, 1e-7), rtol=1e-3, atol=1e-2)
+    assert check_grad(ll, grad, lp0, epsilon=1e-7) <= 1e-3 * max(10.0, np.linalg.norm(analytic))
+
+
+@pytest.mark.parametrize("params", [[6.25, 3.74, 15.44], [1.0, 1.0, 1.0], [0.3, 40.0, 500.0]])
+def test_gamma_gamma_gradient_matches_finite_differences(cdnow, params):
+    from scipy.optimize import approx_fprime, check_grad
+
+    from crm_engine.clv import _gamma_gamma_nll_and_grad
+
+    keep = cdnow["frequency"] > 0
+    x = cdnow.loc[keep, "frequency"].to_numpy("float64")
+    m = cdnow.loc[keep, "monetary_value"].to_numpy()
+    w = np.ones(len(x))
+    lp0 = np.log(params)
+
+    def ll(lp):
+        return _gamma_gamma_nll_and_grad(lp, x, m, w)[0]
+
+    def grad(lp):
+        return _gamma_gamma_nll_and_grad(lp, x, m, w)[1] * np.exp(lp)
+
+    assert ll(lp0) == pytest.approx(float(GammaGammaModel._loglik(lp0, x, m).sum()), rel=1e-12)
+    analytic = grad(lp0)
+    np.testing.assert_allclose(analytic, _central_diff(ll, lp0), rtol=1e-6, atol=1e-4)
+    np.testing.assert_allclose(analytic, approx_fprime(lp0, ll, 1e-7), rtol=1e-3, atol=1e-2)
+    assert check_grad(ll, grad, lp0, epsilon=1e-7) <= 1e-3 * max(10.0, np.linalg.norm(analytic))
+
+
+def test_fits_use_the_analytic_gradient(cdnow, monkeypatch):
+    """L-BFGS-B gets jac=True: one likelihood evaluation per step, no finite differences."""
+    from scipy import optimize
+
+    import crm_engine.clv as clv
+
+    calls = []
+    original = optimize.minimize
+
+    def spy(fun, x0, **kwargs):
+        res = original(fun, x0, **kwargs)
+        calls.append((kwargs.get("method"), kwargs.get("jac"), res.nfev, res.nit))
+        return res
+
+    monkeypatch.setattr(clv.optimize, "minimize", spy)
+    bg = BetaGeoModel().fit(cdnow["frequency"], cdnow["recency"], cdnow["T"])
+    gg = GammaGammaModel().fit(cdnow["frequency"], cdnow["monetary_value"])
+    assert bg.params_["r"] == pytest.approx(PUBLISHED_BGNBD["r"], rel=0.01)
+    assert gg.params_["p"] == pytest.approx(PUBLISHED_GG["p"], rel=0.01)
+    lbfgs = [c for c in calls if c[0] == "L-BFGS-B"]
+    assert len(lbfgs) == 2 and all(jac is True for _, jac, _, _ in lbfgs)
+    # Numerical gradients would need (1 + number of parameters) evaluations per iteration.
+    assert all(nfev < 2 * (nit + 1) for _, _, nfev, nit in lbfgs)
