@@ -24,6 +24,20 @@ All features come from one vectorised :func:`pandas.merge_asof` per event
 type over per-customer cumulative sums, so each row may have its own cut-off
 date (needed for the response model) at no extra cost.
 
+External features
+-----------------
+``extra_features`` (both models): a frame indexed by customer id with one
+numeric column per attribute (e.g. market or survey data), appended to the
+features under its own column names, so they also appear in the reasons.
+Values are static: the same value is used at every cut-off date (the
+attribute is assumed to describe the customer, not to follow from the
+outcome). A missing value (a customer absent from the frame, or NaN) is
+replaced by the column's median over the customers of the frame (0 when the
+column is empty), and when any modelled customer lacks a value a 0/1 column
+``<name>_missing`` is added, so that the model can tell "median" from
+"unknown". A non-numeric column, a duplicate customer id, an infinite value
+or a name that clashes with a built-in feature is a ``ValueError``.
+
 Labels and time split
 ---------------------
 *Churn* (:func:`train_churn_model`), with ``h = horizon_days`` and ``E`` the
@@ -248,6 +262,65 @@ def _complaint_events(
     ev = ev.sort_values(["customer_id", "time"], kind="stable").reset_index(drop=True)
     ev["complaints"] = ev.groupby("customer_id", sort=False).cumcount().to_numpy() + 1.0
     return ev.drop_duplicates(["customer_id", "time"], keep="last")
+
+
+def _validate_extra_features(extra: object, reference: pd.Series) -> pd.DataFrame | None:
+    """Check ``extra_features`` and return it as float64 columns indexed like the transactions."""
+    if extra is None:
+        return None
+    if not isinstance(extra, pd.DataFrame):
+        raise ValueError(
+            f"extra_features must be a pandas DataFrame indexed by customer id, "
+            f"got {type(extra).__name__}"
+        )
+    if extra.columns.empty:
+        return None
+    duplicated = extra.index.duplicated()
+    if duplicated.any():
+        raise ValueError(
+            f"extra_features has {int(duplicated.sum())} duplicate customer id(s) in its index, "
+            f"e.g. {extra.index[duplicated][0]!r}; give one row per customer"
+        )
+    if extra.columns.duplicated().any():
+        raise ValueError("extra_features has duplicate column names")
+    reserved = set(BASE_FEATURES) | set(MAILING_FEATURES) | {"complaints", "has_purchased"}
+    columns = {}
+    for name in extra.columns:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"extra_features column names must be non-empty strings, got {name!r}")
+        if name in reserved or name in {f"{c}_missing" for c in extra.columns}:
+            raise ValueError(
+                f"extra_features column {name!r} clashes with a built-in feature name; rename it"
+            )
+        col = extra[name]
+        if pd.api.types.is_bool_dtype(col.dtype):
+            values = col.astype("float64")
+        elif pd.api.types.is_numeric_dtype(col.dtype):
+            values = col.astype("float64")
+        else:
+            raise ValueError(
+                f"extra_features column {name!r} must be numeric, got dtype {col.dtype} "
+                "(encode categories as numbers first)"
+            )
+        if np.isinf(values.to_numpy()).any():
+            raise ValueError(f"extra_features column {name!r} contains infinite values")
+        columns[name] = values.to_numpy()
+    index = _align_ids(pd.Series(extra.index), reference, "extra_features")
+    return pd.DataFrame(columns, index=pd.Index(index.to_numpy(), name="customer_id"))
+
+
+def _add_extra_features(feats: pd.DataFrame, ids: np.ndarray, extra: pd.DataFrame | None) -> None:
+    """Append the external features of the rows' customers to ``feats`` (in place)."""
+    if extra is None:
+        return
+    rows = extra.reindex(ids)
+    for name in extra.columns:
+        values = rows[name].to_numpy()
+        missing = np.isnan(values)
+        median = float(np.nanmedian(extra[name])) if extra[name].notna().any() else 0.0
+        feats[name] = np.where(missing, median, values)
+        if missing.any():
+            feats[f"{name}_missing"] = missing.astype("float64")
 
 
 def _features_at(
@@ -547,6 +620,7 @@ def train_churn_model(
     *,
     complaints: pd.DataFrame | None = None,
     mailings: pd.DataFrame | None = None,
+    extra_features: pd.DataFrame | None = None,
     model: str = "logistic",
     random_state: int | np.random.RandomState | None = None,
     n_reasons: int = 3,
@@ -569,6 +643,10 @@ def train_churn_model(
         End of the data ``E``; ``None`` = last transaction date.
     complaints, mailings : pandas.DataFrame, optional
         Extra feature sources (see the module docstring).
+    extra_features : pandas.DataFrame, optional
+        Numeric per-customer attributes indexed by customer id, used as
+        features under their column names (see "External features" in the
+        module docstring).
     model : {"logistic", "gbm"}, default "logistic"
     random_state : int, RandomState or None
     n_reasons : int, default 3
@@ -601,6 +679,7 @@ def train_churn_model(
     purchases = _purchase_events(tx)
     purchases = purchases.loc[purchases["time"] <= end].reset_index(drop=True)
     comp, mail = _aux_events(tx, complaints, mailings, customer_id_col, datetime_col, sent_date_col)
+    extra = _validate_extra_features(extra_features, tx["customer_id"])
     first = purchases.groupby("customer_id", sort=True)["time"].min()
 
     def rows(cutoff: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
@@ -611,6 +690,7 @@ def train_churn_model(
     ids = np.concatenate([p[0] for p in parts])
     times = np.concatenate([p[1] for p in parts])
     feats = _features_at(ids, times, purchases, comp, mail, trend_days, strict=False)
+    _add_extra_features(feats, ids, extra)
     later = _asof(ids, times + np.timedelta64(horizon_days, "D"), purchases, ["cum_n"])
     churned = (later["cum_n"].fillna(0.0).to_numpy() - feats["frequency"].to_numpy()) <= 0
     n1, n2 = len(parts[0][0]), len(parts[1][0])
@@ -644,6 +724,7 @@ def train_response_model(
     observation_end: object = None,
     *,
     complaints: pd.DataFrame | None = None,
+    extra_features: pd.DataFrame | None = None,
     holdout_fraction: float = 0.25,
     model: str = "logistic",
     random_state: int | np.random.RandomState | None = None,
@@ -676,7 +757,8 @@ def train_response_model(
     PropensityResult
         ``scores``: response probability of every customer who bought or was
         mailed, for a mailing sent the day after ``observation_end``.
-        ``feature_names`` add ``has_purchased`` (0/1) to the features.
+        ``feature_names`` add ``has_purchased`` (0/1) to the features, then
+        the ``extra_features`` columns.
     """
     response_days = _check_int(response_days, "response_days", 1)
     _check_int(n_reasons, "n_reasons", 1)
@@ -686,6 +768,7 @@ def train_response_model(
         raise ValueError(f"holdout_fraction must be in (0, 1), got {holdout_fraction!r}")
     tx = validate_transactions(transactions, customer_id_col, datetime_col, monetary_value_col)
     ml = _validate_mailings(mailings, tx["customer_id"], customer_id_col, sent_date_col)
+    extra = _validate_extra_features(extra_features, tx["customer_id"])
     if ml.empty:
         raise InsufficientDataError("no mailings")
     all_dates = pd.concat([tx["date"], ml["time"]], ignore_index=True)
@@ -717,6 +800,7 @@ def train_response_model(
     feats["has_purchased"] = (feats["frequency"] > 0).astype("float64")
     for col in ("recency_days", "tenure_days", "days_between_orders"):
         feats[col] = feats[col].fillna(-1.0)
+    _add_extra_features(feats, ids, extra)
     nl = len(labelled)
     after = _asof(ids[:nl], times[:nl] + window, purchases, ["cum_n"], strict=True)
     y = (after["cum_n"].fillna(0.0).to_numpy() - feats["frequency"].to_numpy()[:nl]) > 0

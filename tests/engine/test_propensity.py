@@ -215,3 +215,149 @@ def test_bad_mailings():
                 {"customer_id": ["x"], "sent_date": ["2023-01-01"], "opened": [0], "clicked": [0]}
             ),
         )
+
+
+# ----------------------------------------------------------------- external features
+
+
+def _churn_with_attribute(n=3000, seed=0):
+    """Regular buyers; those with a negative ``attr_score`` stop at a random day of the
+    last months, which their purchase history alone does not announce."""
+    rng = np.random.default_rng(seed)
+    days = 730
+    score = rng.normal(size=n)
+    stop = np.where(score < 0, rng.uniform(days - 200, days + 30, n), days + 1000)
+    t = rng.integers(0, 200, n)[:, None] + rng.exponential(40, (n, 60)).cumsum(axis=1)
+    keep = t < np.minimum(stop, days)[:, None]
+    cid = np.repeat(np.arange(n), keep.sum(axis=1))
+    tx = pd.DataFrame(
+        {
+            "customer_id": cid,
+            "date": pd.Timestamp("2022-01-01") + pd.to_timedelta(t[keep].astype(int), "D"),
+            "amount": rng.gamma(2.0, 30.0, len(cid)).round(2),
+        }
+    )
+    extra = pd.DataFrame({"attr_score": score}, index=pd.Index(np.arange(n), name="customer_id"))
+    return tx, extra
+
+
+def _response_with_attribute(n=1500, seed=0):
+    """Mailings every 90 days; the response probability is set by ``attr_affinity``."""
+    rng = np.random.default_rng(seed)
+    days = 730
+    affinity = rng.normal(size=n)
+    k = rng.poisson(days / 60, n) + 1
+    cid, t, sent = [np.repeat(np.arange(n), k)], [rng.integers(0, days, k.sum())], []
+    for day in range(60, days - 30, 90):
+        respond = rng.random(n) < special.expit(3.0 * affinity - 1.5)
+        sent.append(np.full(n, day))
+        cid.append(np.flatnonzero(respond))
+        t.append(day + rng.integers(0, 25, respond.sum()))
+    cid, t, sent = np.concatenate(cid), np.concatenate(t), np.concatenate(sent)
+    start = pd.Timestamp("2022-01-01")
+    tx = pd.DataFrame(
+        {
+            "customer_id": cid,
+            "date": start + pd.to_timedelta(t, "D"),
+            "amount": rng.gamma(2.0, 30.0, len(cid)).round(2),
+        }
+    )
+    mailings = pd.DataFrame(
+        {
+            "customer_id": np.tile(np.arange(n), len(sent) // n),
+            "sent_date": start + pd.to_timedelta(sent, "D"),
+            "opened": rng.random(len(sent)) < 0.3,
+            "clicked": rng.random(len(sent)) < 0.05,
+        }
+    )
+    extra = pd.DataFrame(
+        {"attr_affinity": affinity}, index=pd.Index(np.arange(n), name="customer_id")
+    )
+    return tx, mailings, extra
+
+
+@pytest.mark.parametrize("model", ["logistic", "gbm"])
+def test_extra_feature_that_drives_churn_raises_auc(model):
+    tx, extra = _churn_with_attribute()
+    without = train_churn_model(tx, 90, model=model, random_state=0)
+    with_ = train_churn_model(tx, 90, model=model, random_state=0, extra_features=extra)
+    assert "attr_score" not in without.feature_names
+    assert with_.feature_names[-1] == "attr_score"
+    # Measured: logistic 0.67 -> 0.81, gbm 0.53 -> 0.78.
+    assert with_.metrics["auc"] > without.metrics["auc"] + 0.1
+    # The attribute is the first reason of many scores, under its own name.
+    assert (with_.scores["reason_1"] == "attr_score").mean() > 0.2
+    again = train_churn_model(tx, 90, model=model, random_state=0, extra_features=extra)
+    pd.testing.assert_frame_equal(with_.scores, again.scores)
+    assert again.metrics["auc"] == with_.metrics["auc"]
+
+
+def test_extra_feature_that_drives_response_raises_auc():
+    tx, mailings, extra = _response_with_attribute()
+    without = train_response_model(tx, mailings, 30, random_state=0)
+    with_ = train_response_model(tx, mailings, 30, random_state=0, extra_features=extra)
+    # Measured: 0.63 -> 0.73.
+    assert with_.metrics["auc"] > without.metrics["auc"] + 0.05
+    assert with_.feature_names[-1] == "attr_affinity"
+    assert (with_.scores["reason_1"] == "attr_affinity").mean() > 0.3
+    # Higher affinity, higher response probability.
+    coef = dict(zip(with_.feature_names, with_.model[-1].coef_[0], strict=True))
+    assert coef["attr_affinity"] > 0
+    again = train_response_model(tx, mailings, 30, random_state=0, extra_features=extra)
+    pd.testing.assert_frame_equal(with_.scores, again.scores)
+
+
+def test_extra_features_missing_values_are_imputed_with_an_indicator(tx):
+    ids = np.sort(tx["customer_id"].unique())
+    known = ids[: len(ids) // 2]
+    income = pd.Series(np.arange(len(known), dtype=float) * 1000.0, index=known)
+    income.iloc[:10] = np.nan  # known customers without a value
+    extra = pd.DataFrame({"attr_income": income, "attr_panel": 1.0})
+    extra.loc[known[0], "attr_panel"] = np.nan
+    res = train_churn_model(tx, 90, random_state=0, extra_features=extra)
+    assert res.feature_names[-4:] == [
+        "attr_income",
+        "attr_income_missing",
+        "attr_panel",
+        "attr_panel_missing",
+    ]
+    assert res.scores["probability"].notna().all()
+    # The fitted model sees the median for unknown customers, and the indicator set.
+    feats = build_features(tx)
+    from crm_engine.propensity import _add_extra_features, _validate_extra_features
+
+    ref = pd.Series(feats.index)
+    cols = feats.copy()
+    _add_extra_features(cols, feats.index.to_numpy(), _validate_extra_features(extra, ref))
+    median = float(np.nanmedian(income))
+    unknown = ~feats.index.isin(income.dropna().index)
+    assert (cols.loc[unknown, "attr_income"] == median).all()
+    assert (cols.loc[unknown, "attr_income_missing"] == 1.0).all()
+    assert (cols.loc[~unknown, "attr_income_missing"] == 0.0).all()
+    # Nobody lacking a value: no indicator column.
+    full = pd.DataFrame({"attr_x": np.ones(len(ids))}, index=ids)
+    res = train_churn_model(tx, 90, random_state=0, extra_features=full)
+    assert res.feature_names[-1] == "attr_x"
+
+
+def test_bad_extra_features_are_clear_errors(tx):
+    ids = np.sort(tx["customer_id"].unique())[:50]
+    cases = [
+        (pd.DataFrame({"attr_region": ["north"] * 50}, index=ids), "must be numeric"),
+        (pd.DataFrame({"attr_x": np.ones(3)}, index=[ids[0], ids[1], ids[0]]), "duplicate"),
+        (pd.DataFrame({"recency_days": np.ones(50)}, index=ids), "clashes"),
+        (pd.DataFrame({"attr_x": [np.inf] + [1.0] * 49}, index=ids), "infinite"),
+        (pd.DataFrame({"attr_x": np.ones(50)}, index=ids.astype(str)), "different types"),
+        (pd.Series(np.ones(50), index=ids), "must be a pandas DataFrame"),
+    ]
+    for extra, message in cases:
+        with pytest.raises(ValueError, match=message):
+            train_churn_model(tx, 90, random_state=0, extra_features=extra)
+    with pytest.raises(ValueError, match="must be numeric"):
+        train_response_model(
+            tx,
+            pd.DataFrame(
+                {"customer_id": [1], "sent_date": ["2023-01-01"], "opened": [0], "clicked": [0]}
+            ),
+            extra_features=cases[0][0],
+        )
