@@ -430,6 +430,15 @@ class CrmAnalyticsRun(models.Model):
         self._update_metrics(table, ["p_alive", "expected_purchases", "clv"])
         return {}
 
+    def _attribute_features(self):
+        """The imported numeric attributes as propensity features (``attr_<key>``), or None."""
+        attributes = self._attributes()
+        if attributes.empty:
+            return None
+        attributes.columns = [f"attr_{key}" for key in attributes.columns]
+        attributes.index = attributes.index.astype("int64")
+        return attributes
+
     def _stage_churn(self):
         from crm_engine.propensity import train_churn_model
 
@@ -444,6 +453,7 @@ class CrmAnalyticsRun(models.Model):
                 observation_end=self.date,
                 complaints=self._complaints(),
                 mailings=mailings if len(mailings) else None,
+                extra_features=self._attribute_features(),
                 random_state=0,
                 n_reasons=N_REASONS,
             )
@@ -480,6 +490,7 @@ class CrmAnalyticsRun(models.Model):
                 response_days=self.company_id.crm_response_days or 30,
                 observation_end=self.date,
                 complaints=self._complaints(),
+                extra_features=self._attribute_features(),
                 random_state=0,
                 n_reasons=N_REASONS,
             )

@@ -56,3 +56,25 @@ class TestAttributeImport(CrmAnalyticsCommon):
         # The survey score is a clustering feature: clusters are described by it.
         clusters = self.env["crm.customer.cluster"].search([("company_id", "=", self.company.id)])
         self.assertTrue(any("survey_score" in name for name in clusters.mapped("name")))
+
+    def test_numeric_attributes_are_propensity_features(self):
+        # The data set's loyal customers (every third) answer the survey with 100, the
+        # others with 0, and a few did not answer: the attribute separates churners.
+        lines = ["ref,loyalty"]
+        lines += [f"{p.ref},{100 if i % 3 == 0 else 0}" for i, p in enumerate(self.customers[6:])]
+        self._import("\n".join(lines))
+        run = self._run()
+        self.assertEqual(run.state, "done", run.error)
+        self.assertGreater(run.scored_churn_count, 0)
+        self.assertGreater(run.scored_response_count, 0)
+        metrics = self.env["crm.customer.metric"].search([("run_id", "=", run.id)])
+        churn_reasons = " ".join(metrics.mapped("churn_factors"))
+        response_reasons = " ".join(metrics.mapped("response_factors"))
+        self.assertRegex(churn_reasons, r"attr_loyalty(_missing)? \([+-]\d")
+        self.assertRegex(response_reasons, r"attr_loyalty(_missing)? \([+-]\d")
+        # Without imported attributes, no reason names one.
+        self.env["crm.partner.attribute"].search([]).unlink()
+        run = self._run()
+        metrics = self.env["crm.customer.metric"].search([("run_id", "=", run.id)])
+        self.assertTrue(any(metrics.mapped("churn_factors")))
+        self.assertNotIn("attr_", " ".join(metrics.mapped("churn_factors")))
