@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
 OCA_DIR = CACHE / "oca"
 ADDONS = ["crm_ops", "crm_analytics", "crm_collab"]
+# auto_install glue addons, tested in the "stock" part (they pull in Inventory and Surveys)
+GLUE_ADDONS = ["crm_ops_stock", "crm_collab_survey"]
 # Odoo's and the OCA's own tests of the modules we extend, run with our addons installed
 PEER_QUICK = ["sale_crm", "website_crm", "mass_mailing_crm", "mass_mailing_sale", "helpdesk_mgmt"]
 PEER_FULL = [
@@ -423,7 +425,8 @@ def run_peer_tests(odoo: Odoo, pg, template, modules: list[str]) -> Part:
 
 
 def run_glue_tests(odoo: Odoo, pg, template) -> Part:
-    """crm_ops_stock, installed with Inventory (sale_stock) in a database of its own."""
+    """The glue addons, in a database of their own: crm_ops_stock (installs Inventory through
+    sale_stock) and crm_collab_survey (installs Surveys)."""
     part = Part("stock")
     logfile = CACHE / "reports" / "odoo-stock.log"
     db = f"crm_stock_{os.getpid()}"
@@ -435,9 +438,9 @@ def run_glue_tests(odoo: Odoo, pg, template) -> Part:
             pg,
             db,
             "-i",
-            "crm_ops_stock",
+            ",".join(GLUE_ADDONS),
             "--test-enable",
-            "--test-tags=/crm_ops_stock",
+            "--test-tags=" + ",".join(f"/{a}" for a in GLUE_ADDONS),
             "--log-level=test",
         ),
         logfile,
@@ -535,9 +538,9 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--parts",
         default="engine,lint,odoo,stock,peer,lifecycle",
-        help="comma-separated parts to run: engine, lint, odoo, stock (crm_ops_stock with"
-        " Inventory), peer (Odoo's own tests of the modules we extend, quick subset),"
-        " peer-full (all of them), lifecycle",
+        help="comma-separated parts to run: engine, lint, odoo, stock (the glue addons:"
+        " crm_ops_stock with Inventory, crm_collab_survey with Surveys), peer (Odoo's own"
+        " tests of the modules we extend, quick subset), peer-full (all of them), lifecycle",
     )
     ap.add_argument(
         "--test-tags",

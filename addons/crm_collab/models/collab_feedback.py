@@ -1,7 +1,8 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Feedback routing: ratings and complaint tickets are routed by rules to the departments
-and partner companies concerned (Discuss channel, followers, activity)."""
+"""Feedback routing: ratings and complaint tickets (and survey answers, with the glue addon
+crm_collab_survey) are routed by rules to the departments and partner companies concerned
+(Discuss channel, followers, activity). Every trigger goes through ``_route``."""
 
 from markupsafe import Markup
 
@@ -27,7 +28,7 @@ class CrmCollabFeedbackRule(models.Model):
         [
             ("rating", "Rating at or below a threshold"),
             ("ticket", "Complaint ticket"),
-            ("survey", "Survey answer"),
+            # ("survey", "Survey answer") is added by crm_collab_survey, with the Survey app
         ],
         required=True,
         default="rating",
@@ -58,20 +59,28 @@ class CrmCollabFeedbackRule(models.Model):
                 and rule.target_company_id not in rule.activity_user_id.company_ids
             ):
                 raise ValidationError(_("The activity user must belong to the partner company."))
-            if (
-                not self.env["crm.collab.agreement"]
-                .sudo()
-                .search_count(
-                    [
-                        ("owner_company_id", "=", rule.company_id.id),
-                        ("partner_company_id", "=", rule.target_company_id.id),
-                        ("state", "=", "active"),
-                    ]
-                )
-            ):
+            if not rule._target_agreement_active():
                 raise ValidationError(
                     _("Feedback goes to a partner company only under an active agreement.")
                 )
+
+    def _target_agreement_active(self):
+        """No partner company, or an active agreement from the rule's company to it."""
+        self.ensure_one()
+        if not self.target_company_id:
+            return True
+        return bool(
+            self.env["crm.collab.agreement"]
+            .sudo()
+            .search_count(
+                [
+                    ("owner_company_id", "=", self.company_id.id),
+                    ("partner_company_id", "=", self.target_company_id.id),
+                    ("state", "=", "active"),
+                ],
+                limit=1,
+            )
+        )
 
     def _matches(self, trigger, record, rating=None):
         self.ensure_one()
@@ -89,22 +98,33 @@ class CrmCollabFeedbackRule(models.Model):
         return True
 
     @api.model
-    def _route(self, trigger, record, rating=None, summary=""):
-        """Apply the matching rules of the record's company to ``record`` (a document)."""
+    def _route(self, trigger, record, summary="", company=None, partner=None, rating=None):
+        """Route one piece of feedback through the active ``trigger`` rules of a company.
+
+        ``record``: the document the feedback is on (followers and the activity go on it);
+        ``summary``: the text (str or Markup) of the message and of the activity note;
+        ``company``: whose rules apply (default: the record's company, else the customer's,
+        else the current one); ``partner``: the customer the feedback comes from;
+        ``rating``: the rating, for the rating trigger. Returns the rules that routed it.
+        """
         record = record.sudo()
-        company = record.company_id if "company_id" in record._fields else self.env["res.company"]
-        company = company or (rating and rating.partner_id.company_id) or self.env.company
+        partner = (partner or self.env["res.partner"]).sudo()
+        if not company:
+            company = record.company_id if "company_id" in record._fields else None
+            company = company or partner.company_id or self.env.company
         rules = self.sudo().search([("company_id", "=", company.id), ("trigger", "=", trigger)])
         routed = self.browse()
         for rule in rules:
-            if not rule._matches(trigger, record, rating):
-                continue
-            rule._apply(record, summary)
-            routed |= rule
+            if rule._matches(trigger, record, rating) and rule._apply(record, summary):
+                routed |= rule
         return routed
 
     def _apply(self, record, summary):
+        """Post, subscribe and schedule as the rule says; nothing (False) when the rule's
+        partner company no longer has an active agreement."""
         self.ensure_one()
+        if not self._target_agreement_active():
+            return False
         title = _("Customer feedback: %s", record.display_name)
         if self.channel_id:
             self.channel_id.sudo().message_post(
@@ -124,6 +144,7 @@ class CrmCollabFeedbackRule(models.Model):
                 user_id=self.activity_user_id.id,
             )
         self.sudo().routed_count += 1
+        return True
 
 
 class RatingRating(models.Model):
@@ -153,8 +174,9 @@ class RatingRating(models.Model):
                 self.env["crm.collab.feedback.rule"]._route(
                     "rating",
                     record,
-                    rating=rating,
                     summary=_("Rating %(r)s: %(f)s", r=rating.rating, f=rating.feedback or ""),
+                    partner=rating.partner_id,
+                    rating=rating,
                 )
 
 
@@ -165,5 +187,7 @@ class HelpdeskTicket(models.Model):
     def create(self, vals_list):
         tickets = super().create(vals_list)
         for ticket in tickets:
-            self.env["crm.collab.feedback.rule"]._route("ticket", ticket, summary=ticket.name)
+            self.env["crm.collab.feedback.rule"]._route(
+                "ticket", ticket, summary=ticket.name, partner=ticket.partner_id
+            )
         return tickets

@@ -47,15 +47,28 @@ class CrmCollabTimeline(models.TransientModel):
             .ids
             or partner.ids
         )
+        entries = self._collect_entries(pids, limit)
+        entries.sort(key=lambda e: e["date"] or fields.Datetime.now(), reverse=True)
+        return entries[:limit]
+
+    @api.model
+    def _docs(self, model, domain, limit):
+        """Records of ``model`` the current user may read (none when they may not)."""
+        if model not in self.env:
+            return self.env["res.partner"].browse()
+        try:
+            return self.env[model].with_context(active_test=False).search(domain, limit=limit)
+        except AccessError:
+            return self.env[model].browse()
+
+    @api.model
+    def _collect_entries(self, pids, limit):
+        """Entries (dicts, unsorted) about the partners ``pids``, one list per source; an
+        addon adds a source by extending this method (crm_collab_survey: survey answers)."""
         entries = []
 
         def docs(model, domain):
-            if model not in env:
-                return env["res.partner"].browse()
-            try:
-                return env[model].with_context(active_test=False).search(domain, limit=limit)
-            except AccessError:
-                return env[model].browse()
+            return self._docs(model, domain, limit)
 
         leads = docs("crm.lead", [("partner_id", "in", pids)])
         orders = docs("sale.order", [("partner_id", "in", pids)])
@@ -161,8 +174,7 @@ class CrmCollabTimeline(models.TransientModel):
                     res_id=trace.mass_mailing_id.id,
                 )
             )
-        entries.sort(key=lambda e: e["date"] or fields.Datetime.now(), reverse=True)
-        return entries[:limit]
+        return entries
 
     @api.model
     def build(self, partner, limit=200):

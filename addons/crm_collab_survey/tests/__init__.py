@@ -1,0 +1,2 @@
+from . import test_survey_feedback
+from . import test_i18n
