@@ -24,6 +24,7 @@
         "views/crm_sales_forecast_views.xml",
         "views/crm_partner_attribute_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "report/crm_campaign_report_views.xml",
         "report/crm_purchase_report_views.xml",
         "report/crm_complaint_report_views.xml",

@@ -20,4 +20,20 @@ class ResCompany(models.Model):
         default=30,
         help="A mailing recipient who buys within this many days after the send responded.",
     )
-    crm_clv_horizon_months = fields.Integer(string="CLV horizon (months)", default=12)
+    crm_clv_horizon_months = fields.Integer(
+        string="CLV horizon (months)",
+        default=12,
+        help="Customer lifetime value counts the purchases expected over this many months.",
+    )
+    crm_campaign_window_days = fields.Integer(
+        string="Campaign purchase window (days)",
+        default=30,
+        help="In the campaign report, orders confirmed within this many days after a mailing "
+        "is sent count as bought.",
+    )
+
+    _crm_analytics_settings_positive = models.Constraint(
+        "CHECK(crm_churn_horizon_days > 0 AND crm_response_days > 0 "
+        "AND crm_clv_horizon_months > 0 AND crm_campaign_window_days >= 0)",
+        "The analytics horizons must be positive and the campaign window not negative.",
+    )

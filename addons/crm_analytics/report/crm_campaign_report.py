@@ -2,9 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
 
-# Orders confirmed within this many days after the send count as bought.
-# Change it with the system parameter crm_analytics.campaign_window_days,
-# then upgrade the module (the view is rebuilt by init()).
+# Orders confirmed within this many days after the send count as bought, unless the
+# company sets its own window (res.company.crm_campaign_window_days, in the CRM settings).
 DEFAULT_WINDOW_DAYS = 30
 
 
@@ -34,17 +33,6 @@ class CrmCampaignReport(models.Model):
     order_count = fields.Integer(string="Orders", readonly=True)
     revenue = fields.Float(readonly=True, digits=(16, 2))
 
-    def _window_days(self):
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("crm_analytics.campaign_window_days", DEFAULT_WINDOW_DAYS)
-        )
-        try:
-            return max(int(value), 0)
-        except (TypeError, ValueError):
-            return DEFAULT_WINDOW_DAYS
-
     def _query(self):
         return f"""
             SELECT tr.id AS id,
@@ -70,6 +58,7 @@ class CrmCampaignReport(models.Model):
               LEFT JOIN crm_lead l ON tr.model = 'crm.lead' AND l.id = tr.res_id
               LEFT JOIN res_partner rp ON rp.id = CASE WHEN tr.model = 'res.partner'
                                                        THEN tr.res_id ELSE l.partner_id END
+              LEFT JOIN res_company c ON c.id = COALESCE(u.company_id, rp.company_id)
               LEFT JOIN LATERAL (
                     SELECT COUNT(*) AS n, SUM(so.amount_untaxed) AS revenue
                       FROM sale_order so
@@ -79,8 +68,8 @@ class CrmCampaignReport(models.Model):
                        AND so.company_id = COALESCE(u.company_id, rp.company_id)
                        AND tr.trace_status NOT IN ('bounce', 'error', 'cancel')
                        AND so.date_order >= tr.sent_datetime
-                       AND so.date_order < tr.sent_datetime
-                                           + interval '{self._window_days():d} days'
+                       AND so.date_order < tr.sent_datetime + make_interval(
+                               days => COALESCE(c.crm_campaign_window_days, {DEFAULT_WINDOW_DAYS:d}))
               ) o ON TRUE
              WHERE tr.is_test_trace IS NOT TRUE
         """

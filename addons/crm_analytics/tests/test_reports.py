@@ -1,6 +1,9 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from psycopg2 import IntegrityError
+
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import CrmAnalyticsCommon
 
@@ -50,6 +53,83 @@ class TestReports(CrmAnalyticsCommon):
             self.assertEqual(orders, bought[0])
             self.assertAlmostEqual(revenue, float(bought[1]), places=2)
         self.assertTrue(Report.search_count([("order_count", ">", 0)]))
+
+    def test_campaign_window_follows_the_company_setting(self):
+        """The purchase window of the campaign report is a CRM setting of the company."""
+        Report = self.env["crm.campaign.report"]
+
+        def report_orders():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            groups = Report._read_group(
+                [("mailing_id", "in", self.mailing.ids)], [], ["order_count:sum", "buyer:sum"]
+            )
+            return groups[0]
+
+        def expected_orders(days):
+            return self._sql(
+                """SELECT COUNT(so.id)
+                     FROM mailing_trace tr
+                     JOIN sale_order so ON so.partner_id = tr.res_id
+                    WHERE tr.mass_mailing_id = ANY(%s) AND tr.model = 'res.partner'
+                      AND tr.trace_status != 'bounce' AND so.state = 'sale'
+                      AND so.date_order >= tr.sent_datetime
+                      AND so.date_order < tr.sent_datetime + make_interval(days => %s)""",
+                self.mailing.ids,
+                days,
+            )[0][0]
+
+        self.assertEqual(self.company.crm_campaign_window_days, 30)
+        orders_30, buyers_30 = report_orders()
+        self.assertEqual(orders_30, expected_orders(30))
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.crm_campaign_window_days, 30)
+        settings.crm_campaign_window_days = 7
+        settings.execute()
+        self.assertEqual(self.company.crm_campaign_window_days, 7)
+        orders_7, buyers_7 = report_orders()
+        self.assertEqual(orders_7, expected_orders(7))
+        self.assertLess(orders_7, orders_30)
+        self.assertLessEqual(buyers_7, buyers_30)
+        # The other companies keep their own window.
+        other = self.env["res.company"].create({"name": "Other analytics company"})
+        self.assertEqual(other.crm_campaign_window_days, 30)
+
+    def test_settings_show_the_company_analytics_parameters(self):
+        self.company.write(
+            {
+                "crm_clv_horizon_months": 24,
+                "crm_churn_horizon_days": 60,
+                "crm_response_days": 14,
+            }
+        )
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(
+            (
+                settings.crm_clv_horizon_months,
+                settings.crm_churn_horizon_days,
+                settings.crm_response_days,
+            ),
+            (24, 60, 14),
+        )
+        settings.crm_churn_horizon_days = 120
+        settings.execute()
+        self.assertEqual(self.company.crm_churn_horizon_days, 120)
+        arch = self.env["res.config.settings"].get_view(view_type="form")["arch"]
+        for name in (
+            "crm_clv_horizon_months",
+            "crm_churn_horizon_days",
+            "crm_response_days",
+            "crm_campaign_window_days",
+        ):
+            self.assertIn(f'name="{name}"', arch)
+        with (
+            self.assertRaises(IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self.company.crm_churn_horizon_days = 0
+            self.env.flush_all()
 
     def test_purchase_report_matches_sql(self):
         self._run()
