@@ -73,11 +73,22 @@ def _cmd_clv(args: argparse.Namespace) -> None:
     _write(out, args.output)
 
 
+def _read_attributes(path: str | None, customer_col: str) -> pd.DataFrame | None:
+    """Per-customer numeric attributes: a CSV with the customer column and one column each."""
+    if not path:
+        return None
+    frame = _read(path)
+    if customer_col not in frame.columns:
+        raise ValueError(f"missing column {customer_col!r} in the attributes CSV {path}")
+    return frame.set_index(customer_col)
+
+
 def _cmd_churn(args: argparse.Namespace) -> None:
     res = train_churn_model(
         _read(args.input),
         args.horizon_days,
         args.observation_end,
+        extra_features=_read_attributes(args.attributes, args.customer_col),
         model=args.model,
         random_state=args.random_state,
         **_cols(args),
@@ -150,6 +161,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("churn", parents=[common], help="churn propensity with reasons")
     p.add_argument("--horizon-days", type=int, default=90)
+    p.add_argument(
+        "--attributes",
+        help="CSV of numeric customer attributes (the customer column, then one column each), "
+        "used as features",
+    )
     p.add_argument("--model", choices=["logistic", "gbm"], default="logistic")
     p.add_argument("--random-state", type=int, default=0)
     p.set_defaults(func=_cmd_churn)

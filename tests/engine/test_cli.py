@@ -61,6 +61,21 @@ def test_clv_on_cdnow(tmp_path):
     assert len(pd.read_csv(out)) == 2357
 
 
+def test_churn_with_attributes(tx_csv, tmp_path, capsys):
+    customers = np.arange(400)
+    attributes = tmp_path / "attributes.csv"
+    pd.DataFrame({"customer_id": customers, "early_stopper": (customers % 3 == 0) * 1.0}).to_csv(
+        attributes, index=False
+    )
+    out = tmp_path / "churn.csv"
+    assert main(["churn", str(tx_csv), "--attributes", str(attributes), "-o", str(out)]) == 0
+    frame = pd.read_csv(out)
+    assert "early_stopper" in set(frame["reason_1"]) | set(frame["reason_2"])
+    attributes.write_text("customer_id,region\n1,north\n")
+    assert main(["churn", str(tx_csv), "--attributes", str(attributes)]) == 2
+    assert "must be numeric" in capsys.readouterr().err
+
+
 def test_bad_inputs_exit_2(tmp_path, capsys):
     assert main(["rfm", str(tmp_path / "missing.csv")]) == 2
     assert "no such file" in capsys.readouterr().err
