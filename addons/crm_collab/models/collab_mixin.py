@@ -4,6 +4,7 @@
 and the audit of exports of shared records."""
 
 from collections import defaultdict
+from itertools import groupby
 
 from odoo import _, api, fields, models
 from odoo.fields import Domain
@@ -244,6 +245,34 @@ class CrmCollabSharedMixin(models.AbstractModel):
             res = {"datas": rows + shared_rows}
         self._collab_audit_access("export", _("Exported %(n)s shared record(s)"))
         return res
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        """Shared records reached through a path (``partner_id/comment`` exported from
+        a lead) carry their private columns empty, as at the top level (export_data)."""
+        private = {
+            i for i, path in enumerate(fields) if path and path[0] in self._collab_private_fields
+        }
+        foreign = (not _is_toplevel_call and private and self._collab_foreign_ids()) or set()
+        if not foreign:
+            return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        self.browse(foreign).check_access("read")
+        public = [path for i, path in enumerate(fields) if i not in private]
+        lines = []
+        # one call per run of own / shared records, so that the lines keep their order
+        for is_foreign, run in groupby(self, key=lambda rec: rec.id in foreign):
+            records = self.browse([rec.id for rec in run])
+            if not is_foreign:
+                lines += super(CrmCollabSharedMixin, records)._export_rows(
+                    fields, _is_toplevel_call=False
+                )
+                continue
+            for line in super(CrmCollabSharedMixin, records)._export_rows(
+                public, _is_toplevel_call=False
+            ):
+                for i in sorted(private):
+                    line.insert(i, "")
+                lines.append(line)
+        return lines
 
     def _collab_audit_access(self, action, description):
         """Log, per agreement, the shared records of self the user just used."""

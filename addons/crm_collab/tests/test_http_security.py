@@ -98,6 +98,13 @@ class TestHttpPrivateOracle(Json2Case):
             {"domain": [["partner_id.comment", "ilike", "secret"]], "fields": ["name"]},
         )
         self.assertEqual(rows, [])
+        export = self.json2_ok(
+            key,
+            "crm.lead",
+            "export_data",
+            {"ids": self.lead_north.ids, "fields_to_export": ["name", "partner_id/comment"]},
+        )
+        self.assertEqual(export["datas"], [["North deal", ""]])
         # the owner's key still finds, sorts and groups by them
         key_a = self.api_key(self.user_a)
         rows = self.json2_ok(

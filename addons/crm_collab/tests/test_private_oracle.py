@@ -201,3 +201,33 @@ class TestPrivateOracle(CollabCase):
         self.assertIn('CASE WHEN "res_partner"."company_id" IS NULL', code)
         sql = self.env["res.partner"]._search([], order="comment").select()
         self.assertNotIn("CASE", self.env.cr.mogrify(sql.code, sql.params).decode())
+
+    def test_export_through_a_path(self):
+        """Exporting a shared lead: its own private note and its (shared) customer's one,
+        through a path, come out empty; the owner's export keeps both."""
+        self.make_agreement(res_model="crm.lead", domain=f"[('id', '=', {self.lead_north.id})]")
+        b_lead = self.env["crm.lead"].create(
+            {
+                "name": "B deal",
+                "company_id": self.company_b.id,
+                "partner_id": self.b_partner.id,
+                "description": "B internal",
+            }
+        )
+        paths = ["name", "partner_id/comment", "partner_id/name", "description"]
+        Lead = self.as_user("crm.lead", self.user_b)
+        rows = Lead.browse([self.lead_north.id, b_lead.id]).export_data(paths)["datas"]
+        self.assertNotIn("secret", str(rows))
+        self.assertNotIn("margin", str(rows))
+        by_name = {row[0]: row for row in rows}
+        self.assertEqual(by_name["North deal"][1:3], ["", "North customer 0"])
+        self.assertFalse(by_name["North deal"][3])
+        self.assertIn("B note", by_name["B deal"][1], "B's own customer keeps its note")
+        self.assertEqual(by_name["B deal"][2:], ["B own customer", "<p>B internal</p>"])
+        [row] = (
+            self.as_user("crm.lead", self.user_a)
+            .browse(self.lead_north.id)
+            .export_data(paths)["datas"]
+        )
+        self.assertIn("A secret note 0", row[1])
+        self.assertIn("margin 40%", row[3])
