@@ -46,7 +46,14 @@ import pandas as pd
 
 from .transactions import _resolve_end, daily_purchases, validate_transactions
 
-__all__ = ["SEGMENTS", "Segment", "assign_segments", "quintile_scores", "rfm_table"]
+__all__ = [
+    "SEGMENTS",
+    "Segment",
+    "assign_segments",
+    "quintile_scores",
+    "rfm_scores",
+    "rfm_table",
+]
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,49 @@ def assign_segments(r_score: pd.Series, fm_score: pd.Series) -> pd.Series:
     return pd.Series(keys[_GRID[r - 1, fm - 1]], index=r_score.index, dtype=object)
 
 
+def rfm_scores(values: pd.DataFrame) -> pd.DataFrame:
+    """Scores and segments for customers whose RFM values are already known.
+
+    The scoring half of :func:`rfm_table`, for callers that aggregate the
+    values themselves (e.g. with SQL in a database).
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        One row per customer with columns ``recency`` (days since the last
+        purchase day), ``frequency`` (purchase days) and ``monetary`` (net
+        total); the index is kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``values`` with ``r_score``, ``f_score``, ``m_score``, ``fm_score``,
+        ``rfm_score``, ``segment`` and ``segment_label`` added (a copy).
+
+    Examples
+    --------
+    >>> vals = pd.DataFrame({"recency": [3, 300], "frequency": [9, 1], "monetary": [900, 20]})
+    >>> rfm_scores(vals)[["rfm_score", "segment"]].values.tolist()
+    [['444', 'loyal'], ['222', 'hibernating']]
+    """
+    missing = {"recency", "frequency", "monetary"} - set(values.columns)
+    if missing:
+        raise ValueError(f"missing RFM columns: {', '.join(sorted(missing))}")
+    out = values.copy()
+    out["r_score"] = quintile_scores(out["recency"], ascending=False)
+    out["f_score"] = quintile_scores(out["frequency"])
+    out["m_score"] = quintile_scores(out["monetary"])
+    out["fm_score"] = (out["f_score"] + out["m_score"] + 1) // 2
+    scores = out[["r_score", "f_score", "m_score"]].to_numpy("int64")
+    out["rfm_score"] = pd.Series(
+        (scores[:, 0] * 100 + scores[:, 1] * 10 + scores[:, 2]).astype(str), index=out.index
+    )
+    out["segment"] = assign_segments(out["r_score"], out["fm_score"])
+    labels = {s.key: s.label for s in SEGMENTS}
+    out["segment_label"] = out["segment"].map(labels)
+    return out
+
+
 def rfm_table(
     df: pd.DataFrame,
     observation_end: object = None,
@@ -210,16 +260,7 @@ def rfm_table(
             "monetary": monetary.reindex(last.index).astype("float64"),
         }
     )
-    out["r_score"] = quintile_scores(out["recency"], ascending=False)
-    out["f_score"] = quintile_scores(out["frequency"])
-    out["m_score"] = quintile_scores(out["monetary"])
-    out["fm_score"] = (out["f_score"] + out["m_score"] + 1) // 2
-    out["rfm_score"] = (
-        out["r_score"].astype(str) + out["f_score"].astype(str) + out["m_score"].astype(str)
-    )
-    out["segment"] = assign_segments(out["r_score"], out["fm_score"])
-    labels = {s.key: s.label for s in SEGMENTS}
-    out["segment_label"] = out["segment"].map(labels)
+    out = rfm_scores(out)
     out.index.name = "customer_id"
     out.attrs["observation_end"] = end
     return out

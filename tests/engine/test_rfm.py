@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crm_engine.rfm import SEGMENTS, assign_segments, quintile_scores, rfm_table
+from crm_engine.rfm import SEGMENTS, assign_segments, quintile_scores, rfm_scores, rfm_table
 
 
 def test_segments_partition_the_grid():
@@ -132,3 +132,31 @@ def test_rfm_errors():
         quintile_scores(pd.Series([1.0, np.nan]))
     with pytest.raises(ValueError, match="between 1 and 5"):
         assign_segments(pd.Series([0]), pd.Series([3]))
+
+
+def test_rfm_scores_of_aggregated_values_match_rfm_table():
+    tx = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 3, 3, 3, 4],
+            "date": pd.to_datetime(
+                [
+                    "2024-01-01",
+                    "2024-02-01",
+                    "2024-01-15",
+                    "2024-03-01",
+                    "2024-03-02",
+                    "2024-03-03",
+                    "2023-06-01",
+                ]
+            ),
+            "amount": [10.0, 20.0, 5.0, 7.0, 8.0, 9.0, 400.0],
+        }
+    )
+    table = rfm_table(tx, observation_end="2024-03-31")
+    scored = rfm_scores(table[["recency", "frequency", "monetary"]])
+    pd.testing.assert_frame_equal(scored, table, check_like=True)
+
+
+def test_rfm_scores_needs_the_three_values():
+    with pytest.raises(ValueError, match="monetary"):
+        rfm_scores(pd.DataFrame({"recency": [1], "frequency": [2]}))

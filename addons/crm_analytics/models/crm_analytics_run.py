@@ -113,6 +113,11 @@ class CrmAnalyticsRun(models.Model):
         for run in self:
             run.is_current = run.company_id.sudo().crm_analytics_run_id == run
 
+    def unlink(self):
+        # crm.customer.metric has no foreign keys (see its docstring)
+        self.env["crm.customer.metric"]._delete_rows("run_id", self.ids)
+        return super().unlink()
+
     # ------------------------------------------------------------------ entry points
     @api.model
     def _cron_recompute(self):
@@ -357,58 +362,99 @@ class CrmAnalyticsRun(models.Model):
         return text
 
     # ------------------------------------------------------------------ stages
-    def _stage_rfm(self):
-        from crm_engine.rfm import rfm_table
+    def _rfm_values_sql(self):
+        """Per customer, the RFM values by the engine's conventions (see
+        ``crm_engine.rfm.rfm_table``), aggregated in the database: sales netted per
+        customer and day (in float8, as the engine does), a day with a net amount
+        >= 0 is a purchase day, recency from the last purchase day, monetary value
+        net of refunds; customers with refunds only are left out. The last column,
+        customer-days read, is counted and not stored."""
+        end = self.date
+        return SQL(
+            """
+            SELECT d.customer_id AS partner_id,
+                   %(end)s - MAX(d.day) FILTER (WHERE d.amount >= 0) AS recency_days,
+                   COUNT(*) FILTER (WHERE d.amount >= 0) AS frequency,
+                   round(SUM(d.amount)::numeric, 2) AS monetary,
+                   SUM(d.n_orders) AS order_count,
+                   MIN(d.day) AS first_purchase,
+                   MAX(d.day) FILTER (WHERE d.amount >= 0) AS last_purchase,
+                   COUNT(*) AS days_read
+              FROM (SELECT p.commercial_partner_id AS customer_id, so.date_order::date AS day,
+                           SUM(so.amount_untaxed::float8) AS amount, COUNT(*) AS n_orders
+                      FROM sale_order so
+                      JOIN res_partner p ON p.id = so.partner_id
+                     WHERE so.state = 'sale' AND so.company_id = %(company)s
+                       AND so.date_order < %(until)s
+                     GROUP BY 1, 2) d
+             GROUP BY d.customer_id
+            HAVING COUNT(*) FILTER (WHERE d.amount >= 0) > 0
+            """,
+            end=end,
+            company=self.company_id.id,
+            until=end + pd.Timedelta(days=1),
+        )
 
-        tx = self._transactions()
-        if tx.empty:
-            self._add_note(self.env._("No confirmed order up to %s.", self.date))
-            return {"transaction_count": 0, "customer_count": 0}
-        table = rfm_table(tx, observation_end=self.date)
-        grouped = tx.groupby("customer_id", sort=True)
-        table["order_count"] = grouped["n_orders"].sum().reindex(table.index)
-        table["first_purchase"] = grouped["date"].min().reindex(table.index).dt.date
-        end = pd.Timestamp(self.date)
-        table["last_purchase"] = (end - pd.to_timedelta(table["recency"], unit="D")).dt.date
-        now = fields.Datetime.now()
-        uid = self.env.uid
-        n = len(table)
-        columns = {
-            "partner_id": table.index.to_numpy(),
-            "company_id": np.full(n, self.company_id.id),
-            "run_id": np.full(n, self.id),
-            "date": np.full(n, self.date),
-            "recency_days": table["recency"].to_numpy(),
-            "frequency": table["frequency"].to_numpy(),
-            "monetary": table["monetary"].round(2).to_numpy(),
-            "order_count": table["order_count"].to_numpy(),
-            "first_purchase": table["first_purchase"].to_numpy(),
-            "last_purchase": table["last_purchase"].to_numpy(),
-            "r_score": table["r_score"].to_numpy(),
-            "f_score": table["f_score"].to_numpy(),
-            "m_score": table["m_score"].to_numpy(),
-            "rfm_score": table["rfm_score"].to_numpy(),
-            "segment": table["segment"].to_numpy(),
-            "create_uid": np.full(n, uid),
-            "write_uid": np.full(n, uid),
-            "create_date": np.full(n, now),
-            "write_date": np.full(n, now),
-        }
+    def _stage_rfm(self):
+        """RFM values aggregated by SQL, scored by the engine, and the rows COPYed
+        back: the values' text travels out and back untouched, only recency,
+        frequency and monetary value are parsed."""
+        from crm_engine.rfm import rfm_scores
+
+        cr = self.env.cr
+        self.env["sale.order"].flush_model(
+            ["state", "company_id", "date_order", "amount_untaxed", "partner_id"]
+        )
         self.env["crm.customer.metric"].flush_model()
         # A re-run of this stage (job retried) starts from a clean slate.
-        self.env.cr.execute(SQL("DELETE FROM crm_customer_metric WHERE run_id = %s", self.id))
-        frame = pd.DataFrame(columns)
-        buf = io.StringIO()
-        frame.to_csv(buf, index=False, header=False, na_rep="\\N")
-        buf.seek(0)
-        cols = ", ".join(f'"{c}"' for c in columns)
-        self.env.cr._obj.copy_expert(
-            f"COPY crm_customer_metric ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf
+        cr.execute(SQL("DELETE FROM crm_customer_metric WHERE run_id = %s", self.id))
+        query = self._rfm_values_sql()
+        out = io.StringIO()
+        cr._obj.copy_expert(
+            f"COPY ({cr.mogrify(query.code, query.params).decode()}) TO STDOUT", out
         )
-        # Fresh statistics, so the planner joins the new rows sensibly in later stages.
-        self.env.cr.execute("ANALYZE crm_customer_metric")
+        lines = [line.rpartition("\t")[0] for line in out.getvalue().splitlines()]
+        if not lines:
+            self._add_note(self.env._("No confirmed order up to %s.", self.date))
+            return {"transaction_count": 0, "customer_count": 0}
+        out.seek(0)
+        values = pd.read_csv(
+            out,
+            sep="\t",
+            header=None,
+            names=[
+                "partner_id",
+                "recency",
+                "frequency",
+                "monetary",
+                "order_count",
+                "first_purchase",
+                "last_purchase",
+                "days_read",
+            ],
+            usecols=["partner_id", "recency", "frequency", "monetary", "days_read"],
+            index_col="partner_id",
+        )
+        scores = rfm_scores(values)
+        constants = f"\t{self.company_id.id}\t{self.id}\t{self.date}"
+        columns = [scores[c] for c in ("r_score", "f_score", "m_score", "rfm_score", "segment")]
+        # Tab-separated text by hand: several times faster than DataFrame.to_csv.
+        text = "\n".join(
+            map(
+                "\t".join,
+                zip(lines, *(map(str, c.tolist()) for c in columns), strict=True),
+            )
+        ).replace("\n", constants + "\n")
+        cr._obj.copy_expert(
+            """COPY crm_customer_metric (
+                   partner_id, recency_days, frequency, monetary, order_count,
+                   first_purchase, last_purchase,
+                   r_score, f_score, m_score, rfm_score, segment, company_id, run_id, date)
+               FROM STDIN""",
+            io.StringIO(text + constants),
+        )
         self.env["crm.customer.metric"].invalidate_model()
-        return {"transaction_count": len(tx), "customer_count": n}
+        return {"transaction_count": int(values["days_read"].sum()), "customer_count": len(scores)}
 
     def _stage_clv(self):
         from crm_engine.clv import clv_table

@@ -25,3 +25,12 @@ class CrmCustomerCluster(models.Model):
     _run_number_uniq = models.Constraint(
         "UNIQUE(run_id, number)", "A cluster number appears once per run."
     )
+
+    def unlink(self):
+        self.env["crm.customer.metric"].flush_model(["cluster_id"])
+        self.env.cr.execute(
+            "UPDATE crm_customer_metric SET cluster_id = NULL WHERE cluster_id = ANY(%s)",
+            [self.ids],
+        )
+        self.env["crm.customer.metric"].invalidate_model(["cluster_id"])
+        return super().unlink()

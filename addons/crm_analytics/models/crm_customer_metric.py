@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 from crm_engine.rfm import SEGMENTS
 
@@ -17,19 +18,27 @@ class CrmCustomerMetric(models.Model):
     company's current run (``res.company.crm_analytics_run_id``) are active.
     Publishing flips that pointer and deletes the previous rows in one
     transaction, so readers see either the old or the new set.
+
+    The table is derived data, rewritten by every run (one row per customer), so
+    it is laid out by :meth:`init` rather than by the ORM (``_auto = False``):
+    the columns the ORM would make, its indexes, and no foreign keys. Checking
+    six foreign keys on each inserted row took longer than the whole RFM
+    computation. Integrity is kept by the writers instead: runs insert ids read
+    in the same transaction, and deleting a partner, a company, a run or a
+    cluster deletes (or clears) its metric rows (see the ``unlink`` overrides).
     """
 
     _name = "crm.customer.metric"
     _description = "Customer metrics"
     _order = "clv desc, id"
     _rec_name = "partner_id"
+    _auto = False
+    _log_access = False
 
     # ------------------------------------------------------------------ keys
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
-    run_id = fields.Many2one("crm.analytics.run", index=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    company_id = fields.Many2one("res.company", required=True)
+    run_id = fields.Many2one("crm.analytics.run")
     # Published = belongs to the current run of its company (or to no run at all:
     # rows created by hand). Not stored: publishing a
     # run flips res.company.crm_analytics_run_id instead of rewriting every row.
@@ -48,7 +57,7 @@ class CrmCustomerMetric(models.Model):
     m_score = fields.Integer(string="M score", aggregator="avg")
     rfm_score = fields.Char(string="RFM")
     segment = fields.Selection(SEGMENT_SELECTION)
-    cluster_id = fields.Many2one("crm.customer.cluster", index="btree_not_null")
+    cluster_id = fields.Many2one("crm.customer.cluster")
     # ------------------------------------------------------------------ CLV
     clv = fields.Monetary(string="Lifetime value", aggregator="sum")
     p_alive = fields.Float(string="P(alive)", digits=(16, 3), aggregator="avg")
@@ -59,10 +68,78 @@ class CrmCustomerMetric(models.Model):
     response_probability = fields.Float(digits=(16, 3), aggregator="avg")
     response_factors = fields.Char(string="Response factors")
 
-    _run_partner_uniq = models.Constraint(
-        "UNIQUE(run_id, partner_id)", "A customer appears once per run."
+    # (name, definition) of the table's indexes, few on purpose: every run inserts
+    # a row per customer. The first one keeps a customer once per run and serves
+    # the lookups by partner; the others are scans of at most two runs per company.
+    _indexes = (
+        ("crm_customer_metric_partner_run_key", "UNIQUE (partner_id, run_id)"),
+        ("crm_customer_metric__cluster_id_index", "(cluster_id) WHERE cluster_id IS NOT NULL"),
     )
-    _company_segment_idx = models.Index("(company_id, segment)")
+    # Indexes of earlier versions, dropped on update.
+    _dropped_indexes = (
+        "crm_customer_metric__run_id_index",
+        "crm_customer_metric__partner_id_index",
+        "crm_customer_metric_run_partner_key",
+        "crm_customer_metric_company_segment_index",
+    )
+
+    def init(self):
+        cr = self.env.cr
+        table = SQL.identifier(self._table)
+        cr.execute(SQL("CREATE TABLE IF NOT EXISTS %s (id SERIAL PRIMARY KEY)", table))
+        for name, field in self._fields.items():
+            if name == "id" or not field.store or not field.column_type:
+                continue
+            cr.execute(
+                SQL(
+                    "ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s %s",
+                    table,
+                    SQL.identifier(name),
+                    SQL(field.column_type[1]),
+                )
+            )
+            if field.required:
+                cr.execute(
+                    SQL("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", table, SQL.identifier(name))
+                )
+        # Tables made by earlier versions of this module had foreign keys.
+        cr.execute(
+            SQL(
+                "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
+                self._table,
+            )
+        )
+        for (name,) in cr.fetchall():
+            cr.execute(SQL("ALTER TABLE %s DROP CONSTRAINT %s", table, SQL.identifier(name)))
+        for name in self._dropped_indexes:
+            cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+        for name, definition in self._indexes:
+            unique = definition.startswith("UNIQUE ")
+            cr.execute(
+                SQL(
+                    "CREATE %s INDEX IF NOT EXISTS %s ON %s %s",
+                    SQL("UNIQUE") if unique else SQL(),
+                    SQL.identifier(name),
+                    table,
+                    SQL(definition.removeprefix("UNIQUE ")),
+                )
+            )
+
+    @api.model
+    def _delete_rows(self, column, ids):
+        """Delete the rows whose ``column`` is one of ``ids`` (no ORM, no cache)."""
+        if not ids:
+            return
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM %s WHERE %s = ANY(%s)",
+                SQL.identifier(self._table),
+                SQL.identifier(column),
+                list(ids),
+            )
+        )
+        self.invalidate_model()
 
     def _current_run_ids(self):
         return self.env["res.company"].sudo().search([]).crm_analytics_run_id.ids

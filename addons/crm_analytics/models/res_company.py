@@ -37,3 +37,8 @@ class ResCompany(models.Model):
         "AND crm_clv_horizon_months > 0 AND crm_campaign_window_days >= 0)",
         "The analytics horizons must be positive and the campaign window not negative.",
     )
+
+    def unlink(self):
+        # crm.customer.metric has no foreign keys (see its docstring)
+        self.env["crm.customer.metric"]._delete_rows("company_id", self.ids)
+        return super().unlink()

@@ -67,34 +67,32 @@ class ResPartner(models.Model):
             partner.crm_cluster_id = metric.cluster_id
 
     @api.model
+    def unlink(self):
+        # crm.customer.metric has no foreign keys (see its docstring)
+        self.env["crm.customer.metric"]._delete_rows("partner_id", self.ids)
+        return super().unlink()
+
     def _crm_analytics_sync_segment(self, company):
         """Copy the segments of ``company``'s published metrics onto the partners."""
         self.flush_model(["crm_segment", "company_id", "commercial_partner_id"])
         default_company = self.env["res.company"].sudo().search([], order="id", limit=1)
-        own = SQL("p.company_id = %s", company.id)
+        own = SQL("p2.company_id = %s", company.id)
         if company == default_company:
-            own = SQL("(p.company_id = %s OR p.company_id IS NULL)", company.id)
+            own = SQL("(p2.company_id = %s OR p2.company_id IS NULL)", company.id)
+        # One pass: the segment of the published run, or NULL for partners of the
+        # company that are not in it (any more).
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE res_partner p SET crm_segment = m.segment
-                  FROM crm_customer_metric m
-                 WHERE m.run_id = %(run)s
-                   AND m.partner_id = p.commercial_partner_id AND %(own)s
-                   AND p.crm_segment IS DISTINCT FROM m.segment
-                """,
-                run=company.crm_analytics_run_id.id or 0,
-                own=own,
-            )
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner p SET crm_segment = NULL
-                 WHERE p.crm_segment IS NOT NULL AND %(own)s
-                   AND p.commercial_partner_id NOT IN (
-                        SELECT m.partner_id FROM crm_customer_metric m
-                         WHERE m.run_id = %(run)s)
+                UPDATE res_partner p SET crm_segment = n.segment
+                  FROM (SELECT p2.id, m.segment
+                          FROM res_partner p2
+                          LEFT JOIN crm_customer_metric m
+                                 ON m.run_id = %(run)s AND m.partner_id = p2.commercial_partner_id
+                         WHERE %(own)s
+                           AND (p2.crm_segment IS NOT NULL OR m.segment IS NOT NULL)
+                           AND p2.crm_segment IS DISTINCT FROM m.segment) n
+                 WHERE p.id = n.id
                 """,
                 run=company.crm_analytics_run_id.id or 0,
                 own=own,

@@ -1,13 +1,15 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from crm_engine.rfm import SEGMENTS
+from crm_engine.rfm import SEGMENTS, rfm_table
 
 from .common import CrmAnalyticsCommon
 
@@ -77,6 +79,79 @@ class TestRecompute(CrmAnalyticsCommon):
         forecast = self.env["crm.sales.forecast"].search([("company_id", "=", self.company.id)])
         self.assertEqual(len(forecast.filtered(lambda f: f.kind == "forecast")), 6)
         self.assertTrue(forecast.filtered(lambda f: f.kind == "actual"))
+
+    def test_rfm_in_sql_agrees_with_the_engine(self):
+        """The RFM stage aggregates in SQL; its values, scores and segments are those of
+        the engine's ``rfm_table`` on the same transactions, refunds included."""
+        refund_vals = [
+            # a refund on a purchase day of its own: a negative day, not a purchase
+            (self.customers[0], 3, -75.0),
+            # a customer with refunds only is left out
+            (self.customers[1], 5, -20.0),
+            # a refund smaller than the purchase of the same day nets to a purchase
+            (self.customers[3], 0, -5.0),
+        ]
+        refund_only = self._create_customers(self.company, 1, "R")
+        refund_vals[1] = (refund_only, 5, -20.0)
+        for partner, age, amount in refund_vals:
+            order = (
+                self.env["sale.order"]
+                .with_company(self.company)
+                .create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                        "date_order": fields.Datetime.now() - timedelta(days=age, hours=1),
+                        "order_line": [
+                            (0, 0, {"product_id": self.product.id, "price_unit": amount})
+                        ],
+                    }
+                )
+            )
+            order.action_confirm()
+        run = self.env["crm.analytics.run"].create({"company_id": self.company.id})
+        self.assertTrue(run._run_stage("rfm"), run.error)
+        expected = rfm_table(run._transactions(), observation_end=run.date)
+        metrics = self.env["crm.customer.metric"].with_context(active_test=False)
+        metrics = metrics.search([("run_id", "=", run.id)])
+        self.assertEqual(set(metrics.partner_id.ids), set(expected.index))
+        self.assertNotIn(refund_only.id, metrics.partner_id.ids)
+        self.assertEqual(run.customer_count, len(expected))
+        for metric in metrics:
+            row = expected.loc[metric.partner_id.id]
+            self.assertEqual(
+                (metric.recency_days, metric.frequency, metric.rfm_score, metric.segment),
+                (row.recency, row.frequency, row.rfm_score, row.segment),
+            )
+            self.assertAlmostEqual(metric.monetary, row.monetary, places=2)
+            self.assertEqual(metric.last_purchase, run.date - timedelta(days=int(row.recency)))
+
+    def test_metrics_follow_deleted_partners_runs_and_clusters(self):
+        """The metric table has no foreign keys: deleting what a row points to
+        deletes (or clears) the row all the same."""
+        run = self._run()
+        Metric = self.env["crm.customer.metric"].with_context(active_test=False)
+        metrics = Metric.search([("run_id", "=", run.id)])
+        victim = self._create_customers(self.company, 1, "X")
+        self._create_orders(victim, self.company, seed=3)
+        second = self._run()
+        row = Metric.search([("run_id", "=", second.id), ("partner_id", "=", victim.id)])
+        self.assertTrue(row)
+        orders = self.env["sale.order"].search([("partner_id", "=", victim.id)])
+        orders.write({"state": "cancel"})
+        orders.unlink()
+        victim.unlink()
+        self.assertFalse(row.exists())
+        cluster = Metric.search([("run_id", "=", second.id)], limit=1).cluster_id
+        self.assertTrue(cluster)
+        members = Metric.search([("cluster_id", "=", cluster.id)])
+        cluster.unlink()
+        self.assertTrue(members.exists())
+        self.assertFalse(members.filtered("cluster_id"))
+        self.assertFalse(metrics.exists())  # the first run's rows went when publishing
+        second.company_id.crm_analytics_run_id = False
+        second.unlink()
+        self.assertFalse(Metric.search_count([("run_id", "=", second.id)]))
 
     def test_atomic_replacement(self):
         first = self._run()
