@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
+from threadpoolctl import threadpool_limits
 
 from .transactions import FREQ_DAYS, summary_from_transactions
 
@@ -83,16 +84,43 @@ def _check_rfT(frequency: object, recency: object, T: object) -> tuple[np.ndarra
     return x, t_x, big_t
 
 
+def _unique_rows(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows of the (finite) columns, in lexicographic order, and each row's index.
+
+    Same result as ``np.unique(np.column_stack(columns), axis=0, return_inverse=True)``,
+    several times faster (one lexsort instead of sorting a structured view).
+    """
+    n = len(columns[0])
+    order = np.lexsort(columns[::-1])  # the first column is the primary key
+    ordered = [np.asarray(c)[order] for c in columns]
+    new = np.ones(n, dtype=bool)
+    if n:
+        new[1:] = False
+        for col in ordered:
+            new[1:] |= col[1:] != col[:-1]
+    inverse = np.empty(n, dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return [col[new] for col in ordered], inverse
+
+
 def _compress(weights: np.ndarray, *columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """Unique rows of the stacked columns and the summed weights of each."""
-    stacked = np.column_stack(columns)
-    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    summed = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq))
-    return [uniq[:, i] for i in range(uniq.shape[1])], summed
+    uniq, inverse = _unique_rows(*columns)
+    summed = np.bincount(inverse, weights=weights, minlength=len(uniq[0]))
+    return uniq, summed
 
 
 def _minimize(fun_and_grad, x0: np.ndarray) -> optimize.OptimizeResult:
-    """L-BFGS-B with the analytic gradient; ``fun_and_grad(x)`` returns ``(f, g)``."""
+    """L-BFGS-B with the analytic gradient; ``fun_and_grad(x)`` returns ``(f, g)``.
+
+    BLAS runs single-threaded meanwhile: the likelihoods only take dot products of
+    vectors, where waking (and spinning) BLAS threads costs more than it saves.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _minimize_inner(fun_and_grad, x0)
+
+
+def _minimize_inner(fun_and_grad, x0: np.ndarray) -> optimize.OptimizeResult:
     bounds = [(-_LOG_BOUND, _LOG_BOUND)] * len(x0)
     res = optimize.minimize(
         fun_and_grad,
@@ -140,6 +168,7 @@ class _CountIndex:
         self.values, inverse = np.unique(x, return_inverse=True)
         self.inverse = inverse.ravel()
         self.weights = np.bincount(self.inverse, weights=weights, minlength=len(self.values))
+        self.total = float(np.sum(weights))
 
     def sum_by_count(self, row_weights: np.ndarray) -> np.ndarray:
         return np.bincount(self.inverse, weights=row_weights, minlength=len(self.values))
@@ -186,19 +215,26 @@ def _bgnbd_nll_and_grad(
     log_atx = np.log(alpha + t_x)
     rx = r + x
     a2 = b2[inv] - rx * log_at
-    a3 = b3[inv] - rx * log_atx
-    a3 = np.where(buyer, a3, -np.inf)  # no A3 term without a repeat purchase
-    w2 = special.expit(a2 - a3)
-    w3 = 1.0 - w2
-    rest = np.logaddexp(a2, a3)
-    total = float(w.sum())
+    # No A3 term without a repeat purchase.
+    a3 = np.where(buyer, b3[inv] - rx * log_atx, -np.inf)
+    # log(exp(A2) + exp(A3)) and the shares w2, w3 of both terms, from one exp
+    # (np.logaddexp and expit are several times slower).
+    diff = a2 - a3
+    e = np.exp(-np.abs(diff))
+    rest = np.maximum(a2, a3) + np.log1p(e)
+    share = 1.0 / (1.0 + e)
+    ahead = diff >= 0
+    w2 = np.where(ahead, share, e * share)
+    w3 = np.where(ahead, e * share, share)
+    total = counts.total
     ll = (
         float(np.dot(counts.weights, special.gammaln(r + xu)))
         + total * (r * np.log(alpha) - special.gammaln(r))
         + float(np.dot(w, rest))
     )
     ww2, ww3 = w * w2, w * w3
-    s2, s3 = counts.sum_by_count(ww2), counts.sum_by_count(ww3)
+    s2 = counts.sum_by_count(ww2)
+    s3 = counts.weights - s2
     d_r = (
         float(np.dot(counts.weights, special.digamma(r + xu)))
         + total * (np.log(alpha) - special.digamma(r))
@@ -218,12 +254,25 @@ def _bgnbd_nll_and_grad(
     return ll, np.array([d_r, d_alpha, d_a, d_b])
 
 
+class _GammaGammaSums:
+    """What the Gamma-Gamma likelihood needs of the data, computed once per fit."""
+
+    def __init__(self, x: np.ndarray, m: np.ndarray, w: np.ndarray):
+        self.counts = _CountIndex(x, w)
+        self.w, self.wx, self.xm = w, w * x, x * m
+        self.total = float(w.sum())
+        log_m = np.log(m)
+        self.wx_log_m = float(np.dot(self.wx, log_m))
+        self.w_log_m = float(np.dot(w, log_m))
+        self.wx_log_x = float(np.dot(self.wx, np.log(x)))
+
+
 def _gamma_gamma_nll_and_grad(
     log_params: np.ndarray,
     x: np.ndarray,
     m: np.ndarray,
     w: np.ndarray,
-    counts: _CountIndex | None = None,
+    sums: _GammaGammaSums | None = None,
 ) -> tuple[float, np.ndarray]:
     """Weighted Gamma-Gamma log-likelihood and its gradient in ``(p, q, gamma)``.
 
@@ -235,32 +284,38 @@ def _gamma_gamma_nll_and_grad(
     * ``dLL/dq = psi(px+q) - psi(q) + ln(g) - ln(g+xm)``
     * ``dLL/dg = q/g - (px+q)/(g+xm)``.
 
+    Only ``ln(g+xm)`` and ``1/(g+xm)`` change per customer with the parameters; the
+    sums over ``ln(m)`` and ``ln(x)`` are computed once (``sums``).
+
     Returns ``(sum of w * LL, gradient)``.
     """
     p, q, g = np.exp(log_params)
-    if counts is None:
-        counts = _CountIndex(x, w)
+    if sums is None:
+        sums = _GammaGammaSums(x, m, w)
+    counts, total = sums.counts, sums.total
     xu = counts.values
-    total = float(w.sum())
-    log_m, log_x = np.log(m), np.log(x)
-    log_gxm = np.log(g + x * m)
-    pxq = p * x + q
-    wx = w * x
-    dg_u = special.digamma(p * xu + q) - special.digamma(p * xu)
+    log_gxm = np.log(g + sums.xm)
+    inv_gxm = 1.0 / (g + sums.xm)
+    wx_log_gxm = float(np.dot(sums.wx, log_gxm))
+    w_log_gxm = float(np.dot(sums.w, log_gxm))
+    dg_pxq = special.digamma(p * xu + q)
     ll = (
         float(np.dot(counts.weights, special.gammaln(p * xu + q) - special.gammaln(p * xu)))
         + total * (q * np.log(g) - special.gammaln(q))
-        + float(np.dot(w * (p * x - 1.0), log_m))
-        + p * float(np.dot(wx, log_x))
-        - float(np.dot(w * pxq, log_gxm))
+        + p * (sums.wx_log_m + sums.wx_log_x - wx_log_gxm)
+        - sums.w_log_m
+        - q * w_log_gxm
     )
-    d_p = float(np.dot(counts.weights * xu, dg_u)) + float(np.dot(wx, log_m + log_x - log_gxm))
+    d_p = (
+        float(np.dot(counts.weights * xu, dg_pxq - special.digamma(p * xu)))
+        + sums.wx_log_m
+        + sums.wx_log_x
+        - wx_log_gxm
+    )
     d_q = (
-        float(np.dot(counts.weights, special.digamma(p * xu + q)))
-        + total * (np.log(g) - special.digamma(q))
-        - float(np.dot(w, log_gxm))
+        float(np.dot(counts.weights, dg_pxq)) + total * (np.log(g) - special.digamma(q)) - w_log_gxm
     )
-    d_g = total * q / g - float(np.dot(w * pxq, 1.0 / (g + x * m)))
+    d_g = total * q / g - p * float(np.dot(sums.wx, inv_gxm)) - q * float(np.dot(sums.w, inv_gxm))
     return ll, np.array([d_p, d_q, d_g])
 
 
@@ -545,12 +600,12 @@ class GammaGammaModel:
 
         def objective_on(sl: slice):
             xs, mss, ws = x[sl], ms[sl], w[sl]
-            counts, wsum = _CountIndex(xs, ws), float(ws.sum())
+            sums = _GammaGammaSums(xs, mss, ws)
 
             def objective(lp: np.ndarray) -> tuple[float, np.ndarray]:
                 with np.errstate(all="ignore"):
-                    ll, grad = _gamma_gamma_nll_and_grad(lp, xs, mss, ws, counts)
-                return _objective(ll, grad, lp, wsum, penalizer)
+                    ll, grad = _gamma_gamma_nll_and_grad(lp, xs, mss, ws, sums)
+                return _objective(ll, grad, lp, sums.total, penalizer)
 
             return objective
 
@@ -705,21 +760,22 @@ def clv_table(
     big_t = summary["T"].to_numpy()
     bg = BetaGeoModel(penalizer_coef=penalizer_coef).fit(x, t_x, big_t)
     gg = GammaGammaModel(penalizer_coef=penalizer_coef).fit(x, summary["monetary_value"].to_numpy())
-    # Score each distinct (x, t_x, T, mean value) once, then broadcast back.
-    stacked = np.column_stack([x, t_x, big_t, summary["monetary_value"].to_numpy()])
-    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    ux, ut_x, ut, um = uniq.T
-    value = gg.conditional_expected_average_profit(ux, um)
+    # The BG/NBD quantities depend on (x, t_x, T) only: score each distinct triple once,
+    # then broadcast back. CLV is linear in the value per purchase, so it is the discounted
+    # expected purchases of the triple times the customer's own expected value.
+    (ux, ut_x, ut), inverse = _unique_rows(x, t_x, big_t)
+    value = gg.conditional_expected_average_profit(x, summary["monetary_value"].to_numpy())
     out = summary.copy()
     out["p_alive"] = bg.probability_alive(ux, ut_x, ut)[inverse]
     out["expected_purchases"] = bg.expected_purchases(
         horizon_months * _PERIODS_PER_MONTH[freq], ux, ut_x, ut
     )[inverse]
-    out["expected_average_value"] = value[inverse]
-    out["clv"] = customer_lifetime_value(
-        bg, ux, ut_x, ut, value, horizon_months, discount_rate, freq
-    )[inverse]
+    out["expected_average_value"] = value
+    discounted = customer_lifetime_value(
+        bg, ux, ut_x, ut, np.ones(len(ux)), horizon_months, discount_rate, freq
+    )
+    with np.errstate(invalid="ignore", over="ignore"):
+        out["clv"] = discounted[inverse] * value
     # A degenerate fit (almost no repeat purchase, amounts of zero) cannot be evaluated:
     # fall back, for those customers only, to their own purchase rate over the horizon and
     # count them as alive, so that every score stays a finite number.

@@ -333,3 +333,20 @@ def test_fits_use_the_analytic_gradient(cdnow, monkeypatch):
     assert len(lbfgs) == 2 and all(jac is True for _, jac, _, _ in lbfgs)
     # Numerical gradients would need (1 + number of parameters) evaluations per iteration.
     assert all(nfev < 2 * (nit + 1) for _, _, nfev, nit in lbfgs)
+
+
+def test_unique_rows_matches_numpy_unique():
+    from crm_engine.clv import _unique_rows
+
+    rng = np.random.default_rng(0)
+    for n in (1, 7, 5000):
+        cols = [
+            rng.integers(0, 4, n).astype(float),
+            rng.integers(0, 5, n) / 7.0,
+            np.where(rng.random(n) < 0.5, 0.0, -0.0),  # -0.0 and 0.0 are one value
+        ]
+        (a, b, c), inverse = _unique_rows(*cols)
+        ref, ref_inverse = np.unique(np.column_stack(cols), axis=0, return_inverse=True)
+        np.testing.assert_array_equal(np.column_stack([a, b, c]), ref)
+        np.testing.assert_array_equal(inverse, ref_inverse.ravel())
+        np.testing.assert_array_equal(np.column_stack([a, b, c])[inverse], np.column_stack(cols))
