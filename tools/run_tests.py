@@ -115,7 +115,12 @@ LINTERS = [
     ("ruff-format", ["-m", "ruff", "format", "--check", "."]),
     (
         "pylint-odoo",
-        ["-m", "pylint", "--rcfile=.pylintrc-mandatory", *[f"addons/{a}" for a in ADDONS]],
+        [
+            "-m",
+            "pylint",
+            "--rcfile=.pylintrc-mandatory",
+            *[f"addons/{a}" for a in ADDONS + GLUE_ADDONS],
+        ],
     ),
 ]
 
