@@ -451,7 +451,26 @@ def run_glue_tests(odoo: Odoo, pg, template) -> Part:
         logfile,
     )
     parse_odoo_result(part, rc, out, logfile)
+    if rc == 0:
+        # and they uninstall without leftovers (the lifecycle part's check)
+        uninstall_check(odoo, pg, db, GLUE_ADDONS, part, CACHE / "reports" / "glue-uninstall.log")
     return part
+
+
+def uninstall_check(odoo: Odoo, pg, db: str, addons: list[str], part: Part, log: Path) -> None:
+    """Uninstall ``addons`` from ``db`` and count one passed or failed check in ``part``."""
+    script = ROOT / "tools" / "uninstall_check.py"
+    proc = run(
+        [odoo.python, script, *odoo_cmd(odoo, pg, db)[2:], "--", ",".join(addons)],
+        capture_output=True,
+        text=True,
+    )
+    log.write_text(proc.stdout + proc.stderr)
+    if proc.returncode:
+        part.failed += 1
+        part.notes.append(f"uninstall {','.join(addons)}: {proc.stdout.strip().splitlines()[-1:]}")
+    else:
+        part.passed += 1
 
 
 def run_addon_tests(odoo: Odoo, pg, template, tags: str | None, keep: bool) -> tuple[Part, str]:
@@ -493,18 +512,7 @@ def run_lifecycle(odoo: Odoo, pg, template) -> Part:
             drop_db(pg, db)
             continue
         part.passed += 1
-        script = ROOT / "tools" / "uninstall_check.py"
-        proc = run(
-            [odoo.python, script, *odoo_cmd(odoo, pg, db)[2:], "--", ",".join(ADDONS)],
-            capture_output=True,
-            text=True,
-        )
-        (logs / f"lifecycle-{addon}-uninstall.log").write_text(proc.stdout + proc.stderr)
-        if proc.returncode:
-            part.failed += 1
-            part.notes.append(f"uninstall {addon}: {proc.stdout.strip().splitlines()[-1:]}")
-        else:
-            part.passed += 1
+        uninstall_check(odoo, pg, db, ADDONS, part, logs / f"lifecycle-{addon}-uninstall.log")
         drop_db(pg, db)
     return part
 
