@@ -35,6 +35,14 @@ STAGES = ("rfm", "clv", "churn", "response", "clusters", "forecast", "publish")
 # Months of actual sales kept next to the forecast.
 FORECAST_HISTORY_MONTHS = 24
 FORECAST_HORIZON_MONTHS = 6
+# Months held out by the forecast backtest, and the history it needs before them.
+FORECAST_BACKTEST_MONTHS = 6
+FORECAST_BACKTEST_MIN_HISTORY = 12
+FORECAST_METHODS = [
+    ("holt_winters", "Holt-Winters (seasonal)"),
+    ("seasonal_naive", "Seasonal naive"),
+    ("mean", "Mean of the last months"),
+]
 # Reasons kept per propensity score.
 N_REASONS = 3
 
@@ -102,6 +110,39 @@ class CrmAnalyticsRun(models.Model):
     # model quality
     churn_auc = fields.Float(string="Churn AUC (holdout)", digits=(16, 3), readonly=True)
     response_auc = fields.Float(string="Response AUC (holdout)", digits=(16, 3), readonly=True)
+    forecast_method = fields.Selection(
+        FORECAST_METHODS,
+        string="Forecast method (backtest)",
+        readonly=True,
+        help="Method the forecast used for the company's total sales in the backtest.",
+    )
+    forecast_mae = fields.Float(
+        string="Forecast MAE (backtest)",
+        digits=(16, 2),
+        readonly=True,
+        help="Mean absolute error of the forecast of the company's monthly sales on the last "
+        "complete months, held out and forecast from the months before them.",
+    )
+    forecast_naive_mae = fields.Float(
+        string="Seasonal naive MAE (backtest)",
+        digits=(16, 2),
+        readonly=True,
+        help="The same error for the seasonal naive benchmark (each month's sales = those of "
+        "the same month a year earlier): the forecast is useful when its error is lower.",
+    )
+    forecast_team_mae = fields.Float(
+        string="Forecast MAE per team (backtest)",
+        digits=(16, 2),
+        readonly=True,
+        help="Mean absolute error of the monthly forecasts per sales team on the held-out "
+        "months, averaged over the teams.",
+    )
+    forecast_team_naive_mae = fields.Float(
+        string="Seasonal naive MAE per team (backtest)",
+        digits=(16, 2),
+        readonly=True,
+        help="The same error per sales team for the seasonal naive benchmark.",
+    )
     notes = fields.Text(readonly=True)
     error = fields.Text(readonly=True)
 
@@ -597,23 +638,136 @@ class CrmAnalyticsRun(models.Model):
         self._update_metrics(frame, ["cluster_id"])
         return {"cluster_count": len(clusters)}
 
+    def _monthly_sales_sql(self):
+        """Confirmed sales per month up to the run date, one series per company
+        (orders' untaxed amounts), per sales team of the orders (0: no team) and per
+        product category of the order lines (lines' untaxed subtotals; 0: no
+        category). Columns ``dimension, team_id, categ_id, date, amount``."""
+        return SQL(
+            """
+            WITH orders AS (
+                SELECT so.id, so.team_id, so.amount_untaxed,
+                       date_trunc('month', so.date_order)::date AS month
+                  FROM sale_order so
+                 WHERE so.state = 'sale' AND so.company_id = %(company)s
+                   AND so.date_order < %(until)s
+            )
+            SELECT 'company', 0, 0, o.month, SUM(o.amount_untaxed::float8)
+              FROM orders o
+             GROUP BY o.month
+            UNION ALL
+            SELECT 'team', COALESCE(o.team_id, 0), 0, o.month, SUM(o.amount_untaxed::float8)
+              FROM orders o
+             GROUP BY COALESCE(o.team_id, 0), o.month
+            UNION ALL
+            SELECT 'category', 0, COALESCE(pt.categ_id, 0), o.month,
+                   SUM(sol.price_subtotal::float8)
+              FROM orders o
+              JOIN sale_order_line sol ON sol.order_id = o.id
+              JOIN product_product pp ON pp.id = sol.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             GROUP BY COALESCE(pt.categ_id, 0), o.month
+            """,
+            company=self.company_id.id,
+            until=self.date + pd.Timedelta(days=1),
+        )
+
+    def _forecast_backtest(self, sales):
+        """Hold out the last complete months of the company total (and of the teams),
+        forecast them from the months before, and compare with the seasonal naive
+        forecast. Returns the run's quality fields (none when the history is short)."""
+        from crm_engine.forecast import backtest
+
+        # The run's month is usually partial: the held-out months end before it.
+        end = pd.Period(self.date, "M")
+        if self.date != end.end_time.date():
+            end -= 1
+        total = sales[(sales["dimension"] == "company") & (sales["date"] <= end.end_time)]
+        n_months = 0 if total.empty else (end - total["date"].min().to_period("M")).n + 1
+        needed = FORECAST_BACKTEST_MONTHS + FORECAST_BACKTEST_MIN_HISTORY
+        if n_months < needed:
+            self._add_note(
+                self.env._(
+                    "Forecast not backtested: %(months)s complete month(s) of sales, "
+                    "%(needed)s needed.",
+                    months=n_months,
+                    needed=needed,
+                )
+            )
+            return {}
+
+        def mae(value):
+            return 0.0 if np.isnan(value) else float(value)
+
+        last_month = end.to_timestamp()
+        result = backtest(
+            total[["date", "amount"]], holdout=FORECAST_BACKTEST_MONTHS, last_month=last_month
+        )
+        method = result["method"].iloc[0]
+        vals = {
+            "forecast_method": method if method in dict(FORECAST_METHODS) else False,
+            "forecast_mae": mae(result.loc["overall", "mae"]),
+            "forecast_naive_mae": mae(result.loc["overall", "naive_mae"]),
+        }
+        teams = sales[sales["dimension"] == "team"]
+        try:
+            result = backtest(
+                teams[["team_id", "date", "amount"]],
+                "team_id",
+                holdout=FORECAST_BACKTEST_MONTHS,
+                last_month=last_month,
+            )
+        except ValueError as exc:
+            self._add_note(self.env._("Forecast per team not backtested: %s", exc))
+        else:
+            # Every team is scored on the same months: the pooled error is their mean.
+            vals["forecast_team_mae"] = mae(result.loc["overall", "mae"])
+            vals["forecast_team_naive_mae"] = mae(result.loc["overall", "naive_mae"])
+        return vals
+
     def _stage_forecast(self):
+        """Monthly sales per company, sales team and product category (SQL), each
+        series forecast by the engine with its interval, the rows created in one
+        batch (inactive until published), and the forecast backtested."""
         from crm_engine.forecast import forecast_sales, monthly_sales
 
-        tx = self._transactions()
-        if tx.empty:
-            return {}
-        sales = tx[["date", "amount"]]
-        actual = monthly_sales(sales)
-        actual = actual.tail(FORECAST_HISTORY_MONTHS)
-        forecast = forecast_sales(sales, horizon=FORECAST_HORIZON_MONTHS, last_month=self.date)
+        self.env["sale.order"].flush_model(
+            ["state", "company_id", "date_order", "amount_untaxed", "team_id"]
+        )
+        self.env["sale.order.line"].flush_model(["order_id", "product_id", "price_subtotal"])
+        self.env["product.product"].flush_model(["product_tmpl_id"])
+        self.env["product.template"].flush_model(["categ_id"])
         Forecast = self.env["crm.sales.forecast"].sudo()
         Forecast.with_context(active_test=False).search([("run_id", "=", self.id)]).unlink()
+        reset = {
+            "forecast_method": False,
+            "forecast_mae": 0.0,
+            "forecast_naive_mae": 0.0,
+            "forecast_team_mae": 0.0,
+            "forecast_team_naive_mae": 0.0,
+        }
+        sales = self._sql_frame(
+            self._monthly_sales_sql(),
+            ("dimension", "team_id", "categ_id", "date", "amount"),
+            ("date",),
+        )
+        if sales.empty:
+            return reset
+        groups = ["dimension", "team_id", "categ_id"]
+        sales[["team_id", "categ_id"]] = sales[["team_id", "categ_id"]].astype("int64")
+        actual = monthly_sales(sales, groups)
+        first = actual["month"].max() - pd.DateOffset(months=FORECAST_HISTORY_MONTHS - 1)
+        actual = actual[actual["month"] >= first]
+        forecast = forecast_sales(
+            sales, groups, horizon=FORECAST_HORIZON_MONTHS, last_month=self.date
+        )
+        common = {"run_id": self.id, "company_id": self.company_id.id, "active": False}
         vals = [
             {
-                "run_id": self.id,
-                "company_id": self.company_id.id,
-                "active": False,
+                **common,
+                "dimension": row.dimension,
+                "team_id": int(row.team_id) or False,
+                "categ_id": int(row.categ_id) or False,
                 "date": row.month.date(),
                 "kind": "actual",
                 "amount": float(row.amount),
@@ -621,9 +775,10 @@ class CrmAnalyticsRun(models.Model):
             for row in actual.itertuples()
         ] + [
             {
-                "run_id": self.id,
-                "company_id": self.company_id.id,
-                "active": False,
+                **common,
+                "dimension": row.dimension,
+                "team_id": int(row.team_id) or False,
+                "categ_id": int(row.categ_id) or False,
                 "date": row.month.date(),
                 "kind": "forecast",
                 "amount": float(row.forecast),
@@ -634,7 +789,7 @@ class CrmAnalyticsRun(models.Model):
             for row in forecast.itertuples()
         ]
         Forecast.create(vals)
-        return {}
+        return {**reset, **self._forecast_backtest(sales)}
 
     def _stage_publish(self):
         """Swap the company's results in one transaction (this job's)."""

@@ -4,15 +4,50 @@ from odoo import fields, models
 
 
 class CrmSalesForecast(models.Model):
-    """Monthly sales: actual months and the forecast months of the last run."""
+    """Monthly sales: actual months and the forecast months of the last run.
+
+    One series per company (``dimension = company``), per sales team of the
+    orders (``team``; orders without a team form their own series, ``team_id``
+    empty) and per product category of the order lines (``category``; products
+    without a category likewise). Every dimension adds up to the company's
+    sales, so totals must be read within one dimension.
+    """
 
     _name = "crm.sales.forecast"
     _description = "Sales trend and forecast"
-    _order = "company_id, date, kind"
+    _order = "company_id, dimension, date, kind"
 
     date = fields.Date(string="Month", required=True)
     kind = fields.Selection(
         [("actual", "Actual"), ("forecast", "Forecast")], required=True, default="actual"
+    )
+    dimension = fields.Selection(
+        [
+            ("company", "Company total"),
+            ("team", "Sales team"),
+            ("category", "Product category"),
+        ],
+        string="Breakdown",
+        required=True,
+        default="company",
+        index=True,
+        help="Which series the row belongs to: the company total, one sales team or one "
+        "product category. Sum rows of one breakdown only.",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        index="btree_not_null",
+        ondelete="set null",
+        help="Sales team of the orders (breakdown by sales team; empty: orders without a team).",
+    )
+    categ_id = fields.Many2one(
+        "product.category",
+        string="Product Category",
+        index="btree_not_null",
+        ondelete="set null",
+        help="Category of the products sold (breakdown by product category; empty: products "
+        "without a category).",
     )
     amount = fields.Monetary(string="Sales", aggregator="sum")
     lower = fields.Monetary(string="Lower bound (90%)", aggregator="sum")

@@ -1,5 +1,6 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import CrmAnalyticsCommon
@@ -44,6 +45,17 @@ class TestMultiCompany(CrmAnalyticsCommon):
             records = self.env[model].with_user(self.user_b).search([])
             self.assertTrue(records, model)
             self.assertEqual(records.company_id, self.company_b, model)
+        # A's forecast rows (every breakdown) stay hidden from B's user.
+        Forecast = self.env["crm.sales.forecast"]
+        rows_a = Forecast.search([("company_id", "=", self.company.id)])
+        self.assertEqual(set(rows_a.mapped("dimension")), {"company", "team", "category"})
+        self.assertFalse(Forecast.with_user(self.user_b).search([("id", "in", rows_a.ids)]))
+        team_rows_b = Forecast.with_user(self.user_b).search([("team_id", "=", self.team.id)])
+        self.assertTrue(team_rows_b)  # B's orders have the same team
+        self.assertEqual(team_rows_b.company_id, self.company_b)
+        with self.assertRaises(AccessError):
+            rows_a[0].with_user(self.user_b).read(["amount"])
+        self.assertTrue(Forecast.with_user(self.user_a).search([("id", "in", rows_a.ids)]))
         # B's run did not touch A's metrics (still A's run) and vice versa.
         self.assertEqual(Metric.search([("company_id", "=", self.company.id)]).run_id, run_a)
         self.assertEqual(self.company_b.crm_analytics_run_id, run_b)

@@ -76,7 +76,9 @@ class TestRecompute(CrmAnalyticsCommon):
             partner,
             self.env["res.partner"].search([("crm_segment", "=", metrics[0].segment)]),
         )
-        forecast = self.env["crm.sales.forecast"].search([("company_id", "=", self.company.id)])
+        forecast = self.env["crm.sales.forecast"].search(
+            [("company_id", "=", self.company.id), ("dimension", "=", "company")]
+        )
         self.assertEqual(len(forecast.filtered(lambda f: f.kind == "forecast")), 6)
         self.assertTrue(forecast.filtered(lambda f: f.kind == "actual"))
 
