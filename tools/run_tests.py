@@ -452,8 +452,10 @@ def run_glue_tests(odoo: Odoo, pg, template) -> Part:
     )
     parse_odoo_result(part, rc, out, logfile)
     if rc == 0:
-        # and they uninstall without leftovers (the lifecycle part's check)
-        uninstall_check(odoo, pg, db, GLUE_ADDONS, part, CACHE / "reports" / "glue-uninstall.log")
+        # and the suite, glue included, uninstalls without leftovers (as in the lifecycle part)
+        uninstall_check(
+            odoo, pg, db, ADDONS + GLUE_ADDONS, part, CACHE / "reports" / "glue-uninstall.log"
+        )
     return part
 
 
