@@ -251,13 +251,19 @@ class CrmAnalyticsRun(models.Model):
         self.notes = f"{self.notes}\n{text}" if self.notes else text
 
     # ------------------------------------------------------------------ extraction
-    def _sql_frame(self, query, columns, dates=()):
-        """Run ``query`` (an ``SQL``) and load its rows into a DataFrame via COPY."""
+    def _copy_out(self, query, options=""):
+        """The rows of ``query`` (an ``SQL``) as COPY writes them (text format by
+        default; ``options`` e.g. ``WITH (FORMAT csv)``), in a buffer at its start."""
         cr = self.env.cr
         text = cr.mogrify(query.code, query.params).decode()
         buf = io.StringIO()
-        cr._obj.copy_expert(f"COPY ({text}) TO STDOUT WITH (FORMAT csv)", buf)
+        cr._obj.copy_expert(f"COPY ({text}) TO STDOUT {options}", buf)
         buf.seek(0)
+        return buf
+
+    def _sql_frame(self, query, columns, dates=()):
+        """Run ``query`` (an ``SQL``) and load its rows into a DataFrame via COPY."""
+        buf = self._copy_out(query, "WITH (FORMAT csv)")
         if not buf.getvalue():
             frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
         else:
@@ -449,16 +455,11 @@ class CrmAnalyticsRun(models.Model):
         self.env["crm.customer.metric"].flush_model()
         # A re-run of this stage (job retried) starts from a clean slate.
         cr.execute(SQL("DELETE FROM crm_customer_metric WHERE run_id = %s", self.id))
-        query = self._rfm_values_sql()
-        out = io.StringIO()
-        cr._obj.copy_expert(
-            f"COPY ({cr.mogrify(query.code, query.params).decode()}) TO STDOUT", out
-        )
+        out = self._copy_out(self._rfm_values_sql())
         lines = [line.rpartition("\t")[0] for line in out.getvalue().splitlines()]
         if not lines:
             self._add_note(self.env._("No confirmed order up to %s.", self.date))
             return {"transaction_count": 0, "customer_count": 0}
-        out.seek(0)
         values = pd.read_csv(
             out,
             sep="\t",
@@ -477,22 +478,20 @@ class CrmAnalyticsRun(models.Model):
             index_col="partner_id",
         )
         scores = rfm_scores(values)
-        constants = f"\t{self.company_id.id}\t{self.id}\t{self.date}"
         columns = [scores[c] for c in ("r_score", "f_score", "m_score", "rfm_score", "segment")]
+        constants = f"{self.company_id.id}\t{self.id}\t{self.date}"
         # Tab-separated text by hand: several times faster than DataFrame.to_csv.
         text = "\n".join(
-            map(
-                "\t".join,
-                zip(lines, *(map(str, c.tolist()) for c in columns), strict=True),
-            )
-        ).replace("\n", constants + "\n")
+            "\t".join((*row, constants))
+            for row in zip(lines, *(map(str, c.tolist()) for c in columns), strict=True)
+        )
         cr._obj.copy_expert(
             """COPY crm_customer_metric (
                    partner_id, recency_days, frequency, monetary, order_count,
                    first_purchase, last_purchase,
                    r_score, f_score, m_score, rfm_score, segment, company_id, run_id, date)
                FROM STDIN""",
-            io.StringIO(text + constants),
+            io.StringIO(text),
         )
         self.env["crm.customer.metric"].invalidate_model()
         return {"transaction_count": int(values["days_read"].sum()), "customer_count": len(scores)}
