@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
 OCA_DIR = CACHE / "oca"
+# Odoo's data_dir (filestores); CRM_TEST_DATA_DIR shares one between work trees
+DATA_DIR = Path(os.environ.get("CRM_TEST_DATA_DIR") or CACHE / "odoo-data")
 ADDONS = ["crm_ops", "crm_analytics", "crm_collab"]
 # auto_install glue addons, tested in the "stock" part (they pull in Inventory and Surveys)
 GLUE_ADDONS = ["crm_ops_stock", "crm_collab_survey"]
@@ -294,7 +296,7 @@ def odoo_cmd(odoo: Odoo, pg: dict[str, str], db: str, *args: str) -> list[str]:
         f"--db_host={pg['host']}",
         f"--db_port={pg['port']}",
         f"--db_user={pg['user']}",
-        f"--data-dir={CACHE / 'odoo-data'}",
+        f"--data-dir={DATA_DIR}",
         "--http-interface=127.0.0.1",
         f"--http-port={HTTP_PORT}",
         "--stop-after-init",
@@ -339,7 +341,7 @@ def psql(pg: dict[str, str], sql: str, db: str = "postgres") -> str:
 
 def drop_db(pg, db):
     psql(pg, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-    shutil.rmtree(CACHE / "odoo-data" / "filestore" / db, ignore_errors=True)
+    shutil.rmtree(DATA_DIR / "filestore" / db, ignore_errors=True)
 
 
 def addon_dependencies() -> list[str]:
@@ -352,8 +354,15 @@ def addon_dependencies() -> list[str]:
 
 
 def make_template(odoo: Odoo, pg) -> str | None:
-    """Install the dependencies once in a template database the other parts copy."""
-    db = f"crm_base_{os.getpid()}"
+    """Install the dependencies once in a template database the other parts copy.
+
+    ``CRM_TEST_TEMPLATE=<db>`` reuses a database that already has them (kept between runs,
+    for quicker local runs); it is made on first use."""
+    reuse = os.environ.get("CRM_TEST_TEMPLATE")
+    if reuse and psql(pg, f"SELECT 1 FROM pg_database WHERE datname = '{reuse}'") == "1":
+        log(f"reusing the template database {reuse} (CRM_TEST_TEMPLATE)")
+        return reuse
+    db = reuse or f"crm_base_{os.getpid()}"
     drop_db(pg, db)
     rc, _out = run_odoo(
         odoo_cmd(odoo, pg, db, "-i", ",".join(addon_dependencies()), "--log-level=warn"),
@@ -362,7 +371,8 @@ def make_template(odoo: Odoo, pg) -> str | None:
     if rc:
         log(f"installing the dependencies failed (exit {rc}): see .cache/reports/template.log")
         return None
-    atexit.register(drop_db, pg, db)
+    if not reuse:
+        atexit.register(drop_db, pg, db)
     return db
 
 
@@ -371,7 +381,7 @@ def copy_db(pg, template: str | None, db: str) -> None:
     drop_db(pg, db)
     if template:
         psql(pg, f'CREATE DATABASE "{db}" TEMPLATE "{template}"')
-        filestore = CACHE / "odoo-data" / "filestore"
+        filestore = DATA_DIR / "filestore"
         if (filestore / template).is_dir():
             shutil.rmtree(filestore / db, ignore_errors=True)
             shutil.copytree(filestore / template, filestore / db)
@@ -571,6 +581,11 @@ def main(argv=None) -> int:
     ap.add_argument("pytest_args", nargs="*", help="extra pytest arguments")
     args = ap.parse_args(argv)
     wanted = set(args.parts.split(","))
+    # The addons import this tree's crm_engine, not whichever copy was last installed into
+    # Odoo's interpreter (several work trees may share one Odoo).
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p
+    )
     parts: list[Part] = []
     started = time.time()
     if "engine" in wanted:
