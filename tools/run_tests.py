@@ -188,7 +188,14 @@ def prepare_odoo_python(odoo: Odoo) -> None:
     """Install what the addons import into Odoo's interpreter, and the OCA addons beside."""
     pip_install(odoo.python, "-r", ROOT / "requirements.txt")
     pip_install(odoo.python, "hypothesis>=6.100")  # the addons' property-based tests
-    pip_install(odoo.python, "--no-deps", "--force-reinstall", ROOT)
+    # The engine's code comes from this tree (PYTHONPATH, set in main); the installed
+    # distribution is for Odoo's external_dependencies check, so install it once.
+    has_engine = subprocess.run(
+        [odoo.python, "-c", "import importlib.metadata as m; m.version('crm-engine')"],
+        capture_output=True,
+    )
+    if has_engine.returncode:
+        pip_install(odoo.python, "--no-deps", ROOT)
     stamp = OCA_DIR / ".stamp"
     wanted = (ROOT / "oca-addons.txt").read_text()
     if not stamp.exists() or stamp.read_text() != wanted:
