@@ -333,7 +333,7 @@ def cluster_customers(
     ...     "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, 1000), "D"),
     ...     "amount": rng.gamma(2, 20, 1000)})
     >>> res = cluster_customers(tx, random_state=0)
-    >>> len(res.labels) == res.descriptions["size"].sum()
+    >>> bool(len(res.labels) == res.descriptions["size"].sum())
     True
     """
     feats = customer_features(

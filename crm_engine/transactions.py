@@ -293,7 +293,7 @@ def summary_from_transactions(
     ...                    "amount": [10.0, 20.0, 40.0]})
     >>> s = summary_from_transactions(tx, observation_end="2024-01-11")
     >>> s.loc["a", ["frequency", "recency", "T", "monetary_value"]].tolist()
-    [2, 4.0, 10.0, 30.0]
+    [2.0, 4.0, 10.0, 30.0]
     """
     unit = _check_freq(freq)
     tx = validate_transactions(df, customer_id_col, datetime_col, monetary_value_col)

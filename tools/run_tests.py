@@ -96,7 +96,9 @@ def run_pytest(python: str, extra: list[str]) -> Part:
     part = Part("engine")
     report = CACHE / "reports" / "pytest.xml"
     report.parent.mkdir(parents=True, exist_ok=True)
-    proc = run([python, "-m", "pytest", "tests", "-q", f"--junitxml={report}", *extra], cwd=ROOT)
+    # tests/ and the docstring examples of the engine's modules
+    targets = ["tests", "--doctest-modules", "crm_engine"]
+    proc = run([python, "-m", "pytest", *targets, "-q", f"--junitxml={report}", *extra], cwd=ROOT)
     if report.exists():
         suite = ET.parse(report).getroot()
         suites = [suite] if suite.tag == "testsuite" else list(suite)
