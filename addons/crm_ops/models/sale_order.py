@@ -35,18 +35,15 @@ class SaleOrder(models.Model):
         rating rules hide the ratings of other companies' orders. The follow-up executor
         renders its emails as superuser.
         """
-        data = (
-            self.env["rating.rating"]
-            ._read_group(
-                [
-                    ("res_model", "=", "sale.order"),
-                    ("res_id", "in", self.ids),
-                    ("consumed", "=", False),
-                    ("crm_expiry_date", ">", fields.Datetime.now()),
-                ],
-                ["res_id"],
-                ["id:max"],
-            )
+        data = self.env["rating.rating"]._read_group(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "in", self.ids),
+                ("consumed", "=", False),
+                ("crm_expiry_date", ">", fields.Datetime.now()),
+            ],
+            ["res_id"],
+            ["id:max"],
         )
         latest = dict(data)
         ratings = self.env["rating.rating"].browse(list(latest.values()))
@@ -174,7 +171,9 @@ class SaleOrder(models.Model):
         if token and not rating:
             # sudo: Odoo's own lookup does the same (rating/models/mail_thread.py); the
             # rating must belong to one of these orders
-            rating = self.env["rating.rating"].sudo().search([("access_token", "=", token)], limit=1)
+            rating = (
+                self.env["rating.rating"].sudo().search([("access_token", "=", token)], limit=1)
+            )
         if (
             len(self) == 1
             and rating

@@ -72,9 +72,7 @@ class TestFollowupWebClient(HttpCase):
         # a new order is not planned by the archived plan
         new_order = self.order.copy()
         new_order.action_confirm()
-        self.assertFalse(
-            self.env["crm.followup.item"].search([("order_id", "=", new_order.id)])
-        )
+        self.assertFalse(self.env["crm.followup.item"].search([("order_id", "=", new_order.id)]))
 
     def test_reply_template_placeholders_are_filled(self):
         template = self.env["crm.ops.reply.template"].create(

@@ -215,7 +215,7 @@ class TestFollowupRepointed(SideDoorCase):
 
     def test_executor_rechecks_company(self):
         """A row made inconsistent behind the ORM's back is not run by the superuser."""
-        _plan, own_b, _order_b, item_b = self.attackers[self.user_b]
+        _plan, _own_b, _order_b, item_b = self.attackers[self.user_b]
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE crm_followup_item SET order_id = %s, due_date = now() - interval '1 hour'"
