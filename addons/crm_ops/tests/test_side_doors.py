@@ -345,3 +345,87 @@ class TestRatingTokens(SideDoorCase):
         self.assertEqual(self.rating_a.rating, 1)
         self.assertEqual(self.rating_a.feedback, "Broken")
         self.assertEqual(len(self._tickets_a()), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCompanyRelations(SideDoorCase):
+    """What runs as superuser is configured inside its company: a partner company's manager
+    cannot point his plan's steps, capture rules or reply templates at A's records."""
+
+    @mute_logger("odoo.http", "odoo.addons.rpc.controllers.json2")
+    def test_manager_b_cannot_borrow_a_records(self):
+        manager_b = new_test_user(
+            self.env,
+            login="sd_manager_b",
+            groups="sales_team.group_sale_manager,helpdesk_mgmt.group_helpdesk_manager",
+            company_id=self.company_b.id,
+            company_ids=[(6, 0, self.company_b.ids)],
+        )
+        team_a = self.env["helpdesk.ticket.team"].create(
+            {"name": "A desk", "company_id": self.company_a.id}
+        )
+        category_a = self.env["helpdesk.ticket.category"].create(
+            {"name": "A only", "company_id": self.company_a.id}
+        )
+        plan_b = self.env["crm.followup.plan"].create(
+            {"name": "B plan", "company_id": self.company_b.id}
+        )
+        key = self.api_key(manager_b)
+        answers = {
+            "step with A's team": self.json2(
+                key,
+                "crm.followup.step",
+                "create",
+                {
+                    "vals_list": [
+                        {
+                            "name": "Ticket in A",
+                            "plan_id": plan_b.id,
+                            "action_type": "ticket",
+                            "ticket_team_id": team_a.id,
+                        }
+                    ]
+                },
+            ),
+            "capture rule for A's salesman": self.json2(
+                key,
+                "crm.capture.rule",
+                "create",
+                {
+                    "vals_list": [
+                        {
+                            "name": "Leads for A",
+                            "company_id": self.company_b.id,
+                            "user_id": self.user_a.id,
+                        }
+                    ]
+                },
+            ),
+            "reply template of A's category": self.json2(
+                key,
+                "crm.ops.reply.template",
+                "create",
+                {
+                    "vals_list": [
+                        {
+                            "name": "Borrowed",
+                            "company_id": self.company_b.id,
+                            "category_id": category_a.id,
+                            "body": "<p>Hi</p>",
+                        }
+                    ]
+                },
+            ),
+        }
+        # read back as the owner: nothing of A is used by B's configuration
+        self.assertFalse(self.env["crm.followup.step"].search([("ticket_team_id", "=", team_a.id)]))
+        self.assertFalse(
+            self.env["crm.capture.rule"].search(
+                [("user_id", "=", self.user_a.id), ("company_id", "=", self.company_b.id)]
+            )
+        )
+        self.assertFalse(
+            self.env["crm.ops.reply.template"].search([("category_id", "=", category_a.id)])
+        )
+        for what, res in answers.items():
+            self.assertNotEqual(res.status_code, 200, f"{what}: {res.text}")
