@@ -1,6 +1,7 @@
 """Repository-level checks: manifests, packaging, Docker files, the test command."""
 
 import ast
+import configparser
 import re
 import shutil
 import subprocess
@@ -122,6 +123,57 @@ def test_compose_file_structure():
     # the compose credentials are the ones odoo.conf uses
     conf = (ROOT / "odoo.conf").read_text()
     assert f"db_password = {services['db']['environment']['POSTGRES_PASSWORD']}" in conf
+
+
+def _odoo_conf():
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(ROOT / "odoo.conf")
+    return parser["options"]
+
+
+def _nginx_locations(text):
+    """{location path: its directives} of an nginx server file (one level of nesting)."""
+    text = re.sub(r"#[^\n]*", "", text)
+    return {
+        path.strip(): body for path, body in re.findall(r"location\s+([^{]+)\{([^{}]*)\}", text)
+    }
+
+
+def test_deployment_defaults_are_safe():
+    """Issue #12.10: forwarded headers cannot be forged, no database manager, no master password."""
+    conf = _odoo_conf()
+    # Odoo's default master password is "admin": the key must be there, and empty
+    assert "admin_passwd" in conf and conf["admin_passwd"].strip() == "", "admin_passwd default"
+    assert conf.getboolean("list_db") is False
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    odoo = services["odoo"]
+    if not conf.getboolean("proxy_mode", fallback=False):
+        return  # Odoo ignores X-Forwarded-* altogether
+    # proxy_mode trusts X-Forwarded-*: Odoo must only be reachable through a proxy that sets them
+    assert not odoo.get("ports"), "odoo publishes a port: clients reach it without the proxy"
+    assert odoo.get("network_mode") != "host"
+    proxies = [
+        svc
+        for svc in services.values()
+        if str(svc.get("image", "")).startswith("nginx") and svc.get("ports")
+    ]
+    assert len(proxies) == 1, "one published nginx service in front of odoo"
+    mounts = [v.split(":") for v in proxies[0]["volumes"]]
+    conf_files = [src for src, dst, *_ in mounts if dst.startswith("/etc/nginx/")]
+    assert conf_files, "the proxy's configuration comes from the repository"
+    text = (ROOT / conf_files[0]).read_text()
+    locations = _nginx_locations(text)
+    assert "/" in locations
+    for path, body in locations.items():
+        if "proxy_pass" not in body:
+            continue
+        headers = dict(re.findall(r"proxy_set_header\s+(\S+)\s+([^;]+);", body))
+        # set from the connection: replaces what the client sent (never appended to it)
+        assert headers.get("X-Forwarded-For") == "$remote_addr", path
+        assert headers.get("X-Forwarded-Host") == "$host", path
+        assert headers.get("X-Forwarded-Proto") == "$scheme", path
+        assert "proxy_add_x_forwarded_for" not in body, path
+        assert re.search(r"proxy_pass\s+http://(odoo|odoo_websocket)\s*;", body), path
 
 
 def _compose_command():

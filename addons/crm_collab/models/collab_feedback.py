@@ -38,7 +38,9 @@ class CrmCollabFeedbackRule(models.Model):
     ticket_domain = fields.Char(default="[]", help="Which tickets are complaints")
     # targets
     channel_id = fields.Many2one("discuss.channel", string="Post in Channel")
-    follower_partner_ids = fields.Many2many("res.partner", string="Add Followers")
+    follower_partner_ids = fields.Many2many(
+        "res.partner", string="Add Followers", check_company=True
+    )
     activity_user_id = fields.Many2one("res.users", string="Activity for")
     activity_type_id = fields.Many2one("mail.activity.type")
     target_company_id = fields.Many2one(

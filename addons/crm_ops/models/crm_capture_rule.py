@@ -12,6 +12,7 @@ class CrmCaptureRule(models.Model):
     _description = "Lead Generation Rule"
     _inherit = ["mail.thread"]
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -39,7 +40,9 @@ class CrmCaptureRule(models.Model):
         default="clicked_or_replied",
     )
     product_category_id = fields.Many2one("product.category")
-    product_ids = fields.Many2many("product.product", string="Renewable Products")
+    product_ids = fields.Many2many(
+        "product.product", string="Renewable Products", check_company=True
+    )
     days = fields.Integer(
         default=365,
         help="Lapsed category: days since the last order in the category. "
@@ -49,7 +52,9 @@ class CrmCaptureRule(models.Model):
         [("lead", "Lead"), ("opportunity", "Opportunity")], default="opportunity", required=True
     )
     team_id = fields.Many2one("crm.team", check_company=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", domain=[("share", "=", False)])
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", domain=[("share", "=", False)], check_company=True
+    )
     tag_ids = fields.Many2many("crm.tag", string="Tags")
     use_cron = fields.Boolean(string="Run Daily", default=True)
     last_run = fields.Datetime(readonly=True)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, split_every
 
 _logger = logging.getLogger(__name__)
@@ -18,6 +19,8 @@ EXECUTE_BATCH_SIZE = 500
 MAX_ATTEMPTS = 3
 # Minutes to wait before retrying a failed attempt (times the attempt count).
 RETRY_DELAY_MINUTES = 30
+# Fields only planning (the server) sets: what a follow-up acts on.
+PLANNED_FIELDS = {"order_id", "step_id", "plan_id", "partner_id", "company_id", "user_id"}
 
 
 class CrmFollowupItem(models.Model):
@@ -25,16 +28,23 @@ class CrmFollowupItem(models.Model):
     _description = "Planned Post-sale Follow-up"
     _order = "due_date desc, id desc"
     _rec_name = "step_id"
+    _check_company_auto = True
 
     # ------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------
-    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade", index=True)
-    step_id = fields.Many2one("crm.followup.step", required=True, ondelete="cascade")
-    plan_id = fields.Many2one("crm.followup.plan", required=True, ondelete="cascade", index=True)
+    order_id = fields.Many2one(
+        "sale.order", required=True, ondelete="cascade", index=True, check_company=True
+    )
+    step_id = fields.Many2one(
+        "crm.followup.step", required=True, ondelete="cascade", check_company=True
+    )
+    plan_id = fields.Many2one(
+        "crm.followup.plan", required=True, ondelete="cascade", index=True, check_company=True
+    )
     action_type = fields.Selection(related="step_id.action_type")
-    partner_id = fields.Many2one("res.partner", required=True, index=True)
-    user_id = fields.Many2one("res.users", string="Salesperson")
+    partner_id = fields.Many2one("res.partner", required=True, index=True, check_company=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", check_company=True)
     company_id = fields.Many2one("res.company", required=True, index=True)
     trigger_date = fields.Datetime(required=True)
     due_date = fields.Datetime(required=True)
@@ -60,6 +70,58 @@ class CrmFollowupItem(models.Model):
         "A follow-up step is planned only once per order.",
     )
     _due_pending_idx = models.Index("(due_date, id) WHERE state = 'pending'")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        items = super().create(vals_list)
+        # planning inserts with SQL; a manager creating a row by hand gets the same shape
+        items._check_planned_shape()
+        return items
+
+    def write(self, vals):
+        # What a follow-up acts on is set by its plan. The executor runs as superuser, so a
+        # user who could re-point a row (order, customer, step) would make it e-mail another
+        # company's order or customer. Only the server itself (superuser, never reachable
+        # from a client) may change these fields; users cancel and plan again instead.
+        if PLANNED_FIELDS & set(vals) and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "The order, customer, step and company of a follow-up are set by its plan "
+                    "and cannot be changed. Cancel the follow-up instead."
+                )
+            )
+        return super().write(vals)
+
+    def _check_planned_shape(self):
+        """Raise when a row does not belong together (see _mismatch_reasons)."""
+        reasons = self._mismatch_reasons()
+        if reasons:
+            raise ValidationError(next(iter(reasons.values())))
+
+    def _mismatch_reasons(self):
+        """{item: reason} for the rows whose order, customer, plan or step are not one whole
+        of the item's company: the order and the step belong to the item's company, the step
+        to the item's plan, the customer is the order's (same commercial entity)."""
+        reasons = {}
+        for item in self:
+            order = item.order_id
+            step = item.step_id
+            partner = item.partner_id
+            company = item.company_id
+            if (
+                order.company_id != company
+                or step.plan_id != item.plan_id
+                or item.plan_id.company_id != company
+                or (partner.company_id and partner.company_id != company)
+                or partner.commercial_partner_id != order.partner_id.commercial_partner_id
+            ):
+                reasons[item] = self.env._(
+                    "Follow-up %(item)s does not match its order %(order)s (company, customer "
+                    "or plan differ): nothing was done.",
+                    item=item.id,
+                    order=order.name,
+                )
+        return reasons
 
     # ------------------------------------------------------------
     # Planning
@@ -134,8 +196,35 @@ class CrmFollowupItem(models.Model):
         """Run the selected pending follow-ups now (within the user's companies)."""
         items = self.filtered(lambda i: i.state == "pending")
         items.check_access("write")
+        # sudo: the user may write these rows (checked just above, record rules included);
+        # _execute locks them, so a row the cron or another click is running is not sent
+        # twice, and re-checks that each row's order, customer and step belong to its company
+        # before it acts.
         items.sudo()._execute()
         return True
+
+    def _lock_pending(self):
+        """The rows of ``self`` still pending, locked until the end of the transaction.
+
+        Rows another transaction holds (a worker running them) are left out; a row another
+        transaction has just run makes PostgreSQL refuse the lock (serialization failure),
+        and the request is retried by Odoo, then sees the row done: each follow-up acts once.
+        """
+        if not self:
+            return self
+        self.flush_model(["state"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM crm_followup_item
+                    WHERE id = ANY(%s) AND state = 'pending'
+                 ORDER BY id
+                      FOR UPDATE SKIP LOCKED""",
+                self.ids,
+            )
+        )
+        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
+        locked.invalidate_recordset(["state", "attempts"])
+        return locked
 
     # ------------------------------------------------------------
     # Execution
@@ -196,15 +285,23 @@ class CrmFollowupItem(models.Model):
         self.env["ir.cron"]._commit_progress(0)
 
     def _execute(self, run=None):
-        """Execute the follow-ups of ``self`` (pending ones, already locked)."""
-        items = self.filtered(lambda i: i.state == "pending")
+        """Execute the pending follow-ups of ``self`` (runs as superuser).
+
+        Each row is locked first (a no-op for rows the cron already claimed), and acts only
+        inside its own company: a row whose order, customer or step is not of its company
+        fails without doing anything.
+        """
+        items = self._lock_pending()
         if not items:
             return
         items.fetch(["order_id", "step_id", "partner_id", "user_id", "company_id", "due_date"])
         items.order_id.fetch(["state", "partner_id", "user_id", "name", "date_order", "company_id"])
         results = {}  # item id -> (state, values)
+        for item, reason in items._mismatch_reasons().items():
+            _logger.warning("Follow-up %s not executed: %s", item.id, reason)
+            results[item.id] = ("failed", {"error": reason})
         # skip rules that do not depend on the action
-        skipped = items._skip_reasons()
+        skipped = items.filtered(lambda i: i.id not in results)._skip_reasons()
         for item, reason in skipped.items():
             results[item.id] = ("cancelled", {"note": reason})
         todo = items.filtered(lambda i: i.id not in results)
@@ -221,6 +318,8 @@ class CrmFollowupItem(models.Model):
         for item in self:
             if item.order_id.state == "cancel":
                 reasons[item] = self.env._("Order cancelled")
+            elif not item.plan_id.active:
+                reasons[item] = self.env._("Plan archived")
         reorder_items = self.filtered(lambda i: i.step_id.skip_if_reordered and i not in reasons)
         if reorder_items:
             partners = reorder_items.partner_id.commercial_partner_id

@@ -18,6 +18,7 @@ class CrmFollowupPlan(models.Model):
     _description = "Post-sale Follow-up Plan"
     _order = "sequence, id"
     _inherit = ["mail.thread"]
+    _check_company_auto = True
 
     # ------------------------------------------------------------
     # Fields
@@ -69,6 +70,23 @@ class CrmFollowupPlan(models.Model):
                             "Invalid condition on %(plan)s: %(error)s", plan=plan.name, error=exc
                         )
                     ) from exc
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "active" in vals and not vals["active"]:
+            self._cancel_pending_items(self.env._("Plan archived"))
+        return res
+
+    def _cancel_pending_items(self, reason):
+        """Cancel the pending follow-ups of these plans (archived plans plan and send nothing)."""
+        # sudo: the user has just written these plans (access and record rules checked by
+        # write); their pending rows, whoever's salesperson they are, stop with them.
+        items = (
+            self.env["crm.followup.item"]
+            .sudo()
+            .search([("plan_id", "in", self.ids), ("state", "=", "pending")])
+        )
+        items.write({"state": "cancelled", "note": reason})
 
     def _compute_item_counts(self):
         data = self.env["crm.followup.item"]._read_group(

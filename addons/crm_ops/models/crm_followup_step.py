@@ -15,13 +15,16 @@ class CrmFollowupStep(models.Model):
     _name = "crm.followup.step"
     _description = "Post-sale Follow-up Step"
     _order = "plan_id, sequence, id"
+    _check_company_auto = True
 
     # ------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
-    plan_id = fields.Many2one("crm.followup.plan", required=True, ondelete="cascade", index=True)
+    plan_id = fields.Many2one(
+        "crm.followup.plan", required=True, ondelete="cascade", index=True, check_company=True
+    )
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     delay_days = fields.Integer(string="Days after trigger")
     delay_hours = fields.Integer(string="Hours after trigger")
@@ -40,7 +43,9 @@ class CrmFollowupStep(models.Model):
     )
     rating_validity_days = fields.Integer(string="Rating link valid (days)", default=30)
     # ticket
-    ticket_team_id = fields.Many2one("helpdesk.ticket.team", string="Helpdesk team")
+    ticket_team_id = fields.Many2one(
+        "helpdesk.ticket.team", string="Helpdesk team", check_company=True
+    )
     ticket_type_id = fields.Many2one("helpdesk.ticket.type", string="Ticket type")
     # mailing list
     mailing_list_id = fields.Many2one("mailing.list")

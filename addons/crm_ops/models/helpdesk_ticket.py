@@ -22,8 +22,10 @@ class HelpdeskTicket(models.Model):
     def _compute_crm_reply_template_ids(self):
         Template = self.env["crm.ops.reply.template"]
         for ticket in self:
-            domain = Domain("category_id", "in", [ticket.category_id.id, False]) & Domain(
-                "type_id", "in", [ticket.type_id.id, False]
+            domain = (
+                Domain("category_id", "in", [ticket.category_id.id, False])
+                & Domain("type_id", "in", [ticket.type_id.id, False])
+                & Domain("company_id", "in", [ticket.company_id.id, False])
             )
             ticket.crm_reply_template_ids = Template.search(domain)
 
@@ -33,8 +35,15 @@ class HelpdeskTicket(models.Model):
             template = ticket.crm_reply_template_id
             if not template:
                 raise UserError(self.env._("Choose a reply template first."))
+            if template.company_id and template.company_id != ticket.company_id:
+                raise UserError(
+                    self.env._(
+                        "The reply template %(template)s belongs to another company.",
+                        template=template.name,
+                    )
+                )
             ticket.message_post(
-                body=template.body,
+                body=template._render_body(ticket),
                 partner_ids=ticket.partner_id.ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",

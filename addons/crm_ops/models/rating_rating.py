@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import consteq
 
 # Ratings at or below this value open a complaint ticket (1-5 scale).
@@ -17,6 +17,31 @@ class RatingRating(models.Model):
     )
     crm_expiry_date = fields.Datetime(string="Link valid until")
     crm_ticket_id = fields.Many2one("helpdesk.ticket", string="Complaint ticket", readonly=True)
+    # The company of the rated order: the record rule crm_ops.rating_rating_order_company_rule
+    # hides the ratings of other companies' orders (and their access tokens, which open the
+    # public satisfaction page and Odoo's /rate pages) from their employees.
+    crm_company_id = fields.Many2one(
+        "res.company",
+        string="Order company",
+        compute="_compute_crm_company_id",
+        store=True,
+        index="btree_not_null",
+    )
+
+    @api.depends("res_model", "res_id")
+    def _compute_crm_company_id(self):
+        orders = self.filtered(lambda r: r.res_model == "sale.order" and r.res_id)
+        (self - orders).crm_company_id = False
+        if not orders:
+            return
+        # sudo: copies the owning company of each rated order, which decides who may read
+        # the rating; the value is not shown to anyone who could not read the order
+        companies = {
+            order.id: order.company_id
+            for order in self.env["sale.order"].sudo().browse(set(orders.mapped("res_id"))).exists()
+        }
+        for rating in orders:
+            rating.crm_company_id = companies.get(rating.res_id, False)
 
     def _crm_find_by_token(self, token):
         """The satisfaction request of ``token`` (sudo), or an empty recordset."""

@@ -16,6 +16,7 @@ class SaleOrder(models.Model):
     crm_followup_pending_count = fields.Integer(compute="_compute_crm_followup_pending_count")
     crm_satisfaction_url = fields.Char(
         compute="_compute_crm_satisfaction_url",
+        groups="base.group_user",
         help="Link of the satisfaction page of the request being sent.",
     )
 
@@ -28,23 +29,24 @@ class SaleOrder(models.Model):
             order.crm_followup_pending_count = counts.get(order.id, 0)
 
     def _compute_crm_satisfaction_url(self):
-        """Link to the latest open satisfaction request of the order."""
-        data = (
-            self.env["rating.rating"]
-            .sudo()
-            ._read_group(
-                [
-                    ("res_model", "=", "sale.order"),
-                    ("res_id", "in", self.ids),
-                    ("consumed", "=", False),
-                    ("crm_expiry_date", ">", fields.Datetime.now()),
-                ],
-                ["res_id"],
-                ["id:max"],
-            )
+        """Link to the latest open satisfaction request of the order.
+
+        Read with the user's rights (no sudo): the link holds the rating's token, and the
+        rating rules hide the ratings of other companies' orders. The follow-up executor
+        renders its emails as superuser.
+        """
+        data = self.env["rating.rating"]._read_group(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "in", self.ids),
+                ("consumed", "=", False),
+                ("crm_expiry_date", ">", fields.Datetime.now()),
+            ],
+            ["res_id"],
+            ["id:max"],
         )
         latest = dict(data)
-        ratings = self.env["rating.rating"].sudo().browse(list(latest.values()))
+        ratings = self.env["rating.rating"].browse(list(latest.values()))
         tokens = {rating.id: rating.access_token for rating in ratings}
         for order in self:
             rating_id = latest.get(order.id)
@@ -149,6 +151,45 @@ class SaleOrder(models.Model):
                     "crm_expiry_date": fields.Datetime.now() + timedelta(days=validity_days or 30),
                 }
             )
+        )
+
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        """Odoo's rating flow (``/rate/<token>/...``) on the suite's satisfaction requests.
+
+        A request sent by a follow-up (it has a validity date) is answered once, before it
+        expires, and goes through the same low-rating router as the satisfaction page
+        (``rating.rating._crm_submit``). Other ratings keep Odoo's behaviour.
+        """
+        if token and not rating:
+            # sudo: Odoo's own lookup does the same (rating/models/mail_thread.py); the
+            # rating must belong to one of these orders
+            rating = (
+                self.env["rating.rating"].sudo().search([("access_token", "=", token)], limit=1)
+            )
+        if (
+            len(self) == 1
+            and rating
+            and rating.crm_expiry_date
+            and rating.res_model == "sale.order"
+            and rating.res_id == self.id
+        ):
+            rating._crm_submit(rate, feedback or "")
+            return rating
+        return super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
         )
 
     def action_view_crm_followups(self):

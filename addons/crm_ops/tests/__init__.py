@@ -6,8 +6,10 @@ from . import test_data_generator
 from . import test_example_client
 from . import test_followup
 from . import test_followup_concurrency
+from . import test_followup_http
 from . import test_i18n
 from . import test_install
 from . import test_partner_360
 from . import test_satisfaction
+from . import test_side_doors
 from . import test_tours

@@ -109,3 +109,36 @@ class TestFollowupConcurrency(TransactionCase):
             )
             self.assertEqual(len(data), self.N)
             self.assertEqual({count for _res_id, count in data}, {1}, "one activity per order")
+
+    def test_run_now_while_a_worker_runs_them(self):
+        """A user clicks *Run now* on follow-ups the job is running: each acts once."""
+        cr1 = self.env.registry.cursor()
+        cr2 = self.env.registry.cursor()
+        try:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            mine = set(self.data["items"])
+            # the job claimed them and is still sending (transaction open)
+            claimed = env1["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine)
+            self.assertEqual(len(claimed), self.N)
+            # the click must not wait for the job, nor run them a second time
+            cr2.execute("SET LOCAL lock_timeout = '3s'")
+            env2["crm.followup.item"].browse(self.data["items"]).action_execute_now()
+            cr2.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
+            claimed._execute()
+            cr1.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
+        finally:
+            cr1.close()
+            cr2.close()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            items = env["crm.followup.item"].browse(self.data["items"])
+            self.assertEqual(set(items.mapped("state")), {"done"})
+            self.assertEqual(set(items.mapped("attempts")), {1})
+            data = env["mail.activity"]._read_group(
+                [("res_model", "=", "sale.order"), ("res_id", "in", self.data["orders"])],
+                ["res_id"],
+                ["__count"],
+            )
+            self.assertEqual({count for _res_id, count in data}, {1}, "one activity per order")
+            self.assertEqual(len(data), self.N)
