@@ -123,6 +123,7 @@ class CrmCollabAgreement(models.Model):
         "agreement_id",
         "field_id",
         string="Fields the Partner May Change",
+        groups="crm_collab.group_collab_admin",
         domain="[('model', '=', res_model), ('store', '=', True), "
         "('ttype', 'not in', ('one2many', 'many2many', 'binary'))]",
         help="A read-and-write share lets the partner company change these fields of the "
@@ -382,6 +383,9 @@ class CrmCollabAgreement(models.Model):
                 )
 
     def write(self, vals):
+        if vals.get("access_level", "write") != "write" and "write_field_ids" not in vals:
+            # no longer read-and-write: it names no field any more
+            vals = dict(vals, write_field_ids=[(5, 0, 0)])
         keys = set(vals)
         if not self.env.su:
             # each family of fields is checked on its own: a write mixing the life cycle

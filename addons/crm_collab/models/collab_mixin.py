@@ -322,11 +322,12 @@ class CrmCollabSharedMixin(models.AbstractModel):
     # ------------------------------------------------------------------ shares follow records
     def _collab_follow_shares(self):
         """Shares follow their records at once: after a write, each active agreement of
-        this model whose owner company holds some of the written records re-evaluates
-        its domain on them (in the owner company, as the refresh does): a record that
-        left the domain or the owner company is unshared, one that entered it is shared,
-        in this transaction. One query per such agreement; none when this model has no
-        active agreement. The hourly refresh stays as a repair."""
+        this model re-evaluates its domain on the written records (in the owner company,
+        as the refresh does): a record that left the domain or the owner company is
+        unshared, one that entered it is shared, in this transaction. One DELETE and one
+        INSERT ... SELECT per active agreement of the model; no query at all when the
+        model has none (the agreements come from the transaction's cache). The hourly
+        refresh stays as a repair (e.g. for domains on other records' fields)."""
         if not self._ids:
             return
         rows = [

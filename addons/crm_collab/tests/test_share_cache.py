@@ -168,6 +168,10 @@ class TestShareCache(CollabCase):
             Partner.browse(self.north.ids)._filtered_access("write").ids, self.north.ids
         )
         agreement.with_user(self.admin_a).write({"access_level": "read"})
+        # a changed agreement waits for the partner's acceptance: nothing shared meanwhile
+        self.assertEqual(agreement.state, "proposed")
+        self.assertFalse(Partner.search([("id", "in", self.north.ids)]))
+        agreement.with_user(self.admin_b).action_accept()
         self.assertFalse(Partner.browse(self.north.ids)._filtered_access("write"))
         self.assertEqual(
             Partner.search([("id", "in", self.north.ids)]).ids,
@@ -175,6 +179,7 @@ class TestShareCache(CollabCase):
         )
         agreement.with_user(self.admin_a).write({"partner_company_id": self.company_c.id})
         self.assertFalse(Partner.search([("id", "in", self.north.ids)]))
+        agreement.with_user(self.admin_c).action_accept()
         self.assertEqual(
             len(self.as_user("res.partner", self.user_c).search([("id", "in", self.north.ids)])), 3
         )
