@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -262,3 +263,32 @@ class TestRuleCache(CollabCase):
         agreement.with_user(admin).action_revoke()
         read_in_another_cursor()
         self.assertFalse(Partner.search([("id", "in", self.north.ids)]))
+
+
+@tagged("post_install", "-at_install")
+class TestAgreementTransactionCache(CollabCase):
+    """The agreements a transaction may use are read once per transaction: a record
+    rule check adds no query, and any change to an agreement (or a rollback) is seen."""
+
+    def test_rule_checks_read_the_agreements_once(self):
+        self.make_agreement()
+        Partner = self.as_user("res.partner", self.user_b)
+        Lead = self.as_user("crm.lead", self.user_b)
+        domain = [("id", "in", self.north.ids)]
+        self.assertEqual(Partner.search(domain), Partner.browse(self.north.ids))
+        Lead.search([])
+        with self.assertQueryCount(2):  # the two searches, no agreement lookup
+            Partner.search(domain)
+            Lead.search([])
+
+    def test_changes_and_rollbacks_are_seen(self):
+        agreement = self.make_agreement()
+        Partner = self.as_user("res.partner", self.user_b)
+        domain = [("id", "in", self.north.ids)]
+        self.assertTrue(Partner.search(domain))
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            agreement.with_user(self.admin_b).action_suspend()
+            self.assertFalse(Partner.search(domain), "a change is seen at once")
+            raise UserError("roll back")
+        self.assertEqual(agreement.state, "active")
+        self.assertEqual(Partner.search(domain), Partner.browse(self.north.ids))
