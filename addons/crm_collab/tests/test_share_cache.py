@@ -1,7 +1,6 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api
-from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -265,6 +264,10 @@ class TestRuleCache(CollabCase):
         self.assertFalse(Partner.search([("id", "in", self.north.ids)]))
 
 
+class RollBack(Exception):
+    """Raised to roll a savepoint back."""
+
+
 @tagged("post_install", "-at_install")
 class TestAgreementTransactionCache(CollabCase):
     """The agreements a transaction may use are read once per transaction: a record
@@ -286,9 +289,9 @@ class TestAgreementTransactionCache(CollabCase):
         Partner = self.as_user("res.partner", self.user_b)
         domain = [("id", "in", self.north.ids)]
         self.assertTrue(Partner.search(domain))
-        with self.assertRaises(UserError), self.env.cr.savepoint():
+        with self.assertRaises(RollBack), self.env.cr.savepoint():
             agreement.with_user(self.admin_b).action_suspend()
             self.assertFalse(Partner.search(domain), "a change is seen at once")
-            raise UserError("roll back")
+            raise RollBack()
         self.assertEqual(agreement.state, "active")
         self.assertEqual(Partner.search(domain), Partner.browse(self.north.ids))
