@@ -40,7 +40,14 @@ ADDONS = ["crm_ops", "crm_analytics", "crm_collab"]
 # auto_install glue addons, tested in the "stock" part (they pull in Inventory and Surveys)
 GLUE_ADDONS = ["crm_ops_stock", "crm_collab_survey"]
 # Odoo's and the OCA's own tests of the modules we extend, run with our addons installed
-PEER_QUICK = ["sale_crm", "website_crm", "mass_mailing_crm", "mass_mailing_sale", "helpdesk_mgmt"]
+PEER_QUICK = [
+    "crm",
+    "sale_crm",
+    "website_crm",
+    "mass_mailing_crm",
+    "mass_mailing_sale",
+    "helpdesk_mgmt",
+]
 PEER_FULL = [
     "crm",
     "sale_crm",

@@ -9,3 +9,4 @@ from . import collab_timeline
 from . import collab_feedback
 from . import collab_forecast
 from . import collab_campaign
+from . import base_partner_merge_automatic_wizard

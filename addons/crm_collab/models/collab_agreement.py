@@ -22,6 +22,7 @@ SHARED_MODELS = [
 # fields that define what is shared: only the owner edits them, and each change is audited
 DEFINITION_FIELDS = {
     "res_model",
+    "write_field_ids",
     "domain",
     "access_level",
     "date_start",
@@ -30,6 +31,35 @@ DEFINITION_FIELDS = {
     "owner_company_id",
 }
 
+# changes to these fields of an active agreement widen or move what is shared: the
+# agreement goes back to "proposed" until the partner company accepts it again
+REACCEPT_FIELDS = {
+    "res_model",
+    "domain",
+    "access_level",
+    "partner_company_id",
+    "owner_company_id",
+    "write_field_ids",
+}
+# fields a read-and-write share never lets the partner change: ownership, archiving
+# (a soft delete), the sharing's own fields and Odoo's bookkeeping; relational lists
+# (one2many / many2many) are refused by type, private fields by model
+NEVER_WRITABLE = {
+    "id",
+    "company_id",
+    "active",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+    "display_name",
+    "parent_id",
+    "commercial_partner_id",
+    "access_token",
+}
+NEVER_WRITABLE_PREFIXES = ("collab_", "message_", "activity_", "website_message", "rating_")
+# key of the transaction's cache of the active agreements in ``env.cr.cache``
+CACHE_KEY = "crm_collab.active_agreements"
 # an agreement in these states never becomes active again
 ENDED_STATES = ("revoked", "expired")
 # records whose cached agreement ids are purged per statement (and commit, in the cron)
@@ -86,6 +116,18 @@ class CrmCollabAgreement(models.Model):
         tracking=True,
         help="Hand-off: the owner passes leads to the partner, who works them in its own "
         "pipeline; the partner reads the original, the outcome flows back.",
+    )
+    write_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "crm_collab_agreement_write_field_rel",
+        "agreement_id",
+        "field_id",
+        string="Fields the Partner May Change",
+        groups="crm_collab.group_collab_admin",
+        domain="[('model', '=', res_model), ('store', '=', True), "
+        "('ttype', 'not in', ('one2many', 'many2many', 'binary'))]",
+        help="A read-and-write share lets the partner company change these fields of the "
+        "shared records, and nothing else: never their company, never delete or archive them.",
     )
     date_start = fields.Date(string="Valid From", tracking=True)
     date_end = fields.Date(string="Valid Until", tracking=True)
@@ -182,35 +224,104 @@ class CrmCollabAgreement(models.Model):
         self.ensure_one()
         return Domain(safe_eval(self.domain or "[]", {"context_today": fields.Date.context_today}))
 
+    @api.constrains("access_level", "write_field_ids", "res_model")
+    def _check_write_fields(self):
+        for rec in self:
+            if rec.access_level == "write" and not rec.write_field_ids:
+                raise ValidationError(
+                    _("Name the fields a read-and-write share lets the partner company change.")
+                )
+            if rec.access_level != "write" and rec.write_field_ids:
+                raise ValidationError(
+                    _("Only a read-and-write share lets the partner change fields.")
+                )
+            Model = self.env[rec.res_model]
+            for field in rec.write_field_ids.sudo():
+                if field.model != rec.res_model or not Model._collab_field_writable(
+                    field.model, field.name
+                ):
+                    raise ValidationError(
+                        _(
+                            "A share never lets the partner company change %(field)s of %(model)s.",
+                            field=field.field_description,
+                            model=Model._description,
+                        )
+                    )
+
+    # ------------------------------------------------------------------ transaction cache
+    @api.model
+    def _collab_active_rows(self):
+        """The active agreements, read once per transaction: a tuple of
+        ``(id, owner_company_id, partner_company_id, res_model, access_level, date_start,
+        date_end, frozenset(write field names))``.
+
+        Kept in ``env.cr.cache``, which Odoo empties with the transaction (commit, rollback,
+        rolled-back flushing savepoints: ``Transaction.clear``); it is also emptied by every
+        create, write or unlink of an agreement (``_collab_clear_cache``) and, as Odoo does
+        for its own transaction caches, by a ``postrollback`` hook. It holds no per-user
+        data (each caller filters it by its own companies), and a security decision never
+        sees a state older than its own transaction."""
+        cache = self.env.cr.cache
+        rows = cache.get(CACHE_KEY)
+        if rows is None:
+            self.flush_model(
+                [
+                    "state",
+                    "date_start",
+                    "date_end",
+                    "owner_company_id",
+                    "partner_company_id",
+                    "res_model",
+                    "access_level",
+                    "write_field_ids",
+                ]
+            )
+            self.env.cr.execute(
+                """
+                SELECT a.id, a.owner_company_id, a.partner_company_id, a.res_model,
+                       a.access_level, a.date_start, a.date_end,
+                       ARRAY(SELECT f.name FROM crm_collab_agreement_write_field_rel r
+                               JOIN ir_model_fields f ON f.id = r.field_id
+                              WHERE r.agreement_id = a.id)
+                  FROM crm_collab_agreement a
+                 WHERE a.state = 'active'
+                 ORDER BY a.id
+                """
+            )
+            rows = cache[CACHE_KEY] = tuple(
+                (*row[:7], frozenset(row[7] or ())) for row in self.env.cr.fetchall()
+            )
+            cr = self.env.cr
+            cr.postrollback.add(lambda: cr.cache.pop(CACHE_KEY, None))
+        return rows
+
+    @api.model
+    def _collab_clear_cache(self):
+        self.env.cr.cache.pop(CACHE_KEY, None)
+
+    @api.model
+    def _collab_valid_rows(self, company_ids, res_model=None, write=False):
+        """The rows of ``_collab_active_rows`` sharing records with these (partner)
+        companies today, of ``res_model`` if given; with ``write``, only the
+        read-and-write ones."""
+        today = fields.Date.context_today(self)
+        company_ids = set(company_ids)
+        return [
+            row
+            for row in self._collab_active_rows()
+            if row[2] in company_ids
+            and (res_model is None or row[3] == res_model)
+            and (not write or row[4] == "write")
+            and (not row[5] or row[5] <= today)
+            and (not row[6] or row[6] >= today)
+        ]
+
     @api.model
     def _collab_valid_ids(self, company_ids, res_model=None, write=False):
         """Ids of the agreements that share records with these companies today
         (active and within their dates), of ``res_model`` if given; with ``write``,
         only the read-and-write ones."""
-        today = fields.Date.context_today(self)
-        self.flush_model(
-            ["state", "date_start", "date_end", "partner_company_id", "res_model", "access_level"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT id FROM crm_collab_agreement
-             WHERE partner_company_id = ANY(%s) AND state = 'active'
-               AND (date_start IS NULL OR date_start <= %s)
-               AND (date_end IS NULL OR date_end >= %s)
-               AND (%s::varchar IS NULL OR res_model = %s)
-               AND (NOT %s OR access_level = 'write')
-             ORDER BY id
-        """,
-                list(company_ids) or [0],
-                today,
-                today,
-                res_model,
-                res_model,
-                bool(write),
-            )
-        )
-        return [r[0] for r in self.env.cr.fetchall()]
+        return [row[0] for row in self._collab_valid_rows(company_ids, res_model, write)]
 
     # ------------------------------------------------------------------ guards
     def _check_sharing_admin(self):
@@ -240,42 +351,128 @@ class CrmCollabAgreement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """Agreements are born drafts, on the owner's side: the state and the life-cycle
+        fields are refused in the values (and in the client's ``default_*`` context keys,
+        checked on the result), and the owner company must be one of the creating user's
+        companies. No context key takes part in these checks."""
         self._check_sharing_admin()
+        if not self.env.su:
+            for vals in vals_list:
+                if PROTECTED_FIELDS & set(vals):
+                    raise AccessError(
+                        _(
+                            "An agreement is created as a draft; its life cycle goes through its buttons."
+                        )
+                    )
+        self._collab_clear_cache()
         records = super().create(vals_list)
+        if not self.env.su:
+            records._check_born_draft()
         records._check_side("owner")
         for rec in records:
             rec._audit("create", _("Agreement created"))
         return records
 
+    def _check_born_draft(self):
+        for rec in self:
+            if rec.state != "draft" or any(rec[f] for f in PROTECTED_FIELDS - {"state"}):
+                raise AccessError(
+                    _(
+                        "An agreement is created as a draft; its life cycle goes through its buttons."
+                    )
+                )
+
     def write(self, vals):
-        if DEFINITION_FIELDS & set(vals) and not self.env.su:
-            self._check_side("owner")
-            if any(rec.state in ("revoked", "expired") for rec in self):
-                raise UserError(_("A revoked or expired agreement cannot be changed."))
-            if any(rec.state == "proposed" for rec in self):
-                raise UserError(_("Withdraw (reset to draft) a proposed agreement to change it."))
-        elif not self.env.su and PROTECTED_FIELDS & set(vals):
-            raise AccessError(_("The life cycle of an agreement goes through its buttons."))
-        elif not self.env.su and {"name", "note"} & set(vals):
-            self._check_side("any")
+        if vals.get("access_level", "write") != "write" and "write_field_ids" not in vals:
+            # no longer read-and-write: it names no field any more
+            vals = dict(vals, write_field_ids=[(5, 0, 0)])
+        keys = set(vals)
+        if not self.env.su:
+            # each family of fields is checked on its own: a write mixing the life cycle
+            # with a definition change is refused, not let through by the first test
+            if PROTECTED_FIELDS & keys:
+                raise AccessError(_("The life cycle of an agreement goes through its buttons."))
+            if DEFINITION_FIELDS & keys:
+                self._check_side("owner")
+                if any(rec.state in ENDED_STATES for rec in self):
+                    raise UserError(_("A revoked or expired agreement cannot be changed."))
+                if any(rec.state == "proposed" for rec in self):
+                    raise UserError(
+                        _("Withdraw (reset to draft) a proposed agreement to change it.")
+                    )
+            elif {"name", "note"} & keys:
+                self._check_side("any")
+        reaccept = self.browse()
+        if DEFINITION_FIELDS & keys:
+            before = {rec.id: rec._collab_definition() for rec in self.sudo()}
+        self._collab_clear_cache()
         res = super().write(vals)
-        # No cache to clear: the record rules read the agreements valid today in the
-        # current transaction and key their cached domains by them (ir_rule.py), so a
-        # change applies at once, here and in every other worker, and no concurrent
-        # request can put back the state of before the change.
-        if DEFINITION_FIELDS & set(vals):
-            for rec in self:
+        self._collab_clear_cache()
+        if DEFINITION_FIELDS & keys:
+            if not self.env.su:
+                # the new owner company must be one of the user's companies too
+                self._check_side("owner")
+            changed = self.filtered(lambda r: r._collab_definition() != before[r.id])
+            for rec in changed:
                 rec._audit(
                     "change",
-                    ", ".join(f"{k}={vals[k]}" for k in sorted(DEFINITION_FIELDS & set(vals))),
+                    ", ".join(f"{k}={vals[k]}" for k in sorted(DEFINITION_FIELDS & keys)),
                 )
-            self.filtered(lambda r: r.state == "active")._refresh_shares()
+            reaccept = changed.filtered(
+                lambda r: r.state == "active" and r._collab_needs_acceptance(before[r.id])
+            )
+            if reaccept:
+                reaccept._delete_shares()
+                super(CrmCollabAgreement, reaccept.sudo()).write(
+                    {"state": "proposed", "accepted_by_id": False, "accepted_date": False}
+                )
+                self._collab_clear_cache()
+                for rec in reaccept:
+                    rec._audit(
+                        "propose",
+                        _(
+                            "Changed while active: proposed again, waiting for the partner's acceptance"
+                        ),
+                    )
+            (changed - reaccept).filtered(lambda r: r.state == "active")._refresh_shares()
         return res
+
+    def _collab_definition(self):
+        """What the agreement shares, to compare before and after a write."""
+        self.ensure_one()
+        return {
+            "res_model": self.res_model,
+            "domain": self.domain,
+            "access_level": self.access_level,
+            "partner_company_id": self.partner_company_id.id,
+            "owner_company_id": self.owner_company_id.id,
+            "write_field_ids": frozenset(self.write_field_ids.ids),
+            "date_start": self.date_start,
+            "date_end": self.date_end,
+        }
+
+    def _collab_needs_acceptance(self, before):
+        """A change of the parties, the model, the domain, the access or the writable
+        fields, or a longer validity, needs the partner's acceptance again; ending sooner
+        or starting later only narrows what is shared."""
+        self.ensure_one()
+        now = self._collab_definition()
+        if any(now[f] != before[f] for f in REACCEPT_FIELDS):
+            return True
+        start_earlier = now["date_start"] != before["date_start"] and (
+            not now["date_start"]
+            or (before["date_start"] and now["date_start"] < before["date_start"])
+        )
+        end_later = now["date_end"] != before["date_end"] and (
+            not now["date_end"] or (before["date_end"] and now["date_end"] > before["date_end"])
+        )
+        return bool(start_earlier or end_later)
 
     def unlink(self):
         if any(rec.state != "draft" for rec in self):
             raise UserError(_("Only draft agreements can be deleted; revoke the others."))
         self._check_side("owner")
+        self._collab_clear_cache()
         return super().unlink()
 
     # ------------------------------------------------------------------ life cycle
@@ -407,6 +604,52 @@ class CrmCollabAgreement(models.Model):
         self.env["crm.collab.share"].invalidate_model()
         self.invalidate_recordset(["share_count"])
         return total
+
+    def _collab_sync_records(self, res_ids):
+        """Re-evaluate this active agreement on some records only (after they changed):
+        those out of its domain or of the owner company lose their share, those in it
+        get one, with one DELETE and one INSERT ... SELECT, in this transaction."""
+        self.ensure_one()
+        rec = self.sudo()
+        Model = (
+            self.env[rec.res_model]
+            .sudo()
+            .with_context(active_test=False, allowed_company_ids=[rec.owner_company_id.id])
+        )
+        domain = (
+            rec._get_domain()
+            & Domain("company_id", "=", rec.owner_company_id.id)
+            & Domain("id", "in", list(res_ids))
+        )
+        query = Model._search(domain)
+        matching = query.select(SQL.identifier(Model._table, "id"))
+        self.env["crm.collab.share"].flush_model()
+        self.env.execute_query(
+            SQL(
+                "DELETE FROM crm_collab_share WHERE agreement_id = %s AND res_model = %s "
+                "AND res_id = ANY(%s) AND res_id NOT IN (%s)",
+                rec.id,
+                rec.res_model,
+                list(res_ids),
+                matching,
+            )
+        )
+        self.env.execute_query(
+            SQL(
+                "INSERT INTO crm_collab_share (agreement_id, res_model, res_id, company_id, "
+                "perm_write, date_start, date_end) %s ON CONFLICT DO NOTHING",
+                query.select(
+                    SQL("%s", rec.id),
+                    SQL("%s", rec.res_model),
+                    SQL.identifier(Model._table, "id"),
+                    SQL("%s", rec.partner_company_id.id),
+                    SQL("%s", rec.access_level == "write"),
+                    SQL("%s::date", rec.date_start or None),
+                    SQL("%s::date", rec.date_end or None),
+                ),
+            )
+        )
+        self.env["crm.collab.share"].invalidate_model()
 
     @api.model
     def _cron_refresh(self):

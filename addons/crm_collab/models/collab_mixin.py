@@ -7,12 +7,17 @@ from collections import defaultdict
 from itertools import groupby
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.fields import Domain
 from odoo.orm.models import fix_import_export_id_paths
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, table_exists
 
+from .collab_agreement import NEVER_WRITABLE, NEVER_WRITABLE_PREFIXES
 from .ir_rule import COLLAB_COLUMN, collab_share_domain
+
+# the superuser's id: its own jobs (crons, install) are not done on behalf of a user
+SUPERUSER_UID = 1
 
 
 class CrmCollabSharedMixin(models.AbstractModel):
@@ -216,6 +221,127 @@ class CrmCollabSharedMixin(models.AbstractModel):
     @api.model
     def _search(self, domain, *args, **kwargs):
         return super()._search(self._collab_private_domain(domain), *args, **kwargs)
+
+    # ------------------------------------------------------------------ write shares
+    @api.model
+    def _collab_field_writable(self, model_name, field_name):
+        """May a read-and-write share name this field? Never the company, archiving, the
+        sharing's own fields, the chatter, relational lists or a private field."""
+        Model = self.env[model_name]
+        field = Model._fields.get(field_name)
+        return bool(
+            field
+            and field.store
+            and field.type not in ("one2many", "many2many", "binary")
+            and field_name not in NEVER_WRITABLE
+            and not field_name.startswith(NEVER_WRITABLE_PREFIXES)
+            and field_name not in Model._collab_private_fields
+            and not (field.compute and not field.inverse and field.readonly)
+        )
+
+    def _collab_check_shared_write(self, vals):
+        """A user writing records of a company it is not a member of (reached through a
+        read-and-write share) may change only the fields the share names, on every
+        record: the union of the fields named by the write agreements valid today that
+        cover the record. Anything else (``company_id``, archiving, private or sharing
+        fields, a record no write agreement covers) is refused before anything is
+        written."""
+        rows = (
+            self.env["crm.collab.agreement"]
+            .sudo()
+            ._collab_valid_rows(self.env.companies.ids, self._name, write=True)
+        )
+        # without a write share towards the user's companies, the record rules alone
+        # refuse any write on another company's records
+        foreign = rows and self._collab_foreign_ids()
+        if not foreign:
+            return
+        fields_by_agreement = {row[0]: row[7] for row in rows}
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM %s WHERE id = ANY(%s)",
+                SQL.identifier(COLLAB_COLUMN),
+                SQL.identifier(self._table),
+                sorted(foreign),
+            )
+        )
+        keys = set(vals)
+        for _id, agreement_ids in self.env.cr.fetchall():
+            allowed = set()
+            for agreement_id in agreement_ids or ():
+                allowed |= fields_by_agreement.get(agreement_id, frozenset())
+            refused = keys - allowed
+            if refused:
+                raise AccessError(
+                    _(
+                        "This record is shared with your company: you may change only the "
+                        "fields its sharing agreement names (not %(fields)s).",
+                        fields=", ".join(sorted(refused)),
+                    )
+                )
+
+    def _collab_check_su_foreign(self, operation):
+        """Work done as superuser on behalf of a user (``sudo()`` keeps the user's id:
+        Odoo's partner merge and lead merge delete the merged records with ``sudo()``)
+        re-checks the company of the records it deletes or moves to another company:
+        they must be the user's own (or shared by no company). The superuser's own jobs
+        (crons, install, uid 1) are not on behalf of a user."""
+        if self.env.su:
+            self._collab_check_own(operation)
+
+    def _collab_check_own(self, operation):
+        """The records must belong to the user's companies (or to none), whatever the
+        environment: for tools that act as superuser on the user's behalf."""
+        if self.env.uid == SUPERUSER_UID or not self._ids:
+            return
+        mine = set(self.env.user.company_ids.ids)
+        for rec in self.sudo():
+            if rec.company_id and rec.company_id.id not in mine:
+                raise AccessError(
+                    _(
+                        "%(operation)s of %(record)s refused: it belongs to a company you are not "
+                        "a member of (a share never gives that).",
+                        operation=operation,
+                        record=rec.display_name,
+                    )
+                )
+
+    def write(self, vals):
+        if not self.env.su:
+            self._collab_check_shared_write(vals)
+        elif "company_id" in vals:
+            self._collab_check_su_foreign(_("Change of company"))
+        res = super().write(vals)
+        self._collab_follow_shares()
+        return res
+
+    def unlink(self):
+        self._collab_check_su_foreign(_("Deletion"))
+        return super().unlink()
+
+    # ------------------------------------------------------------------ shares follow records
+    def _collab_follow_shares(self):
+        """Shares follow their records at once: after a write, each active agreement of
+        this model re-evaluates its domain on the written records (in the owner company,
+        as the refresh does): a record that left the domain or the owner company is
+        unshared, one that entered it is shared, in this transaction. One DELETE and one
+        INSERT ... SELECT per active agreement of the model; no query at all when the
+        model has none (the agreements come from the transaction's cache). The hourly
+        refresh stays as a repair (e.g. for domains on other records' fields)."""
+        if not self._ids:
+            return
+        rows = [
+            row
+            for row in self.env["crm.collab.agreement"].sudo()._collab_active_rows()
+            if row[3] == self._name
+        ]
+        if not rows:
+            return
+        # the domains read the records' new values (many2many included) from the database
+        self.sudo().flush_recordset()
+        Agreement = self.env["crm.collab.agreement"].sudo()
+        for row in rows:
+            Agreement.browse(row[0])._collab_sync_records(list(self._ids))
 
     # ------------------------------------------------------------------ export audit
     def export_data(self, fields_to_export):

@@ -9,3 +9,4 @@ from . import test_http
 from . import test_http_security
 from . import test_i18n
 from . import test_tours
+from . import test_attack_agreements

@@ -99,11 +99,25 @@ class CollabCase(TransactionCase):
             }
         )
 
+    # the fields a test's read-and-write share names, when it does not say
+    WRITE_FIELDS = ("name", "phone", "expected_revenue", "priority", "client_order_ref")
+
+    @classmethod
+    def write_fields(cls, res_model, names=None):
+        """Command setting the fields a read-and-write share of ``res_model`` names."""
+        names = names or [f for f in cls.WRITE_FIELDS if f in cls.env[res_model]._fields]
+        fields = cls.env["ir.model.fields"].search(
+            [("model", "=", res_model), ("name", "in", list(names))]
+        )
+        return [(6, 0, fields.ids)]
+
     @classmethod
     def make_agreement(
         cls, res_model="res.partner", domain=None, access="read", activate=True, **vals
     ):
         domain = domain or f"[('category_id', 'in', [{cls.tag_north.id}])]"
+        if access == "write" and "write_field_ids" not in vals:
+            vals["write_field_ids"] = cls.write_fields(res_model)
         agreement = (
             cls.env["crm.collab.agreement"]
             .with_user(cls.admin_a)

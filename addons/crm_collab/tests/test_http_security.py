@@ -4,6 +4,8 @@
 private fields as an oracle, the shared forecast and co-marketing campaigns of other
 companies, the partner-company picker, and the rule right after accept and revoke."""
 
+from datetime import date, timedelta
+
 from odoo.tests import tagged
 
 from .test_http import Json2Case
@@ -137,11 +139,22 @@ class TestHttpForecastCampaign(Json2Case):
         cls.ac.with_user(cls.admin_c).action_accept()
         utm = cls.env["utm.campaign"].create([{"name": "Spring AB"}, {"name": "Spring AC"}])
         Campaign = cls.env["crm.collab.campaign"]
+        end = date.today() + timedelta(days=30)
         cls.campaign_ab = Campaign.create(
-            {"name": "Co-marketing AB", "agreement_id": cls.ab.id, "campaign_id": utm[0].id}
+            {
+                "name": "Co-marketing AB",
+                "agreement_id": cls.ab.id,
+                "campaign_id": utm[0].id,
+                "date_end": end,
+            }
         )
         cls.campaign_ac = Campaign.create(
-            {"name": "Co-marketing AC", "agreement_id": cls.ac.id, "campaign_id": utm[1].id}
+            {
+                "name": "Co-marketing AC",
+                "agreement_id": cls.ac.id,
+                "campaign_id": utm[1].id,
+                "date_end": end,
+            }
         )
         Forecast = cls.env["crm.collab.forecast"]
         cls.forecast_ab = Forecast.search([("agreement_id", "=", cls.ab.id)])
@@ -240,6 +253,7 @@ class TestHttpForecastCampaign(Json2Case):
                         "name": "Squat",
                         "agreement_id": self.ac.id,
                         "campaign_id": self.campaign_ac.campaign_id.id,
+                        "date_end": str(date.today() + timedelta(days=30)),
                     }
                 ]
             },

@@ -90,8 +90,12 @@ class TestLifecycle(CollabCase):
         agreement = self.make_agreement()
         self.assertEqual(agreement.share_count, 3)
         agreement.with_user(self.admin_a).write({"domain": "[('name', 'ilike', 'customer')]"})
-        self.assertEqual(agreement.share_count, 5)
         self.assertIn("change", agreement.audit_ids.mapped("action"))
+        # a wider domain needs the partner's acceptance again: nothing shared until then
+        self.assertEqual(agreement.state, "proposed")
+        self.assertEqual(agreement.share_count, 0)
+        agreement.with_user(self.admin_b).action_accept()
+        self.assertEqual(agreement.share_count, 5)
 
     def test_constraints(self):
         with self.assertRaises(ValidationError):

@@ -168,6 +168,10 @@ class TestShareCache(CollabCase):
             Partner.browse(self.north.ids)._filtered_access("write").ids, self.north.ids
         )
         agreement.with_user(self.admin_a).write({"access_level": "read"})
+        # a changed agreement waits for the partner's acceptance: nothing shared meanwhile
+        self.assertEqual(agreement.state, "proposed")
+        self.assertFalse(Partner.search([("id", "in", self.north.ids)]))
+        agreement.with_user(self.admin_b).action_accept()
         self.assertFalse(Partner.browse(self.north.ids)._filtered_access("write"))
         self.assertEqual(
             Partner.search([("id", "in", self.north.ids)]).ids,
@@ -175,6 +179,7 @@ class TestShareCache(CollabCase):
         )
         agreement.with_user(self.admin_a).write({"partner_company_id": self.company_c.id})
         self.assertFalse(Partner.search([("id", "in", self.north.ids)]))
+        agreement.with_user(self.admin_c).action_accept()
         self.assertEqual(
             len(self.as_user("res.partner", self.user_c).search([("id", "in", self.north.ids)])), 3
         )
@@ -257,3 +262,36 @@ class TestRuleCache(CollabCase):
         agreement.with_user(admin).action_revoke()
         read_in_another_cursor()
         self.assertFalse(Partner.search([("id", "in", self.north.ids)]))
+
+
+class RollBack(Exception):
+    """Raised to roll a savepoint back."""
+
+
+@tagged("post_install", "-at_install")
+class TestAgreementTransactionCache(CollabCase):
+    """The agreements a transaction may use are read once per transaction: a record
+    rule check adds no query, and any change to an agreement (or a rollback) is seen."""
+
+    def test_rule_checks_read_the_agreements_once(self):
+        self.make_agreement()
+        Partner = self.as_user("res.partner", self.user_b)
+        Lead = self.as_user("crm.lead", self.user_b)
+        domain = [("id", "in", self.north.ids)]
+        self.assertEqual(Partner.search(domain), Partner.browse(self.north.ids))
+        Lead.search([])
+        with self.assertQueryCount(2):  # the two searches, no agreement lookup
+            Partner.search(domain)
+            Lead.search([])
+
+    def test_changes_and_rollbacks_are_seen(self):
+        agreement = self.make_agreement()
+        Partner = self.as_user("res.partner", self.user_b)
+        domain = [("id", "in", self.north.ids)]
+        self.assertTrue(Partner.search(domain))
+        with self.assertRaises(RollBack), self.env.cr.savepoint():
+            agreement.with_user(self.admin_b).action_suspend()
+            self.assertFalse(Partner.search(domain), "a change is seen at once")
+            raise RollBack()
+        self.assertEqual(agreement.state, "active")
+        self.assertEqual(Partner.search(domain), Partner.browse(self.north.ids))

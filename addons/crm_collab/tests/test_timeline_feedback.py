@@ -1,5 +1,7 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date, timedelta
+
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -154,8 +156,17 @@ class TestFeedbackRouting(CollabCase):
             ]
         )
         campaign = self.env["crm.collab.campaign"].create(
-            {"name": "Spring together", "agreement_id": agreement.id, "campaign_id": utm.id}
+            {
+                "name": "Spring together",
+                "agreement_id": agreement.id,
+                "campaign_id": utm.id,
+                "date_end": date.today() + timedelta(days=30),
+            }
         )
         camp_b = campaign.with_user(self.user_b)
+        self.assertEqual((camp_b.owner_lead_count, camp_b.partner_lead_count), (0, 0))
+        campaign.with_user(self.admin_a).action_accept()
+        campaign.with_user(self.admin_b).action_accept()
+        campaign.invalidate_recordset()
         self.assertEqual((camp_b.owner_lead_count, camp_b.partner_lead_count), (1, 2))
         self.assertFalse(self.env["crm.collab.campaign"].with_user(self.user_c).search([]))
