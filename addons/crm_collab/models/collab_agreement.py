@@ -28,6 +28,7 @@ DEFINITION_FIELDS = {
     "date_end",
     "partner_company_id",
     "owner_company_id",
+    "collab_share_conversation",
 }
 
 # an agreement in these states never becomes active again
@@ -86,6 +87,13 @@ class CrmCollabAgreement(models.Model):
         tracking=True,
         help="Hand-off: the owner passes leads to the partner, who works them in its own "
         "pipeline; the partner reads the original, the outcome flows back.",
+    )
+    collab_share_conversation = fields.Boolean(
+        string="Share the Conversation",
+        tracking=True,
+        help="Also share the messages, notes, attachments, activities and followers of the "
+        "shared records (never the tracking of their private fields). Off: they stay with "
+        "the owner.",
     )
     date_start = fields.Date(string="Valid From", tracking=True)
     date_end = fields.Date(string="Valid Until", tracking=True)

@@ -6,7 +6,8 @@ from odoo import fields, models
 class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
     _inherit = ["helpdesk.ticket", "crm.collab.shared.mixin"]
-    _collab_private_fields = ("collab_internal_note",)
+    # the access token opens the portal page without login: the owner's to give
+    _collab_private_fields = ("collab_internal_note", "access_token")
 
     collab_internal_note = fields.Html(
         string="Internal Note", help="Private to the company of the ticket, even when shared."
@@ -26,4 +27,5 @@ class SaleOrder(models.Model):
         "internal_note",
         "margin",
         "margin_percent",
+        "access_token",
     )
