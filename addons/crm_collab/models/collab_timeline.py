@@ -202,11 +202,7 @@ class CrmCollabTimeline(models.TransientModel):
         forged history) from entries collected with the user's own rights; ``create_uid``
         stays the user's, and the record rule shows each user their own lines only."""
         entries = self._collect(partner, limit=limit)
-        return (
-            self.sudo()
-            .create([dict(e, partner_id=partner.id) for e in entries])
-            .sudo(False)
-        )
+        return self.sudo().create([dict(e, partner_id=partner.id) for e in entries]).sudo(False)
 
     def action_open_document(self):
         self.ensure_one()

@@ -229,8 +229,9 @@ class CrmLead(models.Model):
         if allowed != self.sudo():
             raise UserError(_("Some leads are not covered by agreement %s.", agreement.name))
         if self.sudo().collab_handoff_ids.filtered(
-            lambda c: c.collab_handoff_agreement_id == agreement
-            and c.collab_handoff_state != "declined"
+            lambda c: (
+                c.collab_handoff_agreement_id == agreement and c.collab_handoff_state != "declined"
+            )
         ):
             raise UserError(_("Some leads were already handed off under this agreement."))
         Lead = (

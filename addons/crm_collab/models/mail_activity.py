@@ -23,6 +23,4 @@ class MailActivity(models.Model):
                 "res_id",
                 extra_sql=lambda alias: SQL("%s = %s", SQL.identifier(alias, "user_id"), uid),
             )
-        return super()._search(
-            domain, offset, limit, order, bypass_access=bypass_access, **kwargs
-        )
+        return super()._search(domain, offset, limit, order, bypass_access=bypass_access, **kwargs)

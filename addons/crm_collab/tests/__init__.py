@@ -7,5 +7,6 @@ from . import test_handoff
 from . import test_timeline_feedback
 from . import test_http
 from . import test_http_security
+from . import test_attack_conversation
 from . import test_i18n
 from . import test_tours
