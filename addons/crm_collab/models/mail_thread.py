@@ -10,7 +10,7 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def _get_thread_with_access(self, thread_id, *, mode="read", **kwargs):
-        """The web client's thread routes (``/mail/thread/data``, ``/mail/thread/messages``,
+        """The web client's thread routes (``/mail/data``, ``/mail/thread/messages``,
         ``/mail/message/post``, attachment upload, followers) open a record's thread
         through here, and then read parts of it as superuser: a shared record whose
         conversation stays with its owner has no thread for the partner's users."""
