@@ -22,6 +22,17 @@ from odoo.tools import SQL
 
 from .ir_rule import COLLAB_COLUMN, COLLAB_COMPANY_RULES
 
+# mail.activity.mixin's related fields: computed as superuser from the record's activities,
+# they would show the summary, type and user of the owner's activities. Private on shared
+# records (added to each shareable model's ``_collab_private_fields``), even when the
+# conversation is shared: the activities themselves are listed then, assigned to the owner.
+ACTIVITY_PRIVATE_FIELDS = (
+    "activity_user_id",
+    "activity_type_id",
+    "activity_type_icon",
+    "activity_summary",
+)
+
 
 def _applies(env):
     """Conversations are filtered for internal users only (the superuser, and code running

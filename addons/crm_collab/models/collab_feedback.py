@@ -138,6 +138,7 @@ class CrmCollabFeedbackRule(models.Model):
         rule's company chose to write to them), and users who can read the record and
         its conversation (followers are notified of its messages)."""
         allowed = self.env["res.partner"]
+        # superuser reads the rule's own configuration (partners and their users) only
         for partner in self.sudo().follower_partner_ids:
             users = partner.user_ids
             if not users or any(

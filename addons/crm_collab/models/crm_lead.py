@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
+from .collab_conversation import ACTIVITY_PRIVATE_FIELDS
+
 # what flows back from the partner's copy to the owner's lead
 SYNC_TRIGGERS = {
     "stage_id",
@@ -28,7 +30,7 @@ HANDOFF_PROTECTED = {
 class CrmLead(models.Model):
     _name = "crm.lead"
     _inherit = ["crm.lead", "crm.collab.shared.mixin"]
-    _collab_private_fields = ("description",)
+    _collab_private_fields = ("description", *ACTIVITY_PRIVATE_FIELDS)
 
     # on the partner's copy
     collab_origin_lead_id = fields.Many2one(
@@ -81,8 +83,8 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # the hand-off creates its copies as superuser (``_collab_handoff``, not reachable
-        # over RPC); no context key a client could send lifts this guard
+        # the hand-off creates its copies as superuser (``_collab_handoff``, private: not
+        # reachable over RPC); no context key a client could send lifts this guard
         if not self.env.su:
             for vals in vals_list:
                 if HANDOFF_PROTECTED & set(vals):
@@ -203,6 +205,7 @@ class CrmLead(models.Model):
         the hand-off as declined, and can be handed off again elsewhere."""
         self._collab_check_handoff_answer()
         for lead in self.sudo():
+            # superuser: the answer field is set by the buttons only (checked above)
             lead.write({"collab_handoff_state": "declined", "active": False})
             lead._collab_post_answer(_("Hand-off declined by %s", lead.company_id.name))
         return True
@@ -214,7 +217,7 @@ class CrmLead(models.Model):
         if self._collab_handoff_link_valid():
             self.collab_origin_lead_id.message_post(body=body, subtype_xmlid="mail.mt_note")
 
-    def collab_handoff(self, agreement):
+    def _collab_handoff(self, agreement):
         """Pass these leads to the partner company of ``agreement``: a copy in the partner's
         company, in its pipeline. The caller must be able to write the leads (owner side)."""
         agreement.ensure_one()

@@ -22,6 +22,7 @@ class IrAttachment(models.Model):
         if not rest or self.env.su:
             return result
         by_model = {}
+        # superuser reads the document reference of the attachments only, to decide
         for att in rest.sudo():
             if att.res_model and att.res_id and not att.res_field:
                 by_model.setdefault(att.res_model, {}).setdefault(att.res_id, []).append(att.id)

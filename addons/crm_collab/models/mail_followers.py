@@ -24,6 +24,7 @@ class MailFollowers(models.Model):
         if not rest or self.env.su:
             return result
         by_model = {}
+        # superuser reads the document reference of the followers only, to decide
         for follower in rest.sudo():
             by_model.setdefault(follower.res_model, {}).setdefault(follower.res_id, []).append(
                 follower.id

@@ -18,6 +18,7 @@ class MailTrackingValue(models.Model):
         if env.su or not allowed:
             return allowed
         private = defaultdict(lambda: defaultdict(list))  # model -> res_id -> trackings
+        # superuser (as Odoo's own check): the tracked field and the message's document
         for tracking in allowed.sudo():
             model = tracking.field_id.model
             fields_private = getattr(env.get(model), "_collab_private_fields", ())

@@ -2,12 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from .collab_conversation import ACTIVITY_PRIVATE_FIELDS
+
 
 class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
     _inherit = ["helpdesk.ticket", "crm.collab.shared.mixin"]
     # the access token opens the portal page without login: the owner's to give
-    _collab_private_fields = ("collab_internal_note", "access_token")
+    _collab_private_fields = ("collab_internal_note", "access_token", *ACTIVITY_PRIVATE_FIELDS)
 
     collab_internal_note = fields.Html(
         string="Internal Note", help="Private to the company of the ticket, even when shared."
@@ -28,4 +30,5 @@ class SaleOrder(models.Model):
         "margin",
         "margin_percent",
         "access_token",
+        *ACTIVITY_PRIVATE_FIELDS,
     )

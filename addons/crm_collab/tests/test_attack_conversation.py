@@ -237,13 +237,25 @@ class TestAttackConversation(SharedOrderCase):
                 "read",
                 {
                     "ids": self.order.ids,
-                    "fields": ["message_ids", "activity_ids", "message_follower_ids"],
+                    "fields": [
+                        "message_ids",
+                        "activity_ids",
+                        "message_follower_ids",
+                        "message_partner_ids",
+                        "message_attachment_count",
+                        "activity_summary",
+                        "activity_user_id",
+                    ],
                 },
             )
             self.assertEqual(
                 (row["message_ids"], row["activity_ids"], row["message_follower_ids"]),
                 ([], [], []),
             )
+            self.assertEqual(row["message_partner_ids"], [])
+            self.assertEqual(row["message_attachment_count"], 0)
+            self.assertFalse(row["activity_summary"])
+            self.assertFalse(row["activity_user_id"])
             # no posting in the owner's chatter
             res = self.json2(
                 key, "sale.order", "message_post", {"ids": self.order.ids, "body": "B was here"}
@@ -401,7 +413,7 @@ class TestAttackHandoffAnswer(AttackCase):
             }
         )
         leads = self.lead_north | self.lead_north2
-        self.copies = leads.with_user(self.user_a).collab_handoff(self.agreement)
+        self.copies = leads.with_user(self.user_a)._collab_handoff(self.agreement)
 
     def test_accept_and_decline(self):
         copy1, copy2 = self.copies
@@ -445,7 +457,7 @@ class TestAttackHandoffAnswer(AttackCase):
         self.assertIn("accepted", " ".join(north.message_ids.mapped("body")))
         self.assertIn("declined", " ".join(north2.message_ids.mapped("body")))
         # a declined lead can be handed off again
-        again = self.lead_north2.with_user(self.user_a).collab_handoff(self.agreement)
+        again = self.lead_north2.with_user(self.user_a)._collab_handoff(self.agreement)
         self.assertEqual(again.collab_handoff_state, "offered")
 
 
