@@ -8,5 +8,6 @@ from . import test_timeline_feedback
 from . import test_http
 from . import test_http_security
 from . import test_attack_conversation
+from . import test_security_audit
 from . import test_i18n
 from . import test_tours
