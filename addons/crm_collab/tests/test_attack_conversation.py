@@ -530,3 +530,30 @@ class TestAttackFeedbackRouting(AttackCase):
         self.assertIn("Complaint", row["summary"])
         # the conversation is not shared: B is no follower of A's ticket
         self.assertNotIn(self.admin_b.partner_id, ticket.message_partner_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestAttackTicketClose(AttackCase):
+    """helpdesk_mgmt's ``/ticket/close`` closed any ticket by id, as superuser."""
+
+    def test_close_only_own_tickets(self):
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "A open ticket", "description": "<p>x</p>", "company_id": self.company_a.id}
+        )
+        self.make_agreement(res_model="helpdesk.ticket", domain=f"[('id', '=', {ticket.id})]")
+        stage = self.env["helpdesk.ticket.stage"].search(
+            [("close_from_portal", "=", True)], limit=1
+        )
+        self.assertTrue(stage)
+        before = ticket.stage_id
+        self.assertNotEqual(before, stage)
+        for login in ("user_c", "user_b"):  # a stranger, and the partner it is shared with
+            self.authenticate(login, login)
+            self.url_open(f"/ticket/close?ticket_id={ticket.id}&stage_id={stage.id}")
+            ticket.invalidate_recordset()
+            self.assertEqual(ticket.stage_id, before, login)
+        # the owner's user still closes it from the portal
+        self.authenticate("user_a", "user_a")
+        self.url_open(f"/ticket/close?ticket_id={ticket.id}&stage_id={stage.id}")
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.stage_id, stage)
