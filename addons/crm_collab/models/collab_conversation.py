@@ -22,16 +22,10 @@ from odoo.tools import SQL
 
 from .ir_rule import COLLAB_COLUMN, COLLAB_COMPANY_RULES
 
-# mail.activity.mixin's related fields: computed as superuser from the record's activities,
-# they would show the summary, type and user of the owner's activities. Private on shared
-# records (added to each shareable model's ``_collab_private_fields``), even when the
-# conversation is shared: the activities themselves are listed then, assigned to the owner.
-ACTIVITY_PRIVATE_FIELDS = (
-    "activity_user_id",
-    "activity_type_id",
-    "activity_type_icon",
-    "activity_summary",
-)
+# mail.activity.mixin's related fields (next activity's summary, type and icon) are
+# computed as superuser from all the record's activities: on a shared record they would
+# show the owner's activities. Each shareable model declares them ``compute_sudo=False``:
+# computed as the reading user, from the activities that user may see.
 
 
 def _applies(env):

@@ -4,8 +4,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
-from .collab_conversation import ACTIVITY_PRIVATE_FIELDS
-
 # what flows back from the partner's copy to the owner's lead
 SYNC_TRIGGERS = {
     "stage_id",
@@ -30,7 +28,12 @@ HANDOFF_PROTECTED = {
 class CrmLead(models.Model):
     _name = "crm.lead"
     _inherit = ["crm.lead", "crm.collab.shared.mixin"]
-    _collab_private_fields = ("description", *ACTIVITY_PRIVATE_FIELDS)
+    _collab_private_fields = ("description",)
+
+    # computed as the reader, from the activities they may see (see collab_conversation)
+    activity_type_id = fields.Many2one(compute_sudo=False)
+    activity_type_icon = fields.Char(compute_sudo=False)
+    activity_summary = fields.Char(compute_sudo=False)
 
     # on the partner's copy
     collab_origin_lead_id = fields.Many2one(
