@@ -43,9 +43,10 @@ def shareable_models(env):
     }
 
 
-def conversation_agreement_ids(env, model_name):
+def conversation_agreement_ids(env, model_names):
     """Agreements valid today towards the user's active companies that share the
-    conversation of their ``model_name`` records (read in this transaction)."""
+    conversation of their records, by shared model (among ``model_names``); one query,
+    read in this transaction."""
     Agreement = env["crm.collab.agreement"]
     Agreement.flush_model(
         [
@@ -61,29 +62,29 @@ def conversation_agreement_ids(env, model_name):
     rows = env.execute_query(
         SQL(
             """
-        SELECT id FROM crm_collab_agreement
+        SELECT res_model, array_agg(id ORDER BY id) FROM crm_collab_agreement
          WHERE partner_company_id = ANY(%s) AND state = 'active' AND collab_share_conversation
-           AND res_model = %s
+           AND res_model = ANY(%s)
            AND (date_start IS NULL OR date_start <= %s)
            AND (date_end IS NULL OR date_end >= %s)
-         ORDER BY id
+         GROUP BY res_model
     """,
             env.companies.ids or [0],
-            model_name,
+            list(model_names),
             today,
             today,
         )
     )
-    return [r[0] for r in rows]
+    return dict(rows)
 
 
-def _hidden_condition(env, Model, alias):
+def _hidden_condition(env, Model, alias, agreements):
     """SQL condition on a row ``alias`` of the table of ``Model``: its conversation is
-    hidden from the current user (foreign company, conversation not shared)."""
+    hidden from the current user (foreign company, and none of ``agreements``, those that
+    share the conversation of ``Model``, covers it)."""
     column = SQL.identifier(alias, COLLAB_COLUMN)
     company = SQL.identifier(alias, "company_id")
     mine = env.user.company_ids.ids or [0]
-    agreements = conversation_agreement_ids(env, Model._name)
     shared = SQL("%s && %s::int4[]", column, agreements) if agreements else SQL("FALSE")
     return SQL(
         "(%s IS NOT NULL AND NOT (%s = ANY(%s)) AND NOT COALESCE(%s, FALSE))",
@@ -108,7 +109,9 @@ def hidden_thread_ids(env, model_name, res_ids):
             "SELECT t.id FROM %s t WHERE t.id = ANY(%s) AND %s",
             SQL.identifier(Model._table),
             [int(i) for i in res_ids if i],
-            _hidden_condition(env, Model, "t"),
+            _hidden_condition(
+                env, Model, "t", conversation_agreement_ids(env, [model_name]).get(model_name)
+            ),
         )
     )
     return {r[0] for r in rows}
@@ -126,6 +129,7 @@ def visible_conversation_domain(env, model_field, res_id_field, extra_sql=None):
     models = shareable_models(env)
     for Model in models.values():
         Model.flush_model(["company_id"])
+    agreements = conversation_agreement_ids(env, models) if models else {}
 
     def to_sql(model, alias, query):
         res_model = SQL.identifier(alias, model_field)
@@ -137,7 +141,7 @@ def visible_conversation_domain(env, model_field, res_id_field, extra_sql=None):
                 name,
                 SQL.identifier(Model._table),
                 res_id,
-                _hidden_condition(env, Model, "d"),
+                _hidden_condition(env, Model, "d", agreements.get(name)),
             )
             for name, Model in models.items()
         )
