@@ -10,3 +10,12 @@ from . import collab_feedback
 from . import collab_forecast
 from . import collab_campaign
 from . import base_partner_merge_automatic_wizard
+from . import collab_conversation
+from . import mail_message
+from . import mail_activity
+from . import mail_followers
+from . import mail_tracking_value
+from . import mail_thread
+from . import ir_attachment
+from . import ir_actions_report
+from . import portal_mixin

@@ -29,6 +29,7 @@ DEFINITION_FIELDS = {
     "date_end",
     "partner_company_id",
     "owner_company_id",
+    "collab_share_conversation",
 }
 
 # changes to these fields of an active agreement widen or move what is shared: the
@@ -128,6 +129,13 @@ class CrmCollabAgreement(models.Model):
         "('ttype', 'not in', ('one2many', 'many2many', 'binary'))]",
         help="A read-and-write share lets the partner company change these fields of the "
         "shared records, and nothing else: never their company, never delete or archive them.",
+    )
+    collab_share_conversation = fields.Boolean(
+        string="Share the Conversation",
+        tracking=True,
+        help="Also share the messages, notes, attachments, activities and followers of the "
+        "shared records (never the tracking of their private fields). Off: they stay with "
+        "the owner.",
     )
     date_start = fields.Date(string="Valid From", tracking=True)
     date_end = fields.Date(string="Valid Until", tracking=True)

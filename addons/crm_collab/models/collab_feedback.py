@@ -11,6 +11,8 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools.safe_eval import safe_eval
 
+from .collab_conversation import hidden_thread_ids
+
 
 class CrmCollabFeedbackRule(models.Model):
     _name = "crm.collab.feedback.rule"
@@ -121,6 +123,32 @@ class CrmCollabFeedbackRule(models.Model):
                 routed |= rule
         return routed
 
+    @api.model
+    def _collab_user_can_open(self, record, user, conversation=False):
+        """Can ``user``, in all of their companies, read ``record`` (and, with
+        ``conversation``, its messages)? The routing runs as superuser: it must not hand
+        a user an activity (or a follower's notifications) on a record they cannot open."""
+        if not user.active or user.share:
+            return False
+        as_user = record.with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
+        if not as_user.has_access("read"):
+            return False
+        return not conversation or not hidden_thread_ids(as_user.env, record._name, record.ids)
+
+    def _collab_followers_for(self, record):
+        """The rule's followers who may follow ``record``: contacts without a user (the
+        rule's company chose to write to them), and users who can read the record and
+        its conversation (followers are notified of its messages)."""
+        allowed = self.env["res.partner"]
+        # superuser reads the rule's own configuration (partners and their users) only
+        for partner in self.sudo().follower_partner_ids:
+            users = partner.user_ids
+            if not users or any(
+                self._collab_user_can_open(record, user, conversation=True) for user in users
+            ):
+                allowed |= partner
+        return allowed
+
     def _apply(self, record, summary):
         """Post, subscribe and schedule as the rule says; nothing (False) when the rule's
         partner company no longer has an active agreement."""
@@ -134,9 +162,14 @@ class CrmCollabFeedbackRule(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
-        if self.follower_partner_ids and hasattr(record, "message_subscribe"):
-            record.message_subscribe(partner_ids=self.follower_partner_ids.ids)
-        if self.activity_user_id and hasattr(record, "activity_schedule"):
+        followers = self._collab_followers_for(record)
+        if followers and hasattr(record, "message_subscribe"):
+            record.message_subscribe(partner_ids=followers.ids)
+        if (
+            self.activity_user_id
+            and hasattr(record, "activity_schedule")
+            and self._collab_user_can_open(record, self.activity_user_id)
+        ):
             record.activity_schedule(
                 activity_type_id=(
                     self.activity_type_id or self.env.ref("mail.mail_activity_data_todo")

@@ -6,6 +6,8 @@ the viewer's environment, so what they may not see is never read."""
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from .collab_conversation import hidden_thread_ids
+
 KINDS = [
     ("message", "Email / Message"),
     ("note", "Note"),
@@ -152,7 +154,8 @@ class CrmCollabTimeline(models.TransientModel):
                         res_id=act.res_id,
                     )
                 )
-        for rating in docs("rating.rating", [("partner_id", "in", pids), ("consumed", "=", True)]):
+        ratings = docs("rating.rating", [("partner_id", "in", pids), ("consumed", "=", True)])
+        for rating in self._visible_ratings(ratings):
             entries.append(
                 dict(
                     date=rating.write_date,
@@ -177,9 +180,29 @@ class CrmCollabTimeline(models.TransientModel):
         return entries
 
     @api.model
+    def _visible_ratings(self, ratings):
+        """Ratings are read by every employee in Odoo; their feedback is part of the
+        rated record's conversation: keep those whose record the user may read, with its
+        conversation (one access check per rated model)."""
+        by_model = {}
+        for rating in ratings:
+            if rating.res_model in self.env:
+                by_model.setdefault(rating.res_model, set()).add(rating.res_id)
+        visible = set()
+        for model, ids in by_model.items():
+            readable = self.env[model].browse(ids).exists()._filtered_access("read")
+            hidden = hidden_thread_ids(self.env, model, readable.ids)
+            visible.update((model, i) for i in readable.ids if i not in hidden)
+        return ratings.filtered(lambda r: (r.res_model, r.res_id) in visible)
+
+    @api.model
     def build(self, partner, limit=200):
+        """The lines of the partner's history, for the current user only. They are
+        created as superuser (no one may create or change lines over RPC: they would be
+        forged history) from entries collected with the user's own rights; ``create_uid``
+        stays the user's, and the record rule shows each user their own lines only."""
         entries = self._collect(partner, limit=limit)
-        return self.create([dict(e, partner_id=partner.id) for e in entries])
+        return self.sudo().create([dict(e, partner_id=partner.id) for e in entries]).sudo(False)
 
     def action_open_document(self):
         self.ensure_one()

@@ -7,6 +7,8 @@ from . import test_handoff
 from . import test_timeline_feedback
 from . import test_http
 from . import test_http_security
+from . import test_attack_conversation
+from . import test_security_audit
 from . import test_i18n
 from . import test_tours
 from . import test_attack_agreements

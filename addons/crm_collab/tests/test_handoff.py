@@ -64,15 +64,15 @@ class TestHandoff(CollabCase):
 
     def test_handoff_guards(self):
         with self.assertRaises(UserError):  # not in the agreement's domain
-            self.lead_south.with_user(self.user_a).collab_handoff(self.agreement)
+            self.lead_south.with_user(self.user_a)._collab_handoff(self.agreement)
         with self.assertRaises(AccessError):  # B cannot hand off A's lead
-            self.lead_north.with_user(self.user_b).collab_handoff(self.agreement)
+            self.lead_north.with_user(self.user_b)._collab_handoff(self.agreement)
         self.handoff()
         with self.assertRaises(UserError):  # twice
-            self.lead_north.with_user(self.user_a).collab_handoff(self.agreement)
+            self.lead_north.with_user(self.user_a)._collab_handoff(self.agreement)
         self.agreement.with_user(self.admin_b).action_suspend()
         with self.assertRaises(UserError):
-            self.lead_south.with_user(self.user_a).collab_handoff(self.agreement)
+            self.lead_south.with_user(self.user_a)._collab_handoff(self.agreement)
 
     def test_partner_cannot_forge_a_sync_link(self):
         """B may not point its own lead at any A lead to write on it through the sync."""

@@ -24,5 +24,5 @@ class CrmCollabHandoffWizard(models.TransientModel):
 
     def action_handoff(self):
         self.ensure_one()
-        copies = self.lead_ids.collab_handoff(self.agreement_id)
+        copies = self.lead_ids._collab_handoff(self.agreement_id)
         return {"type": "ir.actions.act_window_close", "infos": {"count": len(copies)}}

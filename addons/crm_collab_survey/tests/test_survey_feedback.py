@@ -85,8 +85,9 @@ class TestSurveyFeedback(CollabCase):
             survey_id=self.survey_a.id,
             survey_score_max=50,
             channel_id=self.channel.id,
-            activity_user_id=self.user_a.id,
-            follower_partner_ids=[(6, 0, self.admin_a.partner_id.ids)],
+            # routed to users who can open survey answers (crm_collab issue #13)
+            activity_user_id=self.surveyor_a.id,
+            follower_partner_ids=[(6, 0, self.surveyor_a.partner_id.ids)],
         )
         before = len(self.channel.message_ids)
         answer = self._answer(self.survey_a, self.customer, self.no)
@@ -98,8 +99,8 @@ class TestSurveyFeedback(CollabCase):
         self.assertIn(self.customer.name, body)
         self.assertIn(f"/odoo/survey.user_input/{answer.id}", body)
         self.assertEqual(len(answer.activity_ids), 1)
-        self.assertEqual(answer.activity_ids.user_id, self.user_a)
-        self.assertIn(self.admin_a.partner_id, answer.message_partner_ids)
+        self.assertEqual(answer.activity_ids.user_id, self.surveyor_a)
+        self.assertIn(self.surveyor_a.partner_id, answer.message_partner_ids)
         self.assertEqual(rule.routed_count, 1)
         self.assertTrue(answer.collab_routed)
         # completing again, or routing again, routes nothing more
@@ -162,9 +163,9 @@ class TestSurveyFeedback(CollabCase):
 
     def test_partner_company_only_under_active_agreement(self):
         agreement = self.make_agreement()
-        rule = self._rule(target_company_id=self.company_b.id, activity_user_id=self.user_b.id)
+        rule = self._rule(target_company_id=self.company_b.id, activity_user_id=self.surveyor_b.id)
         first = self._answer(self.survey_a, self.customer, self.no)
-        self.assertEqual(first.activity_ids.user_id, self.user_b)
+        self.assertEqual(first.activity_ids.user_id, self.surveyor_b)
         self.assertEqual(rule.routed_count, 1)
         agreement.with_user(self.admin_a).action_revoke()
         second = self._answer(self.survey_a, self.customer, self.no)
