@@ -170,9 +170,10 @@ class CrmAnalyticsRun(models.Model):
             if in_cron:
                 self.env["ir.cron"]._commit_progress(1, remaining=len(companies) - index)
 
-    @api.model
     def action_recompute_now(self):
-        """Button: start a run for every selected company and show the runs."""
+        """Button (list header, also with no line selected, and form): start a run for
+        every company selected in the company switcher and show the runs. A record
+        method, as the web client calls buttons with the ids (possibly none)."""
         runs = self.browse()
         for company in self.env.companies:
             runs |= self._start(company)
@@ -282,18 +283,18 @@ class CrmAnalyticsRun(models.Model):
         key = ("crm_analytics_tx", self.id)
         if key in self.env.cr.cache:
             return self.env.cr.cache[key]
-        self.env["sale.order"].flush_model(
-            ["state", "company_id", "date_order", "amount_untaxed", "partner_id"]
-        )
+        self._flush_orders()
         query = SQL(
             """
             SELECT p.commercial_partner_id, so.date_order::date,
-                   SUM(so.amount_untaxed), COUNT(*)
+                   SUM(so.amount_untaxed::float8 * %s), COUNT(*)
               FROM sale_order so
+              JOIN res_company c ON c.id = so.company_id
               JOIN res_partner p ON p.id = so.partner_id
              WHERE so.state = 'sale' AND so.company_id = %s AND so.date_order < %s
              GROUP BY 1, 2
             """,
+            self._order_rate_sql(),
             self.company_id.id,
             self.date + pd.Timedelta(days=1),
         )
@@ -301,6 +302,19 @@ class CrmAnalyticsRun(models.Model):
         frame["customer_id"] = frame["customer_id"].astype("int64")
         self.env.cr.cache[key] = frame
         return frame
+
+    def _flush_orders(self):
+        """Flush what the order queries read (orders, their rates and partners)."""
+        self.env["sale.order"].flush_model(
+            ["state", "company_id", "date_order", "amount_untaxed", "partner_id", "currency_id"]
+        )
+        self.env["res.currency.rate"].flush_model()
+        self.env["res.company"].flush_model(["currency_id", "parent_path"])
+
+    def _order_rate_sql(self):
+        """Factor converting an order ``so`` of company ``c`` into the company's currency
+        at the order's date (see ``res.currency._crm_order_rate_sql``)."""
+        return self.env["res.currency"]._crm_order_rate_sql("so", "c")
 
     def _complaints(self):
         query = SQL(
@@ -319,23 +333,29 @@ class CrmAnalyticsRun(models.Model):
         return frame if len(frame) else None
 
     def _mailings(self):
-        """Mailings received by customers: partner recipients and lead recipients."""
+        """Mailings received by customers: partner recipients, lead recipients and
+        mailing list contacts (the contact found by their email)."""
         self.env["mailing.trace"].flush_model()
+        self.env["mailing.contact"].flush_model(["email_normalized"])
+        self.env["crm.lead"].flush_model(["partner_id"])
+        self.env["res.partner"].flush_model(
+            ["email_normalized", "active", "company_id", "commercial_partner_id"]
+        )
+        company = self.company_id.id
         query = SQL(
             """
             SELECT p.commercial_partner_id, tr.sent_datetime::date,
                    (tr.open_datetime IS NOT NULL OR tr.trace_status IN ('open', 'reply'))::int,
                    (tr.links_click_datetime IS NOT NULL)::int
               FROM mailing_trace tr
-              LEFT JOIN crm_lead l ON tr.model = 'crm.lead' AND l.id = tr.res_id
-              JOIN res_partner p ON p.id = CASE WHEN tr.model = 'res.partner' THEN tr.res_id
-                                                ELSE l.partner_id END
+              JOIN res_partner p ON p.id = %s
              WHERE tr.sent_datetime IS NOT NULL AND tr.sent_datetime < %s
                AND tr.trace_status NOT IN ('bounce', 'error', 'cancel')
                AND (p.company_id IS NULL OR p.company_id = %s)
             """,
+            self.env["res.partner"]._crm_mailing_recipient_sql("tr", company),
             self.date + pd.Timedelta(days=1),
-            self.company_id.id,
+            company,
         )
         frame = self._sql_frame(
             query, ("customer_id", "sent_date", "opened", "clicked"), ("sent_date",)
@@ -412,7 +432,8 @@ class CrmAnalyticsRun(models.Model):
     def _rfm_values_sql(self):
         """Per customer, the RFM values by the engine's conventions (see
         ``crm_engine.rfm.rfm_table``), aggregated in the database: sales netted per
-        customer and day (in float8, as the engine does), a day with a net amount
+        customer and day (in float8, as the engine does; each order converted into the
+        company's currency at its date), a day with a net amount
         >= 0 is a purchase day, recency from the last purchase day, monetary value
         net of refunds; customers with refunds only are left out. The last column,
         customer-days read, is counted and not stored."""
@@ -428,8 +449,10 @@ class CrmAnalyticsRun(models.Model):
                    MAX(d.day) FILTER (WHERE d.amount >= 0) AS last_purchase,
                    COUNT(*) AS days_read
               FROM (SELECT p.commercial_partner_id AS customer_id, so.date_order::date AS day,
-                           SUM(so.amount_untaxed::float8) AS amount, COUNT(*) AS n_orders
+                           SUM(so.amount_untaxed::float8 * %(rate)s) AS amount,
+                           COUNT(*) AS n_orders
                       FROM sale_order so
+                      JOIN res_company c ON c.id = so.company_id
                       JOIN res_partner p ON p.id = so.partner_id
                      WHERE so.state = 'sale' AND so.company_id = %(company)s
                        AND so.date_order < %(until)s
@@ -440,6 +463,7 @@ class CrmAnalyticsRun(models.Model):
             end=end,
             company=self.company_id.id,
             until=end + pd.Timedelta(days=1),
+            rate=self._order_rate_sql(),
         )
 
     def _stage_rfm(self):
@@ -449,9 +473,7 @@ class CrmAnalyticsRun(models.Model):
         from crm_engine.rfm import rfm_scores
 
         cr = self.env.cr
-        self.env["sale.order"].flush_model(
-            ["state", "company_id", "date_order", "amount_untaxed", "partner_id"]
-        )
+        self._flush_orders()
         self.env["crm.customer.metric"].flush_model()
         # A re-run of this stage (job retried) starts from a clean slate.
         cr.execute(SQL("DELETE FROM crm_customer_metric WHERE run_id = %s", self.id))
@@ -637,30 +659,40 @@ class CrmAnalyticsRun(models.Model):
         self._update_metrics(frame, ["cluster_id"])
         return {"cluster_count": len(clusters)}
 
-    def _monthly_sales_sql(self):
-        """Confirmed sales per month up to the run date, one series per company
-        (orders' untaxed amounts), per sales team of the orders (0: no team) and per
-        product category of the order lines (lines' untaxed subtotals; 0: no
-        category). Columns ``dimension, team_id, categ_id, date, amount``."""
+    def _forecast_end(self):
+        """Last month of history of the forecast and of its backtest: the last month
+        complete on the run date (a month under way is not a month of sales)."""
+        from crm_engine.forecast import last_complete_month
+
+        return last_complete_month(self.date)
+
+    def _monthly_sales_sql(self, end):
+        """Confirmed sales per month up to the month ``end`` (a Timestamp, its first
+        day) included, one series per company (orders' untaxed amounts), per sales team
+        of the orders (0: no team) and per product category of the order lines (lines'
+        untaxed subtotals; 0: no category), each order converted into the company's
+        currency at its date. Columns ``dimension, team_id, categ_id, date, amount``."""
         return SQL(
             """
             WITH orders AS (
-                SELECT so.id, so.team_id, so.amount_untaxed,
+                SELECT so.id, so.team_id, %(rate)s AS rate, so.amount_untaxed,
                        date_trunc('month', so.date_order)::date AS month
                   FROM sale_order so
+                  JOIN res_company c ON c.id = so.company_id
                  WHERE so.state = 'sale' AND so.company_id = %(company)s
                    AND so.date_order < %(until)s
             )
-            SELECT 'company', 0, 0, o.month, SUM(o.amount_untaxed::float8)
+            SELECT 'company', 0, 0, o.month, SUM(o.amount_untaxed::float8 * o.rate)
               FROM orders o
              GROUP BY o.month
             UNION ALL
-            SELECT 'team', COALESCE(o.team_id, 0), 0, o.month, SUM(o.amount_untaxed::float8)
+            SELECT 'team', COALESCE(o.team_id, 0), 0, o.month,
+                   SUM(o.amount_untaxed::float8 * o.rate)
               FROM orders o
              GROUP BY COALESCE(o.team_id, 0), o.month
             UNION ALL
             SELECT 'category', 0, COALESCE(pt.categ_id, 0), o.month,
-                   SUM(sol.price_subtotal::float8)
+                   SUM(sol.price_subtotal::float8 * o.rate)
               FROM orders o
               JOIN sale_order_line sol ON sol.order_id = o.id
               JOIN product_product pp ON pp.id = sol.product_id
@@ -668,21 +700,20 @@ class CrmAnalyticsRun(models.Model):
              GROUP BY COALESCE(pt.categ_id, 0), o.month
             """,
             company=self.company_id.id,
-            until=self.date + pd.Timedelta(days=1),
+            until=end + pd.DateOffset(months=1),
+            rate=self._order_rate_sql(),
         )
 
-    def _forecast_backtest(self, sales):
+    def _forecast_backtest(self, sales, end):
         """Hold out the last complete months of the company total (and of the teams),
-        forecast them from the months before, and compare with the seasonal naive
-        forecast. Returns the run's quality fields (none when the history is short)."""
+        up to ``end``, the last month the published forecast is made from, forecast
+        them from the months before, and compare with the seasonal naive forecast.
+        Returns the run's quality fields (none when the history is short)."""
         from crm_engine.forecast import backtest
 
-        # The run's month is usually partial: the held-out months end before it.
-        end = pd.Period(self.date, "M")
-        if self.date != end.end_time.date():
-            end -= 1
-        total = sales[(sales["dimension"] == "company") & (sales["date"] <= end.end_time)]
-        n_months = 0 if total.empty else (end - total["date"].min().to_period("M")).n + 1
+        total = sales[sales["dimension"] == "company"]
+        first = None if total.empty else total["date"].min().to_period("M")
+        n_months = 0 if first is None else (end.to_period("M") - first).n + 1
         needed = FORECAST_BACKTEST_MONTHS + FORECAST_BACKTEST_MIN_HISTORY
         if n_months < needed:
             self._add_note(
@@ -698,7 +729,7 @@ class CrmAnalyticsRun(models.Model):
         def mae(value):
             return 0.0 if np.isnan(value) else float(value)
 
-        last_month = end.to_timestamp()
+        last_month = end
         result = backtest(
             total[["date", "amount"]], holdout=FORECAST_BACKTEST_MONTHS, last_month=last_month
         )
@@ -730,9 +761,8 @@ class CrmAnalyticsRun(models.Model):
         batch (inactive until published), and the forecast backtested."""
         from crm_engine.forecast import forecast_sales, monthly_sales
 
-        self.env["sale.order"].flush_model(
-            ["state", "company_id", "date_order", "amount_untaxed", "team_id"]
-        )
+        self._flush_orders()
+        self.env["sale.order"].flush_model(["team_id"])
         self.env["sale.order.line"].flush_model(["order_id", "product_id", "price_subtotal"])
         self.env["product.product"].flush_model(["product_tmpl_id"])
         self.env["product.template"].flush_model(["categ_id"])
@@ -745,21 +775,25 @@ class CrmAnalyticsRun(models.Model):
             "forecast_team_mae": 0.0,
             "forecast_team_naive_mae": 0.0,
         }
+        # The forecast is made from the complete months only, as its backtest is: the
+        # month of the run date, unless it is its last day, is the first month forecast.
+        end = self._forecast_end()
         sales = self._sql_frame(
-            self._monthly_sales_sql(),
+            self._monthly_sales_sql(end),
             ("dimension", "team_id", "categ_id", "date", "amount"),
             ("date",),
         )
         if sales.empty:
+            self._add_note(
+                self.env._("Sales not forecast: no confirmed order before %s.", end.date())
+            )
             return reset
         groups = ["dimension", "team_id", "categ_id"]
         sales[["team_id", "categ_id"]] = sales[["team_id", "categ_id"]].astype("int64")
-        actual = monthly_sales(sales, groups)
-        first = actual["month"].max() - pd.DateOffset(months=FORECAST_HISTORY_MONTHS - 1)
+        actual = monthly_sales(sales, groups, last_month=end)
+        first = end - pd.DateOffset(months=FORECAST_HISTORY_MONTHS - 1)
         actual = actual[actual["month"] >= first]
-        forecast = forecast_sales(
-            sales, groups, horizon=FORECAST_HORIZON_MONTHS, last_month=self.date
-        )
+        forecast = forecast_sales(sales, groups, horizon=FORECAST_HORIZON_MONTHS, last_month=end)
         common = {"run_id": self.id, "company_id": self.company_id.id, "active": False}
         vals = [
             {
@@ -788,7 +822,7 @@ class CrmAnalyticsRun(models.Model):
             for row in forecast.itertuples()
         ]
         Forecast.create(vals)
-        return {**reset, **self._forecast_backtest(sales)}
+        return {**reset, **self._forecast_backtest(sales, end)}
 
     def _stage_publish(self):
         """Swap the company's results in one transaction (this job's)."""

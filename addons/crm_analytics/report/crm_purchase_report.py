@@ -21,9 +21,16 @@ class CrmPurchaseReport(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     segment = fields.Selection(SEGMENT_SELECTION, readonly=True)
     order_count = fields.Integer(string="Orders", readonly=True)
-    amount = fields.Float(string="Untaxed amount", readonly=True, digits=(16, 2))
+    amount = fields.Float(
+        string="Untaxed amount",
+        readonly=True,
+        digits=(16, 2),
+        help="In the company's currency, each order converted at its date.",
+    )
 
     def init(self):
+        # each order in its company's currency, converted at its date
+        rate = self.env["res.currency"]._crm_order_rate_sql("so", "c").code
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             f"""
@@ -37,7 +44,7 @@ class CrmPurchaseReport(models.Model):
                        so.user_id AS user_id,
                        m.segment AS segment,
                        1 AS order_count,
-                       so.amount_untaxed AS amount
+                       so.amount_untaxed * {rate} AS amount
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                   JOIN res_company c ON c.id = so.company_id
