@@ -2,6 +2,7 @@ from . import test_actions
 from . import test_attribute_import
 from . import test_example_client
 from . import test_forecast
+from . import test_http
 from . import test_i18n
 from . import test_install
 from . import test_multi_company

@@ -9,6 +9,8 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..models.crm_analytics_run import STAGES
+
 
 @tagged("post_install", "-at_install")
 class TestAnalyticsHttp(HttpCase):
@@ -100,5 +102,9 @@ class TestAnalyticsHttp(HttpCase):
             action = click(run.ids)
             self.assertEqual(Run.search(action["domain"]), run)
             trap.assert_jobs_count(7)
-            trap.perform_enqueued_jobs()
-        self.assertEqual(run.state, "done", run.error)
+            # One job per stage of that run (they ran in the request's environment).
+            self.assertEqual(
+                {(job.model_name, job.method_name, job.args) for job in trap.enqueued_jobs},
+                {("crm.analytics.run", "_run_stage", (stage,)) for stage in STAGES},
+            )
+            self.assertEqual({job.recordset.id for job in trap.enqueued_jobs}, set(run.ids))
