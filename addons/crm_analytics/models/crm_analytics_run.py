@@ -13,12 +13,22 @@ rows, point the company at the new run, update ``res.partner.crm_segment``).
 Readers only see the rows of the company's current run, so under PostgreSQL's MVCC they see the old set
 or the new set, never a half-finished run. A failed stage leaves the previous
 results in place.
+
+A run never wedges: the transaction running a stage holds the run's advisory
+lock (released by PostgreSQL when the transaction ends, also when its process is
+killed), and each stage leaves a heartbeat. A run still queued or running whose
+lock nobody holds and whose jobs are neither waiting nor just started (the worker
+was killed, ran out of memory or time, the job failed or is gone), or, without
+jobs, whose heartbeat is older than a few minutes, is marked failed with the
+reason when the next run is asked for (``_start``: the button, the daily job), and
+the next run starts.
 """
 
 import csv
 import io
 import logging
 import time
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
@@ -45,6 +55,11 @@ FORECAST_METHODS = [
 ]
 # Reasons kept per propensity score.
 N_REASONS = 3
+# First key of the advisory lock a stage holds on its run (second key: the run's id).
+RUN_LOCK_NAMESPACE = 0x43524D41  # "CRMA"
+# A job started this long ago without holding its run's lock, or a run without jobs
+# without heartbeat for this long, is dead.
+RUN_GRACE_SECONDS = 120
 
 
 def _copy_rows(cr, table, columns, rows):
@@ -145,6 +160,14 @@ class CrmAnalyticsRun(models.Model):
     )
     notes = fields.Text(readonly=True)
     error = fields.Text(readonly=True)
+    heartbeat = fields.Datetime(
+        string="Last sign of life",
+        readonly=True,
+        help="When a stage of the run last started or finished.",
+    )
+    job_graph_uuid = fields.Char(
+        string="Jobs", readonly=True, copy=False, help="Graph of the run's queue jobs."
+    )
 
     def _compute_name(self):
         for run in self:
@@ -187,10 +210,12 @@ class CrmAnalyticsRun(models.Model):
     def _start(self, company, sync=False):
         """Create and launch a run for ``company``; reuse one already under way."""
         pending = self.search(
-            [("company_id", "=", company.id), ("state", "in", ("queued", "running"))], limit=1
+            [("company_id", "=", company.id), ("state", "in", ("queued", "running"))]
         )
+        # A run whose job died does not hold the next one back.
+        pending -= pending._fail_dead()
         if pending and not sync:
-            return pending
+            return pending[:1]
         run = self.create({"company_id": company.id})
         if sync:
             run._run_all()
@@ -201,16 +226,85 @@ class CrmAnalyticsRun(models.Model):
     def _enqueue(self):
         """Chain one job per stage; identical pending jobs are not duplicated."""
         for run in self:
-            chain(
-                *[
-                    run.delayable(
-                        channel="root.crm",
-                        identity_key=identity_exact,
-                        description=f"CRM analytics {run.company_id.name}: {stage}",
-                    )._run_stage(stage)
-                    for stage in STAGES
-                ]
-            ).delay()
+            delayables = [
+                run.delayable(
+                    channel="root.crm",
+                    identity_key=identity_exact,
+                    description=f"CRM analytics {run.company_id.name}: {stage}",
+                )._run_stage(stage)
+                for stage in STAGES
+            ]
+            chain(*delayables).delay()
+            job = delayables[0]._generated_job
+            run.write(
+                {
+                    "job_graph_uuid": getattr(job, "graph_uuid", False) or False,
+                    "heartbeat": fields.Datetime.now(),
+                }
+            )
+
+    # ------------------------------------------------------------------ liveness
+    def _lock(self, wait=True):
+        """Take the run's advisory lock for the current transaction: wait for it, or
+        (``wait=False``) return whether it was free. The transaction running a stage
+        holds it, so a run whose lock is free has no stage running."""
+        self.ensure_one()
+        function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+        self.env.cr.execute(
+            SQL("SELECT %s(%s, %s)", SQL.identifier(function), RUN_LOCK_NAMESPACE, self.id)
+        )
+        return wait or self.env.cr.fetchone()[0]
+
+    def _death_reason(self, now):
+        """Why the run (queued or running) can no longer finish, or None if it can."""
+        self.ensure_one()
+        if not self._lock(wait=False):
+            return None  # a stage is running now
+        grace = now - timedelta(seconds=RUN_GRACE_SECONDS)
+        stage = self.stage or STAGES[0]
+        if not self.job_graph_uuid:
+            # Run in one transaction (shell, benchmark) or not enqueued yet.
+            last = self.heartbeat or self.create_date
+            if last and last < grace:
+                return self.env._(
+                    "%(stage)s: no sign of life since %(date)s (its process stopped).",
+                    stage=stage,
+                    date=last,
+                )
+            return None
+        # queue.job is readable by job managers only: the run reads the states of its
+        # own jobs (found by the graph it stored) to tell whether they can still run.
+        jobs = self.env["queue.job"].sudo().search([("graph_uuid", "=", self.job_graph_uuid)])
+        for job in jobs.filtered(lambda j: j.state == "failed"):
+            return self.env._(
+                "%(stage)s: its job failed: %(error)s",
+                stage=job.args[0] if job.args else stage,
+                error=job.exc_message or job.exc_name or job.exc_info or "?",
+            )
+        for job in jobs.filtered(lambda j: j.state == "started"):
+            if not job.date_started or job.date_started < grace:
+                return self.env._(
+                    "%(stage)s: the job running it stopped without finishing (worker "
+                    "killed, out of memory or over its time limit).",
+                    stage=job.args[0] if job.args else stage,
+                )
+            return None  # just started: about to take the lock
+        if jobs.filtered(lambda j: j.state in ("pending", "enqueued", "wait_dependencies")):
+            return None  # waiting for a worker
+        return self.env._("%(stage)s: its jobs are gone or were cancelled.", stage=stage)
+
+    def _fail_dead(self):
+        """Mark failed, with the reason, the runs of ``self`` (queued or running) whose
+        job died; return them."""
+        now = fields.Datetime.now()
+        dead = self.browse()
+        for run in self.filtered(lambda r: r.state in ("queued", "running")):
+            reason = run._death_reason(now)
+            if reason:
+                _logger.warning("CRM analytics run %s failed: %s", run.id, reason)
+                run.write({"state": "failed", "error": reason, "date_end": now})
+                dead |= run
+        return dead
 
     def _run_all(self):
         """Run every stage in the current transaction (tests, benchmark, shell)."""
@@ -223,10 +317,14 @@ class CrmAnalyticsRun(models.Model):
     def _run_stage(self, stage):
         """Run one stage; a failure marks the run failed and keeps the old results."""
         self.ensure_one()
+        # Held until this job's transaction ends: the run is seen alive meanwhile. A
+        # run found dead meanwhile (and failed) is not resumed.
+        self._lock()
+        self.invalidate_recordset(["state"])
         if self.state in ("done", "failed"):
             return False
         started = time.perf_counter()
-        vals = {"state": "running", "stage": stage}
+        vals = {"state": "running", "stage": stage, "heartbeat": fields.Datetime.now()}
         if not self.date_start:
             vals["date_start"] = fields.Datetime.now()
         self.write(vals)
@@ -245,6 +343,7 @@ class CrmAnalyticsRun(models.Model):
             return False
         extra[f"{stage}_seconds"] = time.perf_counter() - started
         extra["progress"] = int(100 * (STAGES.index(stage) + 1) / len(STAGES))
+        extra["heartbeat"] = fields.Datetime.now()
         self.write(extra)
         return True
 
