@@ -262,10 +262,12 @@ class CrmAnalyticsRun(models.Model):
             return None  # a stage is running now
         grace = now - timedelta(seconds=RUN_GRACE_SECONDS)
         stage = self.stage or STAGES[0]
+        last = self.heartbeat or self.create_date
+        if last and last >= grace:
+            return None  # just enqueued, or a stage just started or ended
         if not self.job_graph_uuid:
             # Run in one transaction (shell, benchmark) or not enqueued yet.
-            last = self.heartbeat or self.create_date
-            if last and last < grace:
+            if last:
                 return self.env._(
                     "%(stage)s: no sign of life since %(date)s (its process stopped).",
                     stage=stage,

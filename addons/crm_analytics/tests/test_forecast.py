@@ -280,3 +280,34 @@ class TestForecastAnyDayOfMonth(TransactionCase):
                 )
                 self.assertEqual(run.forecast_method, forecast[0].method)
                 self.assertGreater(run.forecast_mae, 0.0)
+
+
+# The same tests with the whole data set generated around, and the run made on, the first,
+# a middle and the last day of a month (the suite's results do not depend on today).
+class _FrozenDay:
+    """Mixin (not a test case itself): the day the class is frozen at is today."""
+
+    DAY = None
+
+    def test_frozen_day(self):
+        self.assertEqual(str(fields.Date.today()), self.DAY)
+        run = self.env["crm.analytics.run"].create({"company_id": self.company.id})
+        self.assertEqual(str(run.date), self.DAY)
+
+
+@freeze_time("2026-03-01 12:00:00")
+class TestSalesForecastOnAFirst(_FrozenDay, TestSalesForecast):
+    allow_inherited_tests_method = True
+    DAY = "2026-03-01"
+
+
+@freeze_time("2026-03-15 12:00:00")
+class TestSalesForecastMidMonth(_FrozenDay, TestSalesForecast):
+    allow_inherited_tests_method = True
+    DAY = "2026-03-15"
+
+
+@freeze_time("2026-03-31 12:00:00")
+class TestSalesForecastOnALastDay(_FrozenDay, TestSalesForecast):
+    allow_inherited_tests_method = True
+    DAY = "2026-03-31"
