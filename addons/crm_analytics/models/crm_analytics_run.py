@@ -390,7 +390,6 @@ class CrmAnalyticsRun(models.Model):
             SELECT p.commercial_partner_id, so.date_order::date,
                    SUM(so.amount_untaxed::float8 * %s), COUNT(*)
               FROM sale_order so
-              JOIN res_company c ON c.id = so.company_id
               JOIN res_partner p ON p.id = so.partner_id
              WHERE so.state = 'sale' AND so.company_id = %s AND so.date_order < %s
              GROUP BY 1, 2
@@ -407,15 +406,13 @@ class CrmAnalyticsRun(models.Model):
     def _flush_orders(self):
         """Flush what the order queries read (orders, their rates and partners)."""
         self.env["sale.order"].flush_model(
-            ["state", "company_id", "date_order", "amount_untaxed", "partner_id", "currency_id"]
+            ["state", "company_id", "date_order", "amount_untaxed", "partner_id", "currency_rate"]
         )
-        self.env["res.currency.rate"].flush_model()
-        self.env["res.company"].flush_model(["currency_id", "parent_path"])
 
     def _order_rate_sql(self):
-        """Factor converting an order ``so`` of company ``c`` into the company's currency
-        at the order's date (see ``res.currency._crm_order_rate_sql``)."""
-        return self.env["res.currency"]._crm_order_rate_sql("so", "c")
+        """Factor converting an order ``so`` into its company's currency at the order's
+        date (see ``res.currency._crm_order_rate_sql``)."""
+        return self.env["res.currency"]._crm_order_rate_sql("so")
 
     def _complaints(self):
         query = SQL(
@@ -553,8 +550,7 @@ class CrmAnalyticsRun(models.Model):
                            SUM(so.amount_untaxed::float8 * %(rate)s) AS amount,
                            COUNT(*) AS n_orders
                       FROM sale_order so
-                      JOIN res_company c ON c.id = so.company_id
-                      JOIN res_partner p ON p.id = so.partner_id
+                              JOIN res_partner p ON p.id = so.partner_id
                      WHERE so.state = 'sale' AND so.company_id = %(company)s
                        AND so.date_order < %(until)s
                      GROUP BY 1, 2) d
@@ -779,8 +775,7 @@ class CrmAnalyticsRun(models.Model):
                 SELECT so.id, so.team_id, %(rate)s AS rate, so.amount_untaxed,
                        date_trunc('month', so.date_order)::date AS month
                   FROM sale_order so
-                  JOIN res_company c ON c.id = so.company_id
-                 WHERE so.state = 'sale' AND so.company_id = %(company)s
+                     WHERE so.state = 'sale' AND so.company_id = %(company)s
                    AND so.date_order < %(until)s
             )
             SELECT 'company', 0, 0, o.month, SUM(o.amount_untaxed::float8 * o.rate)

@@ -43,7 +43,7 @@ class CrmCampaignReport(models.Model):
     def _query(self):
         Partner = self.env["res.partner"]
         recipient = Partner._crm_mailing_recipient_sql("tr", SQL("u.company_id")).code
-        rate = self.env["res.currency"]._crm_order_rate_sql("so", "sc").code
+        rate = self.env["res.currency"]._crm_order_rate_sql("so").code
         return f"""
             SELECT tr.id AS id,
                    tr.mass_mailing_id AS mailing_id,
@@ -70,7 +70,6 @@ class CrmCampaignReport(models.Model):
               LEFT JOIN LATERAL (
                     SELECT COUNT(*) AS n, SUM(so.amount_untaxed * {rate}) AS revenue
                       FROM sale_order so
-                      JOIN res_company sc ON sc.id = so.company_id
                       JOIN res_partner sp ON sp.id = so.partner_id
                      WHERE sp.commercial_partner_id = rp.commercial_partner_id
                        AND so.state = 'sale'

@@ -31,7 +31,7 @@ class CrmPurchaseReport(models.Model):
 
     def init(self):
         # each order in its company's currency, converted at its date
-        rate = self.env["res.currency"]._crm_order_rate_sql("so", "c")
+        rate = self.env["res.currency"]._crm_order_rate_sql("so")
         tools.drop_view_if_exists(self.env.cr, self._table)
         query = SQL(
             """
