@@ -26,6 +26,10 @@ negative month, its forecast and bounds are clipped at 0.
 
 :func:`backtest` holds out the last months, forecasts them and reports MAE,
 MAPE and sMAPE next to the seasonal-naive benchmark.
+
+A month still under way is not a month of sales: forecast from, and backtest
+up to, the same :func:`last_complete_month`, so that the error measured by the
+backtest describes the forecast published.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from scipy import stats
 
 from .transactions import validate_transactions
 
-__all__ = ["backtest", "forecast_sales", "monthly_sales"]
+__all__ = ["backtest", "forecast_sales", "last_complete_month", "monthly_sales"]
 
 _ALPHAS = (0.05, 0.2, 0.4, 0.6, 0.8)
 _BETAS = (0.0, 0.05, 0.15)
@@ -56,6 +60,20 @@ def _group_list(group_cols: Sequence[str] | str | None) -> list[str]:
     if len(set(cols)) != len(cols):
         raise ValueError(f"group_cols has duplicates: {cols}")
     return cols
+
+
+def last_complete_month(day: object) -> pd.Timestamp:
+    """First day of the last calendar month complete on ``day`` (inclusive):
+    ``day``'s own month when ``day`` is its last day, else the month before.
+
+    >>> [str(last_complete_month(d).date()) for d in ("2026-03-01", "2026-03-15", "2026-03-31")]
+    ['2026-02-01', '2026-02-01', '2026-03-01']
+    """
+    day = pd.Timestamp(day).normalize()
+    month = day.to_period("M")
+    if day != month.end_time.normalize():
+        month -= 1
+    return month.to_timestamp()
 
 
 def _wide(
@@ -117,8 +135,13 @@ def monthly_sales(
     *,
     date_col: str = "date",
     amount_col: str = "amount",
+    last_month: object = None,
 ) -> pd.DataFrame:
     """Monthly sales per group in long format.
+
+    ``last_month`` (date-like, optional): last month kept (later transactions are
+    ignored; the months up to it are filled with 0); ``None`` = the month of the
+    last transaction.
 
     Returns
     -------
@@ -128,7 +151,7 @@ def monthly_sales(
         first transaction to the last month of the data (0 when no sale).
     """
     groups = _group_list(group_cols)
-    wide, first, months = _wide(df, groups, date_col, amount_col, None)
+    wide, first, months = _wide(df, groups, date_col, amount_col, last_month)
     mask = np.arange(len(months))[None, :] >= first[:, None]
     long = wide.stack(future_stack=True).rename("amount").reset_index()
     long = long.rename(columns={long.columns[len(wide.index.names)]: "month"})
@@ -257,7 +280,8 @@ def forecast_sales(
     date_col, amount_col : str
     last_month : date-like, optional
         Last month of history (later transactions are ignored); ``None`` =
-        the month of the last transaction. A partial last month is used as is.
+        the month of the last transaction. A partial last month is used as if
+        complete: pass :func:`last_complete_month` of the observation day.
 
     Returns
     -------

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crm_engine.forecast import backtest, forecast_sales, monthly_sales
+from crm_engine.forecast import backtest, forecast_sales, last_complete_month, monthly_sales
 
 
 def _seasonal(n_months=60, seed=0, noise=0.05):
@@ -118,3 +118,26 @@ def test_errors():
         backtest(tx, "team", holdout=6)
     with pytest.raises(ValueError, match="no transactions"):
         forecast_sales(tx.iloc[:0], "team")
+
+
+@pytest.mark.parametrize(
+    ("day", "month"),
+    [
+        ("2026-03-01", "2026-02-01"),
+        ("2026-03-15", "2026-02-01"),
+        ("2026-03-31", "2026-03-01"),
+        ("2024-02-29", "2024-02-01"),
+        ("2026-01-01 23:59", "2025-12-01"),
+    ],
+)
+def test_last_complete_month(day, month):
+    assert last_complete_month(day) == pd.Timestamp(month)
+
+
+def test_monthly_sales_last_month_cuts_and_fills():
+    tx = pd.DataFrame(
+        {"date": ["2024-01-05", "2024-02-07", "2024-04-01"], "amount": [10.0, 5.0, 7.0]}
+    )
+    m = monthly_sales(tx, last_month="2024-03-01")
+    assert m["month"].dt.strftime("%Y-%m").tolist() == ["2024-01", "2024-02", "2024-03"]
+    assert m["amount"].tolist() == [10.0, 5.0, 0.0]

@@ -5,4 +5,5 @@ from . import crm_partner_attribute
 from . import crm_sales_forecast
 from . import res_company
 from . import res_config_settings
+from . import res_currency
 from . import res_partner

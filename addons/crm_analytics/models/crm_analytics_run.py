@@ -13,12 +13,22 @@ rows, point the company at the new run, update ``res.partner.crm_segment``).
 Readers only see the rows of the company's current run, so under PostgreSQL's MVCC they see the old set
 or the new set, never a half-finished run. A failed stage leaves the previous
 results in place.
+
+A run never wedges: the transaction running a stage holds the run's advisory
+lock (released by PostgreSQL when the transaction ends, also when its process is
+killed), and each stage leaves a heartbeat. A run still queued or running whose
+lock nobody holds and whose jobs are neither waiting nor just started (the worker
+was killed, ran out of memory or time, the job failed or is gone), or, without
+jobs, whose heartbeat is older than a few minutes, is marked failed with the
+reason when the next run is asked for (``_start``: the button, the daily job), and
+the next run starts.
 """
 
 import csv
 import io
 import logging
 import time
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
@@ -45,6 +55,11 @@ FORECAST_METHODS = [
 ]
 # Reasons kept per propensity score.
 N_REASONS = 3
+# First key of the advisory lock a stage holds on its run (second key: the run's id).
+RUN_LOCK_NAMESPACE = 0x43524D41  # "CRMA"
+# A job started this long ago without holding its run's lock, or a run without jobs
+# without heartbeat for this long, is dead.
+RUN_GRACE_SECONDS = 120
 
 
 def _copy_rows(cr, table, columns, rows):
@@ -145,6 +160,14 @@ class CrmAnalyticsRun(models.Model):
     )
     notes = fields.Text(readonly=True)
     error = fields.Text(readonly=True)
+    heartbeat = fields.Datetime(
+        string="Last sign of life",
+        readonly=True,
+        help="When a stage of the run last started or finished.",
+    )
+    job_graph_uuid = fields.Char(
+        string="Jobs", readonly=True, copy=False, help="Graph of the run's queue jobs."
+    )
 
     def _compute_name(self):
         for run in self:
@@ -170,9 +193,10 @@ class CrmAnalyticsRun(models.Model):
             if in_cron:
                 self.env["ir.cron"]._commit_progress(1, remaining=len(companies) - index)
 
-    @api.model
     def action_recompute_now(self):
-        """Button: start a run for every selected company and show the runs."""
+        """Button (list header, also with no line selected, and form): start a run for
+        every company selected in the company switcher and show the runs. A record
+        method, as the web client calls buttons with the ids (possibly none)."""
         runs = self.browse()
         for company in self.env.companies:
             runs |= self._start(company)
@@ -186,10 +210,12 @@ class CrmAnalyticsRun(models.Model):
     def _start(self, company, sync=False):
         """Create and launch a run for ``company``; reuse one already under way."""
         pending = self.search(
-            [("company_id", "=", company.id), ("state", "in", ("queued", "running"))], limit=1
+            [("company_id", "=", company.id), ("state", "in", ("queued", "running"))]
         )
+        # A run whose job died does not hold the next one back.
+        pending -= pending._fail_dead()
         if pending and not sync:
-            return pending
+            return pending[:1]
         run = self.create({"company_id": company.id})
         if sync:
             run._run_all()
@@ -200,16 +226,87 @@ class CrmAnalyticsRun(models.Model):
     def _enqueue(self):
         """Chain one job per stage; identical pending jobs are not duplicated."""
         for run in self:
-            chain(
-                *[
-                    run.delayable(
-                        channel="root.crm",
-                        identity_key=identity_exact,
-                        description=f"CRM analytics {run.company_id.name}: {stage}",
-                    )._run_stage(stage)
-                    for stage in STAGES
-                ]
-            ).delay()
+            delayables = [
+                run.delayable(
+                    channel="root.crm",
+                    identity_key=identity_exact,
+                    description=f"CRM analytics {run.company_id.name}: {stage}",
+                )._run_stage(stage)
+                for stage in STAGES
+            ]
+            chain(*delayables).delay()
+            job = delayables[0]._generated_job
+            run.write(
+                {
+                    "job_graph_uuid": getattr(job, "graph_uuid", False) or False,
+                    "heartbeat": fields.Datetime.now(),
+                }
+            )
+
+    # ------------------------------------------------------------------ liveness
+    def _lock(self, wait=True):
+        """Take the run's advisory lock for the current transaction: wait for it, or
+        (``wait=False``) return whether it was free. The transaction running a stage
+        holds it, so a run whose lock is free has no stage running."""
+        self.ensure_one()
+        function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+        self.env.cr.execute(
+            SQL("SELECT %s(%s, %s)", SQL.identifier(function), RUN_LOCK_NAMESPACE, self.id)
+        )
+        return wait or self.env.cr.fetchone()[0]
+
+    def _death_reason(self, now):
+        """Why the run (queued or running) can no longer finish, or None if it can."""
+        self.ensure_one()
+        if not self._lock(wait=False):
+            return None  # a stage is running now
+        grace = now - timedelta(seconds=RUN_GRACE_SECONDS)
+        stage = self.stage or STAGES[0]
+        last = self.heartbeat or self.create_date
+        if last and last >= grace:
+            return None  # just enqueued, or a stage just started or ended
+        if not self.job_graph_uuid:
+            # Run in one transaction (shell, benchmark) or not enqueued yet.
+            if last:
+                return self.env._(
+                    "%(stage)s: no sign of life since %(date)s (its process stopped).",
+                    stage=stage,
+                    date=last,
+                )
+            return None
+        # queue.job is readable by job managers only: the run reads the states of its
+        # own jobs (found by the graph it stored) to tell whether they can still run.
+        jobs = self.env["queue.job"].sudo().search([("graph_uuid", "=", self.job_graph_uuid)])
+        for job in jobs.filtered(lambda j: j.state == "failed"):
+            return self.env._(
+                "%(stage)s: its job failed: %(error)s",
+                stage=job.args[0] if job.args else stage,
+                error=job.exc_message or job.exc_name or job.exc_info or "?",
+            )
+        for job in jobs.filtered(lambda j: j.state == "started"):
+            if not job.date_started or job.date_started < grace:
+                return self.env._(
+                    "%(stage)s: the job running it stopped without finishing (worker "
+                    "killed, out of memory or over its time limit).",
+                    stage=job.args[0] if job.args else stage,
+                )
+            return None  # just started: about to take the lock
+        if jobs.filtered(lambda j: j.state in ("pending", "enqueued", "wait_dependencies")):
+            return None  # waiting for a worker
+        return self.env._("%(stage)s: its jobs are gone or were cancelled.", stage=stage)
+
+    def _fail_dead(self):
+        """Mark failed, with the reason, the runs of ``self`` (queued or running) whose
+        job died; return them."""
+        now = fields.Datetime.now()
+        dead = self.browse()
+        for run in self.filtered(lambda r: r.state in ("queued", "running")):
+            reason = run._death_reason(now)
+            if reason:
+                _logger.warning("CRM analytics run %s failed: %s", run.id, reason)
+                run.write({"state": "failed", "error": reason, "date_end": now})
+                dead |= run
+        return dead
 
     def _run_all(self):
         """Run every stage in the current transaction (tests, benchmark, shell)."""
@@ -222,10 +319,14 @@ class CrmAnalyticsRun(models.Model):
     def _run_stage(self, stage):
         """Run one stage; a failure marks the run failed and keeps the old results."""
         self.ensure_one()
+        # Held until this job's transaction ends: the run is seen alive meanwhile. A
+        # run found dead meanwhile (and failed) is not resumed.
+        self._lock()
+        self.invalidate_recordset(["state"])
         if self.state in ("done", "failed"):
             return False
         started = time.perf_counter()
-        vals = {"state": "running", "stage": stage}
+        vals = {"state": "running", "stage": stage, "heartbeat": fields.Datetime.now()}
         if not self.date_start:
             vals["date_start"] = fields.Datetime.now()
         self.write(vals)
@@ -244,6 +345,7 @@ class CrmAnalyticsRun(models.Model):
             return False
         extra[f"{stage}_seconds"] = time.perf_counter() - started
         extra["progress"] = int(100 * (STAGES.index(stage) + 1) / len(STAGES))
+        extra["heartbeat"] = fields.Datetime.now()
         self.write(extra)
         return True
 
@@ -282,18 +384,17 @@ class CrmAnalyticsRun(models.Model):
         key = ("crm_analytics_tx", self.id)
         if key in self.env.cr.cache:
             return self.env.cr.cache[key]
-        self.env["sale.order"].flush_model(
-            ["state", "company_id", "date_order", "amount_untaxed", "partner_id"]
-        )
+        self._flush_orders()
         query = SQL(
             """
             SELECT p.commercial_partner_id, so.date_order::date,
-                   SUM(so.amount_untaxed), COUNT(*)
+                   SUM(so.amount_untaxed::float8 * %s), COUNT(*)
               FROM sale_order so
               JOIN res_partner p ON p.id = so.partner_id
              WHERE so.state = 'sale' AND so.company_id = %s AND so.date_order < %s
              GROUP BY 1, 2
             """,
+            self._order_rate_sql(),
             self.company_id.id,
             self.date + pd.Timedelta(days=1),
         )
@@ -301,6 +402,17 @@ class CrmAnalyticsRun(models.Model):
         frame["customer_id"] = frame["customer_id"].astype("int64")
         self.env.cr.cache[key] = frame
         return frame
+
+    def _flush_orders(self):
+        """Flush what the order queries read (orders, their rates and partners)."""
+        self.env["sale.order"].flush_model(
+            ["state", "company_id", "date_order", "amount_untaxed", "partner_id", "currency_rate"]
+        )
+
+    def _order_rate_sql(self):
+        """Factor converting an order ``so`` into its company's currency at the order's
+        date (see ``res.currency._crm_order_rate_sql``)."""
+        return self.env["res.currency"]._crm_order_rate_sql("so")
 
     def _complaints(self):
         query = SQL(
@@ -319,23 +431,29 @@ class CrmAnalyticsRun(models.Model):
         return frame if len(frame) else None
 
     def _mailings(self):
-        """Mailings received by customers: partner recipients and lead recipients."""
+        """Mailings received by customers: partner recipients, lead recipients and
+        mailing list contacts (the contact found by their email)."""
         self.env["mailing.trace"].flush_model()
+        self.env["mailing.contact"].flush_model(["email_normalized"])
+        self.env["crm.lead"].flush_model(["partner_id"])
+        self.env["res.partner"].flush_model(
+            ["email_normalized", "active", "company_id", "commercial_partner_id"]
+        )
+        company = self.company_id.id
         query = SQL(
             """
             SELECT p.commercial_partner_id, tr.sent_datetime::date,
                    (tr.open_datetime IS NOT NULL OR tr.trace_status IN ('open', 'reply'))::int,
                    (tr.links_click_datetime IS NOT NULL)::int
               FROM mailing_trace tr
-              LEFT JOIN crm_lead l ON tr.model = 'crm.lead' AND l.id = tr.res_id
-              JOIN res_partner p ON p.id = CASE WHEN tr.model = 'res.partner' THEN tr.res_id
-                                                ELSE l.partner_id END
+              JOIN res_partner p ON p.id = %s
              WHERE tr.sent_datetime IS NOT NULL AND tr.sent_datetime < %s
                AND tr.trace_status NOT IN ('bounce', 'error', 'cancel')
                AND (p.company_id IS NULL OR p.company_id = %s)
             """,
+            self.env["res.partner"]._crm_mailing_recipient_sql("tr", company),
             self.date + pd.Timedelta(days=1),
-            self.company_id.id,
+            company,
         )
         frame = self._sql_frame(
             query, ("customer_id", "sent_date", "opened", "clicked"), ("sent_date",)
@@ -412,7 +530,8 @@ class CrmAnalyticsRun(models.Model):
     def _rfm_values_sql(self):
         """Per customer, the RFM values by the engine's conventions (see
         ``crm_engine.rfm.rfm_table``), aggregated in the database: sales netted per
-        customer and day (in float8, as the engine does), a day with a net amount
+        customer and day (in float8, as the engine does; each order converted into the
+        company's currency at its date), a day with a net amount
         >= 0 is a purchase day, recency from the last purchase day, monetary value
         net of refunds; customers with refunds only are left out. The last column,
         customer-days read, is counted and not stored."""
@@ -428,9 +547,10 @@ class CrmAnalyticsRun(models.Model):
                    MAX(d.day) FILTER (WHERE d.amount >= 0) AS last_purchase,
                    COUNT(*) AS days_read
               FROM (SELECT p.commercial_partner_id AS customer_id, so.date_order::date AS day,
-                           SUM(so.amount_untaxed::float8) AS amount, COUNT(*) AS n_orders
+                           SUM(so.amount_untaxed::float8 * %(rate)s) AS amount,
+                           COUNT(*) AS n_orders
                       FROM sale_order so
-                      JOIN res_partner p ON p.id = so.partner_id
+                              JOIN res_partner p ON p.id = so.partner_id
                      WHERE so.state = 'sale' AND so.company_id = %(company)s
                        AND so.date_order < %(until)s
                      GROUP BY 1, 2) d
@@ -440,6 +560,7 @@ class CrmAnalyticsRun(models.Model):
             end=end,
             company=self.company_id.id,
             until=end + pd.Timedelta(days=1),
+            rate=self._order_rate_sql(),
         )
 
     def _stage_rfm(self):
@@ -449,9 +570,7 @@ class CrmAnalyticsRun(models.Model):
         from crm_engine.rfm import rfm_scores
 
         cr = self.env.cr
-        self.env["sale.order"].flush_model(
-            ["state", "company_id", "date_order", "amount_untaxed", "partner_id"]
-        )
+        self._flush_orders()
         self.env["crm.customer.metric"].flush_model()
         # A re-run of this stage (job retried) starts from a clean slate.
         cr.execute(SQL("DELETE FROM crm_customer_metric WHERE run_id = %s", self.id))
@@ -637,30 +756,39 @@ class CrmAnalyticsRun(models.Model):
         self._update_metrics(frame, ["cluster_id"])
         return {"cluster_count": len(clusters)}
 
-    def _monthly_sales_sql(self):
-        """Confirmed sales per month up to the run date, one series per company
-        (orders' untaxed amounts), per sales team of the orders (0: no team) and per
-        product category of the order lines (lines' untaxed subtotals; 0: no
-        category). Columns ``dimension, team_id, categ_id, date, amount``."""
+    def _forecast_end(self):
+        """Last month of history of the forecast and of its backtest: the last month
+        complete on the run date (a month under way is not a month of sales)."""
+        from crm_engine.forecast import last_complete_month
+
+        return last_complete_month(self.date)
+
+    def _monthly_sales_sql(self, end):
+        """Confirmed sales per month up to the month ``end`` (a Timestamp, its first
+        day) included, one series per company (orders' untaxed amounts), per sales team
+        of the orders (0: no team) and per product category of the order lines (lines'
+        untaxed subtotals; 0: no category), each order converted into the company's
+        currency at its date. Columns ``dimension, team_id, categ_id, date, amount``."""
         return SQL(
             """
             WITH orders AS (
-                SELECT so.id, so.team_id, so.amount_untaxed,
+                SELECT so.id, so.team_id, %(rate)s AS rate, so.amount_untaxed,
                        date_trunc('month', so.date_order)::date AS month
                   FROM sale_order so
-                 WHERE so.state = 'sale' AND so.company_id = %(company)s
+                     WHERE so.state = 'sale' AND so.company_id = %(company)s
                    AND so.date_order < %(until)s
             )
-            SELECT 'company', 0, 0, o.month, SUM(o.amount_untaxed::float8)
+            SELECT 'company', 0, 0, o.month, SUM(o.amount_untaxed::float8 * o.rate)
               FROM orders o
              GROUP BY o.month
             UNION ALL
-            SELECT 'team', COALESCE(o.team_id, 0), 0, o.month, SUM(o.amount_untaxed::float8)
+            SELECT 'team', COALESCE(o.team_id, 0), 0, o.month,
+                   SUM(o.amount_untaxed::float8 * o.rate)
               FROM orders o
              GROUP BY COALESCE(o.team_id, 0), o.month
             UNION ALL
             SELECT 'category', 0, COALESCE(pt.categ_id, 0), o.month,
-                   SUM(sol.price_subtotal::float8)
+                   SUM(sol.price_subtotal::float8 * o.rate)
               FROM orders o
               JOIN sale_order_line sol ON sol.order_id = o.id
               JOIN product_product pp ON pp.id = sol.product_id
@@ -668,21 +796,20 @@ class CrmAnalyticsRun(models.Model):
              GROUP BY COALESCE(pt.categ_id, 0), o.month
             """,
             company=self.company_id.id,
-            until=self.date + pd.Timedelta(days=1),
+            until=end + pd.DateOffset(months=1),
+            rate=self._order_rate_sql(),
         )
 
-    def _forecast_backtest(self, sales):
+    def _forecast_backtest(self, sales, end):
         """Hold out the last complete months of the company total (and of the teams),
-        forecast them from the months before, and compare with the seasonal naive
-        forecast. Returns the run's quality fields (none when the history is short)."""
+        up to ``end``, the last month the published forecast is made from, forecast
+        them from the months before, and compare with the seasonal naive forecast.
+        Returns the run's quality fields (none when the history is short)."""
         from crm_engine.forecast import backtest
 
-        # The run's month is usually partial: the held-out months end before it.
-        end = pd.Period(self.date, "M")
-        if self.date != end.end_time.date():
-            end -= 1
-        total = sales[(sales["dimension"] == "company") & (sales["date"] <= end.end_time)]
-        n_months = 0 if total.empty else (end - total["date"].min().to_period("M")).n + 1
+        total = sales[sales["dimension"] == "company"]
+        first = None if total.empty else total["date"].min().to_period("M")
+        n_months = 0 if first is None else (end.to_period("M") - first).n + 1
         needed = FORECAST_BACKTEST_MONTHS + FORECAST_BACKTEST_MIN_HISTORY
         if n_months < needed:
             self._add_note(
@@ -698,7 +825,7 @@ class CrmAnalyticsRun(models.Model):
         def mae(value):
             return 0.0 if np.isnan(value) else float(value)
 
-        last_month = end.to_timestamp()
+        last_month = end
         result = backtest(
             total[["date", "amount"]], holdout=FORECAST_BACKTEST_MONTHS, last_month=last_month
         )
@@ -730,9 +857,8 @@ class CrmAnalyticsRun(models.Model):
         batch (inactive until published), and the forecast backtested."""
         from crm_engine.forecast import forecast_sales, monthly_sales
 
-        self.env["sale.order"].flush_model(
-            ["state", "company_id", "date_order", "amount_untaxed", "team_id"]
-        )
+        self._flush_orders()
+        self.env["sale.order"].flush_model(["team_id"])
         self.env["sale.order.line"].flush_model(["order_id", "product_id", "price_subtotal"])
         self.env["product.product"].flush_model(["product_tmpl_id"])
         self.env["product.template"].flush_model(["categ_id"])
@@ -745,21 +871,25 @@ class CrmAnalyticsRun(models.Model):
             "forecast_team_mae": 0.0,
             "forecast_team_naive_mae": 0.0,
         }
+        # The forecast is made from the complete months only, as its backtest is: the
+        # month of the run date, unless it is its last day, is the first month forecast.
+        end = self._forecast_end()
         sales = self._sql_frame(
-            self._monthly_sales_sql(),
+            self._monthly_sales_sql(end),
             ("dimension", "team_id", "categ_id", "date", "amount"),
             ("date",),
         )
         if sales.empty:
+            self._add_note(
+                self.env._("Sales not forecast: no confirmed order before %s.", end.date())
+            )
             return reset
         groups = ["dimension", "team_id", "categ_id"]
         sales[["team_id", "categ_id"]] = sales[["team_id", "categ_id"]].astype("int64")
-        actual = monthly_sales(sales, groups)
-        first = actual["month"].max() - pd.DateOffset(months=FORECAST_HISTORY_MONTHS - 1)
+        actual = monthly_sales(sales, groups, last_month=end)
+        first = end - pd.DateOffset(months=FORECAST_HISTORY_MONTHS - 1)
         actual = actual[actual["month"] >= first]
-        forecast = forecast_sales(
-            sales, groups, horizon=FORECAST_HORIZON_MONTHS, last_month=self.date
-        )
+        forecast = forecast_sales(sales, groups, horizon=FORECAST_HORIZON_MONTHS, last_month=end)
         common = {"run_id": self.id, "company_id": self.company_id.id, "active": False}
         vals = [
             {
@@ -788,7 +918,7 @@ class CrmAnalyticsRun(models.Model):
             for row in forecast.itertuples()
         ]
         Forecast.create(vals)
-        return {**reset, **self._forecast_backtest(sales)}
+        return {**reset, **self._forecast_backtest(sales, end)}
 
     def _stage_publish(self):
         """Swap the company's results in one transaction (this job's)."""

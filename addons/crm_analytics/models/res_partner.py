@@ -66,11 +66,49 @@ class ResPartner(models.Model):
             partner.crm_response_probability = metric.response_probability
             partner.crm_cluster_id = metric.cluster_id
 
-    @api.model
     def unlink(self):
-        # crm.customer.metric has no foreign keys (see its docstring)
-        self.env["crm.customer.metric"]._delete_rows("partner_id", self.ids)
-        return super().unlink()
+        # crm.customer.metric has no foreign keys (see its docstring): its rows go with
+        # the partners, once the ORM has checked that the user may delete them.
+        ids = self.ids
+        res = super().unlink()
+        self.env["crm.customer.metric"]._delete_rows("partner_id", ids)
+        return res
+
+    @api.model
+    def _crm_partner_by_email_sql(self, email, company):
+        """SQL of the id of the contact a normalised ``email`` (SQL expression) stands
+        for in ``company`` (SQL expression), as Odoo finds a partner from an email
+        (``mail.thread._partner_find_from_emails``): active contacts with that
+        ``email_normalized``, the company's own before the shared ones, then the oldest.
+        One index lookup (crm_ops indexes ``res_partner.email_normalized``)."""
+        return SQL(
+            """(SELECT pe.id FROM res_partner pe
+                 WHERE pe.email_normalized = %(email)s AND pe.active
+                   AND (pe.company_id = %(company)s OR pe.company_id IS NULL)
+                 ORDER BY pe.company_id IS NULL, pe.id
+                 LIMIT 1)""",
+            email=email,
+            company=company,
+        )
+
+    @api.model
+    def _crm_mailing_recipient_sql(self, trace, company):
+        """SQL of the contact a mailing trace (alias ``trace``) was sent to: the partner
+        itself, a lead's partner, or a mailing list contact's partner found by its email
+        (see ``_crm_partner_by_email_sql``) in ``company`` (SQL expression). NULL for
+        other recipients."""
+        tr = SQL.identifier(trace)
+        return SQL(
+            """(CASE %(tr)s.model
+                  WHEN 'res.partner' THEN %(tr)s.res_id
+                  WHEN 'crm.lead' THEN (SELECT l.partner_id FROM crm_lead l
+                                         WHERE l.id = %(tr)s.res_id)
+                  WHEN 'mailing.contact' THEN (SELECT %(by_email)s FROM mailing_contact mc
+                                                WHERE mc.id = %(tr)s.res_id)
+               END)""",
+            tr=tr,
+            by_email=self._crm_partner_by_email_sql(SQL("mc.email_normalized"), company),
+        )
 
     def _crm_analytics_sync_segment(self, company):
         """Copy the segments of ``company``'s published metrics onto the partners."""

@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 # Orders confirmed within this many days after the send count as bought, unless the
 # company sets its own window (res.company.crm_campaign_window_days, in the CRM settings).
@@ -8,7 +9,13 @@ DEFAULT_WINDOW_DAYS = 30
 
 
 class CrmCampaignReport(models.Model):
-    """One row per mailing recipient (mailing trace), with what followed."""
+    """One row per mailing recipient (mailing trace), with what followed.
+
+    The recipient is the contact mailed (``res.partner``), a lead's contact, or the
+    contact a mailing list subscriber (``mailing.contact``) is, found by email as Odoo
+    finds it (``res.partner._crm_partner_by_email_sql``). Bought: an order confirmed by
+    the recipient's commercial entity within the window after the send; revenue in the
+    company's currency (each order converted at its date)."""
 
     _name = "crm.campaign.report"
     _description = "Campaign report"
@@ -34,6 +41,9 @@ class CrmCampaignReport(models.Model):
     revenue = fields.Float(readonly=True, digits=(16, 2))
 
     def _query(self):
+        Partner = self.env["res.partner"]
+        recipient = Partner._crm_mailing_recipient_sql("tr", SQL("u.company_id")).code
+        rate = self.env["res.currency"]._crm_order_rate_sql("so").code
         return f"""
             SELECT tr.id AS id,
                    tr.mass_mailing_id AS mailing_id,
@@ -55,12 +65,10 @@ class CrmCampaignReport(models.Model):
               FROM mailing_trace tr
               JOIN mailing_mailing mm ON mm.id = tr.mass_mailing_id
               LEFT JOIN res_users u ON u.id = mm.user_id
-              LEFT JOIN crm_lead l ON tr.model = 'crm.lead' AND l.id = tr.res_id
-              LEFT JOIN res_partner rp ON rp.id = CASE WHEN tr.model = 'res.partner'
-                                                       THEN tr.res_id ELSE l.partner_id END
+              LEFT JOIN res_partner rp ON rp.id = {recipient}
               LEFT JOIN res_company c ON c.id = COALESCE(u.company_id, rp.company_id)
               LEFT JOIN LATERAL (
-                    SELECT COUNT(*) AS n, SUM(so.amount_untaxed) AS revenue
+                    SELECT COUNT(*) AS n, SUM(so.amount_untaxed * {rate}) AS revenue
                       FROM sale_order so
                       JOIN res_partner sp ON sp.id = so.partner_id
                      WHERE sp.commercial_partner_id = rp.commercial_partner_id

@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 from ..models.crm_customer_metric import SEGMENT_SELECTION
 
@@ -21,13 +22,20 @@ class CrmPurchaseReport(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     segment = fields.Selection(SEGMENT_SELECTION, readonly=True)
     order_count = fields.Integer(string="Orders", readonly=True)
-    amount = fields.Float(string="Untaxed amount", readonly=True, digits=(16, 2))
+    amount = fields.Float(
+        string="Untaxed amount",
+        readonly=True,
+        digits=(16, 2),
+        help="In the company's currency, each order converted at its date.",
+    )
 
     def init(self):
+        # each order in its company's currency, converted at its date
+        rate = self.env["res.currency"]._crm_order_rate_sql("so")
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+        query = SQL(
+            """
+            CREATE OR REPLACE VIEW %(table)s AS (
                 SELECT so.id AS id,
                        so.id AS order_id,
                        so.date_order AS date,
@@ -37,7 +45,7 @@ class CrmPurchaseReport(models.Model):
                        so.user_id AS user_id,
                        m.segment AS segment,
                        1 AS order_count,
-                       so.amount_untaxed AS amount
+                       so.amount_untaxed * %(rate)s AS amount
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                   JOIN res_company c ON c.id = so.company_id
@@ -46,5 +54,8 @@ class CrmPurchaseReport(models.Model):
                         AND m.run_id = c.crm_analytics_run_id
                  WHERE so.state = 'sale'
             )
-            """
+            """,
+            table=SQL.identifier(self._table),
+            rate=rate,
         )
+        self.env.cr.execute(query)

@@ -166,7 +166,20 @@ class CrmCollabTimeline(models.TransientModel):
                     res_id=rating.res_id,
                 )
             )
-        for trace in docs("mailing.trace", [("model", "=", "res.partner"), ("res_id", "in", pids)]):
+        # mailings to the partners, and to the mailing list subscribers with their email
+        emails = [e for e in self.env["res.partner"].browse(pids).mapped("email_normalized") if e]
+        contacts = docs("mailing.contact", [("email_normalized", "in", emails)]) if emails else []
+        trace_domain = [("model", "=", "res.partner"), ("res_id", "in", pids)]
+        if contacts:
+            trace_domain = [
+                "|",
+                "&",
+                *trace_domain,
+                "&",
+                ("model", "=", "mailing.contact"),
+                ("res_id", "in", contacts.ids),
+            ]
+        for trace in docs("mailing.trace", trace_domain):
             entries.append(
                 dict(
                     date=trace.sent_datetime or trace.create_date,

@@ -5,6 +5,7 @@ from . import test_private_oracle
 from . import test_share_cache
 from . import test_handoff
 from . import test_timeline_feedback
+from . import test_timeline_mailing_list
 from . import test_http
 from . import test_http_security
 from . import test_attack_conversation

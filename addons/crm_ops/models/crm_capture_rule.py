@@ -80,6 +80,8 @@ class CrmCaptureRule(models.Model):
         cr = self.env.cr
         self.env["sale.order"].flush_model()
         self.env["mailing.trace"].flush_model()
+        self.env["mailing.contact"].flush_model(["email_normalized"])
+        self.env["res.partner"].flush_model(["email_normalized", "active", "company_id"])
         if self.rule_type == "mailing_responders":
             if not self.mailing_ids:
                 raise UserError(_("Choose the mailings whose responders become leads."))
@@ -98,12 +100,26 @@ class CrmCaptureRule(models.Model):
                     SELECT DISTINCT l.partner_id FROM mailing_trace t
                       JOIN crm_lead l ON l.id = t.res_id
                      WHERE t.model = 'crm.lead' AND t.mass_mailing_id = ANY(%s) AND {conds}
-                       AND l.partner_id IS NOT NULL AND l.company_id = %s""",
+                       AND l.partner_id IS NOT NULL AND l.company_id = %s
+                    UNION
+                    -- mailing list subscribers: the contact with their email, as Odoo
+                    -- finds one (the company's own before shared ones, then the oldest)
+                    SELECT DISTINCT (
+                           SELECT p.id FROM res_partner p
+                            WHERE p.email_normalized = mc.email_normalized AND p.active
+                              AND (p.company_id = %s OR p.company_id IS NULL)
+                            ORDER BY p.company_id IS NULL, p.id LIMIT 1)
+                      FROM mailing_trace t
+                      JOIN mailing_contact mc ON mc.id = t.res_id
+                     WHERE t.model = 'mailing.contact' AND t.mass_mailing_id = ANY(%s)
+                       AND {conds}""",
                 [
                     self.mailing_ids.ids,
                     self.company_id.id,
                     self.mailing_ids.ids,
                     self.company_id.id,
+                    self.company_id.id,
+                    self.mailing_ids.ids,
                 ],
             )
         elif self.rule_type == "lapsed_category":
