@@ -381,7 +381,8 @@ def _score_features(
     * the names add ``weight * similarity`` from :func:`rapidfuzz.fuzz.token_sort_ratio`
       or, when higher, from :func:`crm_engine.identity.compare_names` (nicknames,
       initials, a dropped surname); a shortened name (``compatible``) only
-      counts next to an e-mail, phone or domain in common.
+      counts next to an e-mail, phone or domain in common; contradicting names
+      count at most 50% similar.
 
     Evidence that identifies the company rather than the person (a shared
     mailbox, a landline, of another person) goes to ``company_score``.
@@ -442,7 +443,11 @@ def _score_features(
         if incoming.name and candidate.name
         else 0.0
     )
-    if names.verdict == "same" or (
+    if contradict:
+        # names that contradict each other are no evidence of one person, however
+        # many letters they share ("Maria Garcia Lopez" / "Marta Garcia Lopez")
+        name_sim = min(name_sim, 50.0)
+    elif names.verdict == "same" or (
         names.verdict == "compatible" and (common_emails or common_phones or "domain" in reasons)
     ):
         name_sim = max(name_sim, names.similarity)
