@@ -40,6 +40,7 @@
         "views/crm_lead_views.xml",
         "views/crm_capture_rule_views.xml",
         "views/crm_lead_import_views.xml",
+        "views/crm_lead_match_review_views.xml",
         "views/res_config_settings_views.xml",
         "views/lead_form_templates.xml",
         "views/crm_ops_menus.xml",

@@ -223,11 +223,14 @@ class ResPartner(models.Model):
             domain = partner_match_keys(partner.email, None, partner.website, None)[2]
             if partner.crm_ops_domain != (domain or False):
                 partner.write({"crm_ops_domain": domain})
-        self.flush_recordset(["name", "is_company", "parent_id"])
+        self.flush_recordset(["name", "is_company", "parent_id", "email"])
         write_name_keys(
             self.env.cr,
             self._table,
-            [(p.id, partner_name_keys(p.name, p.is_company, p.parent_id.name)) for p in self],
+            [
+                (p.id, partner_name_keys(p.name, p.is_company, p.parent_id.name, p.email))
+                for p in self
+            ],
         )
 
     @api.model
@@ -273,8 +276,8 @@ class ResPartner(models.Model):
                 cr,
                 "res_partner",
                 [
-                    (pid, partner_name_keys(name, is_company, parent_name))
-                    for pid, *__, name, is_company, parent_name in rows
+                    (pid, partner_name_keys(name, is_company, parent_name, email))
+                    for pid, email, *__, name, is_company, parent_name in rows
                 ],
             )
             last_id = rows[-1][0]
