@@ -99,7 +99,7 @@ class CrmLead(models.Model):
     crm_ops_dedup_score = fields.Float(string="Match Score", readonly=True, copy=False)
     crm_ops_dedup_reason = fields.Char(string="Match Reasons", readonly=True, copy=False)
     # what the engine decided, as data: explained in the reader's language
-    crm_ops_dedup_details = fields.Json(readonly=True, copy=False)
+    crm_ops_dedup_details = fields.Json(string="Match Details", readonly=True, copy=False)
     crm_ops_dedup_explanation = fields.Char(
         string="Why", compute="_compute_crm_ops_dedup_explanation"
     )
@@ -836,19 +836,18 @@ class CrmLead(models.Model):
     @api.model
     def _crm_ops_evidence_text(self, labels):
         """The engine's reason labels in the reader's language, joined."""
-        _t = self.env._
         fixed = {
-            "email": _t("same email"),
-            "phone": _t("same phone"),
-            "domain": _t("same company domain"),
-            "shared mailbox": _t("shared mailbox"),
-            "shared mailbox, other person": _t("shared mailbox of another person"),
-            "same email, other name": _t("same email, other name"),
-            "same landline": _t("same landline, name only partly alike"),
-            "same landline, other first name": _t("same landline, other first name"),
-            "same mobile, other name": _t("same mobile, other name"),
-            "confirmed in review": _t("confirmed by a salesperson in the review queue"),
-            "rejected in review": _t("a candidate was rejected in the review queue"),
+            "email": self.env._("same email"),
+            "phone": self.env._("same phone"),
+            "domain": self.env._("same company domain"),
+            "shared mailbox": self.env._("shared mailbox"),
+            "shared mailbox, other person": self.env._("shared mailbox of another person"),
+            "same email, other name": self.env._("same email, other name"),
+            "same landline": self.env._("same landline, name only partly alike"),
+            "same landline, other first name": self.env._("same landline, other first name"),
+            "same mobile, other name": self.env._("same mobile, other name"),
+            "confirmed in review": self.env._("confirmed by a salesperson in the review queue"),
+            "rejected in review": self.env._("a candidate was rejected in the review queue"),
         }
         parts = []
         for label in labels or []:
@@ -856,13 +855,13 @@ class CrmLead(models.Model):
             if label in fixed:
                 parts.append(fixed[label])
             elif head == "name":
-                parts.append(_t("similar name (%(similarity)s%%)", similarity=number))
+                parts.append(self.env._("similar name (%(similarity)s%%)", similarity=number))
             elif head == "company":
-                parts.append(_t("similar company name (%(similarity)s%%)", similarity=number))
+                parts.append(self.env._("similar company name (%(similarity)s%%)", similarity=number))
             elif head == "company of contact":
                 contact = self.env["res.partner"].browse(int(number))._filtered_access("read")
                 parts.append(
-                    _t(
+                    self.env._(
                         "the company of contact %(contact)s",
                         contact=contact.display_name or f"#{number}",
                     )
@@ -875,7 +874,6 @@ class CrmLead(models.Model):
         """One sentence in the reader's language: what capture did with this lead, and why."""
         if not details:
             return self.crm_ops_dedup_reason or False
-        _t = self.env._
         action = details.get("action")
         target = False
         if details.get("model") in ("res.partner", "crm.lead") and details.get("target"):
@@ -883,7 +881,7 @@ class CrmLead(models.Model):
             record = self.env[details["model"]].browse(details["target"]).exists()
             record = record.with_context(active_test=False)._filtered_access("read")
             target = record.display_name if record else f"#{details['target']}"
-        evidence = self._crm_ops_evidence_text(details.get("evidence")) or _t("no evidence")
+        evidence = self._crm_ops_evidence_text(details.get("evidence")) or self.env._("no evidence")
         values = {
             "target": target,
             "score": round(details.get("score") or 0),
@@ -891,34 +889,34 @@ class CrmLead(models.Model):
             "evidence": evidence,
         }
         if action == "link_partner":
-            text = _t(
+            text = self.env._(
                 "Linked to customer %(target)s: %(evidence)s (score %(score)s, at least "
                 "%(limit)s needed).",
                 **values,
             )
         elif action == "merge_lead":
-            text = _t(
+            text = self.env._(
                 "Merged into lead %(target)s: %(evidence)s (score %(score)s, at least "
                 "%(limit)s needed).",
                 **values,
             )
         elif action == "confirmed":
-            text = _t(
+            text = self.env._(
                 "Linked to %(target)s: confirmed by %(user)s in the review queue.",
                 target=target,
                 user=details.get("user") or "-",
             )
         elif target:
-            text = _t(
+            text = self.env._(
                 "Kept as a new lead: the closest match, %(target)s, has %(evidence)s "
                 "(score %(score)s, %(limit)s needed).",
                 **values,
             )
         else:
-            text = _t(
+            text = self.env._(
                 "Kept as a new lead: no customer or open lead shares its email, phone, "
                 "company domain or name."
             )
         if action == "new" and details.get("review"):
-            text += " " + _t("Near misses are waiting in the review queue.")
+            text += " " + self.env._("Near misses are waiting in the review queue.")
         return text

@@ -83,7 +83,9 @@ class CrmLeadMatchReview(models.Model):
     evidence = fields.Json(readonly=True)
     explanation = fields.Char(string="Why", compute="_compute_explanation")
     pair_key = fields.Char(readonly=True, index=True, copy=False)
-    state = fields.Selection(STATES, default="pending", required=True, readonly=True, index=True)
+    state = fields.Selection(
+        STATES, string="Status", default="pending", required=True, readonly=True, index=True
+    )
     state_order = fields.Integer(compute="_compute_state_order", store=True)
     decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
     decided_on = fields.Datetime(readonly=True)

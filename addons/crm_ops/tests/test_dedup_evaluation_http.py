@@ -57,13 +57,14 @@ class TestDedupEvaluationApi(HttpCase):
     def test_precision_and_recall_per_kind_through_the_api(self):
         leads = self.data.leads
         predicted = []
-        for start in range(0, len(leads), 100):
-            chunk = leads[start : start + 100]
+        for start in range(0, len(leads), 50):
+            chunk = leads[start : start + 50]
             res = self.url_open(
                 "/api/crm/v1/leads/batch",
                 data=json.dumps({"leads": [lead["incoming"] for lead in chunk]}),
                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"},
                 method="POST",
+                timeout=600,
             )
             self.assertEqual(res.status_code, 200, res.text)
             results = res.json()["results"]

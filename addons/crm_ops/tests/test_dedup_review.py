@@ -203,8 +203,8 @@ class TestMatchReview(HttpCase):
         lead = self.env["crm.lead"].browse(result["id"])
         es = lead.with_context(lang="es_ES").crm_ops_dedup_explanation
         it = lead.with_context(lang="it_IT").crm_ops_dedup_explanation
-        self.assertIn("mismo fijo, otro nombre", es)
-        self.assertIn("stesso fisso, altro nome", it)
+        self.assertIn("mismo teléfono fijo, otro nombre", es)
+        self.assertIn("stesso telefono fisso, altro nome", it)
         self.assertNotEqual(es, lead.with_context(lang="en_US").crm_ops_dedup_explanation)
 
     def test_company_and_ownership_rules(self):
