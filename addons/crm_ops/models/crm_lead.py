@@ -857,7 +857,9 @@ class CrmLead(models.Model):
             elif head == "name":
                 parts.append(self.env._("similar name (%(similarity)s%%)", similarity=number))
             elif head == "company":
-                parts.append(self.env._("similar company name (%(similarity)s%%)", similarity=number))
+                parts.append(
+                    self.env._("similar company name (%(similarity)s%%)", similarity=number)
+                )
             elif head == "company of contact":
                 contact = self.env["res.partner"].browse(int(number))._filtered_access("read")
                 parts.append(

@@ -87,7 +87,7 @@ class CrmLeadMatchReview(models.Model):
         STATES, string="Status", default="pending", required=True, readonly=True, index=True
     )
     state_order = fields.Integer(compute="_compute_state_order", store=True)
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True)
     decided_on = fields.Datetime(readonly=True)
 
     # the pair side by side
@@ -96,9 +96,9 @@ class CrmLeadMatchReview(models.Model):
     lead_email = fields.Char(related="lead_id.email_from", string="Lead Email")
     lead_phone = fields.Char(related="lead_id.phone", string="Lead Phone")
     candidate_name = fields.Char(compute="_compute_candidate", string="Candidate")
-    candidate_email = fields.Char(compute="_compute_candidate", string="Candidate Email")
-    candidate_phone = fields.Char(compute="_compute_candidate", string="Candidate Phone")
-    candidate_company = fields.Char(compute="_compute_candidate", string="Candidate Company")
+    candidate_email = fields.Char(compute="_compute_candidate")
+    candidate_phone = fields.Char(compute="_compute_candidate")
+    candidate_company = fields.Char(compute="_compute_candidate")
 
     _crm_ops_one_candidate = models.Constraint(
         "CHECK((partner_id IS NULL) != (candidate_lead_id IS NULL))",
@@ -139,7 +139,9 @@ class CrmLeadMatchReview(models.Model):
     # ------------------------------------------------------------------
     def _check_pending(self):
         if any(review.state != "pending" for review in self):
-            raise UserError(self.env._("Only matches still to review can be confirmed or rejected."))
+            raise UserError(
+                self.env._("Only matches still to review can be confirmed or rejected.")
+            )
 
     def _decide(self, state):
         self.write(

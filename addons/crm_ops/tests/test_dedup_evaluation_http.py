@@ -11,9 +11,9 @@ import json
 import logging
 from datetime import datetime, timedelta
 
-from crm_engine.dedup_eval import KINDS, generate, report, score
-
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from crm_engine.dedup_eval import KINDS, generate, report, score
 
 _logger = logging.getLogger(__name__)
 
@@ -72,9 +72,7 @@ class TestDedupEvaluationApi(HttpCase):
             for result in results:
                 self.assertNotIn("errors", result, result)
                 predicted.append(result["partner_id"])
-        expected_ids = [
-            {**lead, "expected": self.ids.get(lead["expected"])} for lead in leads
-        ]
+        expected_ids = [{**lead, "expected": self.ids.get(lead["expected"])} for lead in leads]
         scores = score(expected_ids, predicted)
         _logger.info("de-duplication through the JSON API:\n%s", report(scores))
         for kind in (*KINDS, "overall"):

@@ -173,9 +173,7 @@ class TestMatchReview(HttpCase):
             self.call_button("crm.lead.match.review", "action_confirm", review.ids)
 
     def test_shared_mailbox_of_another_person_links_the_company(self):
-        result = self.post(
-            {"contact_name": "Josep Ferrer", "email": "INFO@fusteria-puig.cat"}
-        )
+        result = self.post({"contact_name": "Josep Ferrer", "email": "INFO@fusteria-puig.cat"})
         self.assertEqual(result["partner_id"], self.acme.id, result["reasons"])
         self.assertIn("shared mailbox, other person", result["reasons"])
         lead = self.env["crm.lead"].browse(result["id"])
