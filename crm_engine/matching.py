@@ -742,7 +742,13 @@ def _tokens(text: str) -> list[str]:
     return [t for t in _TOKEN_RE.split(_fold(text)) if t]
 
 
-def blocking_keys(name: Any = None, company_name: Any = None, email: Any = None) -> list[str]:
+def blocking_keys(
+    name: Any = None,
+    company_name: Any = None,
+    email: Any = None,
+    phone: Any = None,
+    region: str | None = None,
+) -> list[str]:
     """Exact-match keys that bring similar names together, for an indexed lookup.
 
     Fuzzy comparison of every name in a large register is too slow, and even a
@@ -761,7 +767,10 @@ def blocking_keys(name: Any = None, company_name: Any = None, email: Any = None)
     * ``cf:<first word of the company key>``: "Acme" meets "Acme Iberia S.L.";
     * ``e:<canonical mailbox>``: only for providers that rewrite addresses
       (Gmail dots, ``+tags``, ``googlemail.com``): ``j.doe+x@googlemail.com``
-      meets ``jdoe@gmail.com``, which an exact e-mail lookup does not.
+      meets ``jdoe@gmail.com``, which an exact e-mail lookup does not;
+    * ``t:<E.164 phone>``: the phone as :func:`normalize_phone` reads it
+      (``00`` prefixes, extensions, ``(0)``), also where a stricter
+      sanitiser (Odoo's) finds no valid number.
 
     Parameters
     ----------
@@ -771,6 +780,10 @@ def blocking_keys(name: Any = None, company_name: Any = None, email: Any = None)
         Company name.
     email : str, optional
         E-mail address.
+    phone : str, optional
+        Phone number, national ones read in ``region``.
+    region : str, optional
+        ISO country code.
 
     Returns
     -------
@@ -804,4 +817,9 @@ def blocking_keys(name: Any = None, company_name: Any = None, email: Any = None)
             normalised = ""
         if normalised and email_is_canonicalised(normalised):
             keys.append("e:" + canonical_email(normalised))
+    if phone:
+        try:
+            keys.append("t:" + normalize_phone(phone, region))
+        except ValueError:
+            pass
     return list(dict.fromkeys(keys))

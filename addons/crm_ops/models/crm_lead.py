@@ -525,7 +525,7 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"contact_name", "partner_name", "email_from"} & set(vals):
+        if {"contact_name", "partner_name", "email_from", "phone", "country_id"} & set(vals):
             self._crm_ops_update_name_keys()
         return res
 
@@ -533,12 +533,23 @@ class CrmLead(models.Model):
         from crm_engine.matching import blocking_keys
 
         if self:
-            self.flush_recordset(["contact_name", "partner_name", "email_from"])
+            self.flush_recordset(
+                ["contact_name", "partner_name", "email_from", "phone", "country_id"]
+            )
             write_name_keys(
                 self.env.cr,
                 self._table,
                 [
-                    (lead.id, blocking_keys(lead.contact_name, lead.partner_name, lead.email_from))
+                    (
+                        lead.id,
+                        blocking_keys(
+                            lead.contact_name,
+                            lead.partner_name,
+                            lead.email_from,
+                            lead.phone,
+                            (lead.country_id or lead.company_id.country_id).code,
+                        ),
+                    )
                     for lead in self
                 ],
             )
@@ -555,7 +566,13 @@ class CrmLead(models.Model):
                 phone = normalize_phone(incoming["phone"], incoming["country_code"])
             except ValueError:
                 phone = None
-        keys = blocking_keys(incoming["name"], incoming["company_name"], incoming["email"])
+        keys = blocking_keys(
+            incoming["name"],
+            incoming["company_name"],
+            incoming["email"],
+            incoming["phone"],
+            incoming["country_code"],
+        )
         if not (incoming["email"] or phone or incoming["domain"] or keys):
             return []
         cr = self.env.cr

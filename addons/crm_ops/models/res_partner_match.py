@@ -37,14 +37,16 @@ def partner_match_keys(email, phone, website, country_code):
     return tuple(keys)
 
 
-def partner_name_keys(name, is_company, parent_name, email=None):
+def partner_name_keys(name, is_company, parent_name, email=None, phone=None, region=None):
     """Blocking keys of a partner: its own name as a person or a company, its company's,
-    and its canonical mailbox where the provider rewrites addresses (Gmail dots, +tags)."""
+    its canonical mailbox where the provider rewrites addresses (Gmail dots, +tags) and
+    its phone as the engine reads it (Odoo's phone_sanitized is empty for numbers it
+    does not find valid, or written with an extension)."""
     from crm_engine.matching import blocking_keys
 
     if is_company:
-        return blocking_keys(None, name, email)
-    return blocking_keys(name, parent_name, email)
+        return blocking_keys(None, name, email, phone, region)
+    return blocking_keys(name, parent_name, email, phone, region)
 
 
 def ensure_name_keys_column(cr, table):
