@@ -193,11 +193,16 @@ def _forms(token: str) -> frozenset[str]:
 
 
 def _gender_pair(a: str, b: str) -> bool:
-    """Names that differ only by a final vowel: Mario/Maria, Joan/Joana, Carlo/Carla."""
+    """Names that differ only by a final vowel, or a final "a": Mario/Maria, Joan/Joana."""
     if a[:-1] == b[:-1] and a[-1] in _VOWELS and b[-1] in _VOWELS:
         return True
     shorter, longer = sorted((a, b), key=len)
-    return len(longer) == len(shorter) + 1 and longer[:-1] == shorter and longer[-1] in _VOWELS
+    return len(longer) == len(shorter) + 1 and longer[:-1] == shorter and longer[-1] == "a"
+
+
+def _squeeze(word: str) -> str:
+    """``word`` without doubled letters ("Leee" -> "le", "Georgee" -> "george")."""
+    return "".join(ch for i, ch in enumerate(word) if i == 0 or ch != word[i - 1])
 
 
 @lru_cache(maxsize=65536)
@@ -211,10 +216,14 @@ def _token_similarity(a: str, b: str) -> float:
         return 90.0 if a[0] == b[0] else 0.0
     if _forms(a) & _forms(b):
         return 98.0
+    if _squeeze(a) == _squeeze(b):
+        return 92.0  # a doubled or tripled letter
     if _gender_pair(a, b):
         return 0.0
     shortest = min(len(a), len(b))
     allowed = 0 if shortest < 4 else (1 if shortest < 8 else 2)
+    if shortest == 3 and abs(len(a) - len(b)) == 1:
+        allowed = 1  # one letter left out of a short word: "Dik" / "Dijk"
     if allowed and OSA.distance(a, b) <= allowed:
         return float(max(fuzz.ratio(a, b), 85.0))
     return 0.0
