@@ -300,7 +300,8 @@ def _shown(text: str, limit: int = 60) -> str:
 
 def _fold(text: str) -> str:
     """Lower-case ``text`` and drop accents (``"Ñandú"`` -> ``"nandu"``)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # compatibility forms first ("㎴" -> "pV"), then case, then accents
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
