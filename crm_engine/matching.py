@@ -81,8 +81,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from .identity import (
+    _compare_tokens,
+    canonical_email,
+    email_is_canonicalised,
+    is_role_mailbox,
+    name_tokens,
+    phone_kind,
+)
 from .normalize import (
     _fold,
     company_domain,
@@ -162,14 +170,22 @@ class Thresholds:
         because merging is destructive).
     fuzzy_min : float, default 85
         Minimum name similarity that counts as evidence at all.
+    review : float, default 45
+        A candidate scoring at least this, but under ``link`` (partners) or
+        ``merge`` (leads), is a near miss for a person to review
+        (:attr:`MatchDecision.review`). Chosen on the evaluation set of
+        ``tests/engine/test_dedup_evaluation.py``: every true pair that the
+        engine does not link scores at least 45 there, while the contradicted
+        pairs (other first name on a shared line) stay below it.
     """
 
     link: float = 60.0
     merge: float = 80.0
     fuzzy_min: float = 85.0
+    review: float = 45.0
 
     def __post_init__(self) -> None:
-        for name in ("link", "merge", "fuzzy_min"):
+        for name in ("link", "merge", "fuzzy_min", "review"):
             value = _check_number(f"threshold {name}", getattr(self, name), 100.0)
             object.__setattr__(self, name, value)
 
@@ -188,6 +204,9 @@ class MatchScore:
 
     score: float
     reasons: list[str] = field(default_factory=list)
+    #: score the evidence gives the candidate's company (a shared mailbox or landline
+    #: of another person identifies the company, not the person); 0 if none
+    company_score: float = field(default=0.0, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -205,6 +224,15 @@ class MatchDecision:
     reasons : str
         Human-readable explanation, e.g.
         ``"res.partner 7: email, name 92 (score 87.6 >= link 60)"``.
+    evidence : tuple of str
+        The reason labels of the target (or of the best candidate), e.g.
+        ``("email", "name 92")``, for a translated explanation.
+    limit : float
+        The threshold the score was compared with (``link`` or ``merge``).
+    review : tuple of (model, id, score, labels)
+        Near misses for a person to confirm or reject: candidates scoring
+        between ``Thresholds.review`` and their threshold, best first (only
+        when the action is ``"new"``).
     """
 
     action: str
@@ -212,6 +240,9 @@ class MatchDecision:
     target_model: str | None
     score: float
     reasons: str
+    evidence: tuple[str, ...] = field(default=(), compare=False)
+    limit: float = field(default=0.0, compare=False)
+    review: tuple[tuple[str, int, float, tuple[str, ...]], ...] = field(default=(), compare=False)
 
 
 # ---------------------------------------------------------------------------
@@ -221,11 +252,14 @@ class MatchDecision:
 
 @dataclass(frozen=True)
 class _Features:
-    emails: frozenset[str]
+    emails: frozenset[str]  # canonical mailboxes (Gmail dots, +tags, aliases folded)
+    roles: frozenset[str]  # the ones that are shared role mailboxes (info@, ventas@...)
     phones: frozenset[str]
     domain: str | None
     name: str
     company: str
+    tokens: tuple[str, ...] = ()
+    parent_id: int | None = None
 
 
 def _get(record: Mapping[str, Any], *keys: str) -> Any:
@@ -251,12 +285,17 @@ def _features(record: Mapping[str, Any], default_region: str | None) -> _Feature
         region = normalize_country_code(_get(record, "country_code")) or default_region
     except ValueError:
         region = default_region
-    emails = set()
+    emails, roles, plain = set(), set(), set()
     for key in ("email", "email_from"):
         try:
-            emails.add(normalize_email(record.get(key)))
+            email = normalize_email(record.get(key))
         except ValueError:
-            pass
+            continue
+        plain.add(email)
+        canonical = canonical_email(email)
+        emails.add(canonical)
+        if is_role_mailbox(canonical):
+            roles.add(canonical)
     phones = set()
     for key in ("phone", "mobile"):
         try:
@@ -271,19 +310,26 @@ def _features(record: Mapping[str, Any], default_region: str | None) -> _Feature
         except ValueError:
             domain = None
     else:
-        domain = company_domain(email=min(emails, default=None), website=record.get("website"))
+        domain = company_domain(email=min(plain, default=None), website=record.get("website"))
     if is_free_mail_domain(domain):
         domain = None
     try:
         company = company_key(_get(record, "company_name", "partner_name"))
     except ValueError:
         company = ""
+    person = _get(record, "contact_name", "name")
+    parent = record.get("parent_id")
+    if isinstance(parent, float) and math.isfinite(parent):
+        parent = int(parent)
     return _Features(
         emails=frozenset(emails),
+        roles=frozenset(roles),
         phones=frozenset(phones),
         domain=domain,
-        name=_name_key(_get(record, "contact_name", "name")),
+        name=_name_key(person),
         company=company,
+        tokens=name_tokens(person),
+        parent_id=parent if isinstance(parent, (int, np.integer)) and parent > 0 else None,
     )
 
 
@@ -307,57 +353,121 @@ def _as_weights(weights: Weights | Mapping[str, float] | None) -> Weights:
     raise ValueError(f"weights must be a Weights or a mapping, got {type(weights).__name__}")
 
 
-def _combine(
-    weights: Weights,
-    fuzzy_min: float,
-    email: bool,
-    phone: bool,
-    domain: bool,
-    name_sim: float,
-    company_sim: float,
-) -> MatchScore:
-    """Turn the evidence of one candidate into a :class:`MatchScore`."""
-    score = 0.0
-    reasons: list[str] = []
-    for found, weight, label in (
-        (email, weights.email, "email"),
-        (phone, weights.phone, "phone"),
-        (domain, weights.domain, "domain"),
-    ):
-        if found:
-            score += weight
-            reasons.append(label)
-    for similarity, weight, label in (
-        (name_sim, weights.name, "name"),
-        (company_sim, weights.company, "company"),
-    ):
-        if similarity > 0 and similarity >= fuzzy_min:
-            score += weight * similarity / 100.0
-            reasons.append(f"{label} {round(similarity)}")
-    return MatchScore(score=round(min(score, 100.0), 2), reasons=reasons)
+#: Reason labels beyond "email", "phone", "domain", "name N", "company N" (the
+#: addon translates each of them).
+REASON_LABELS: tuple[str, ...] = (
+    "shared mailbox",
+    "shared mailbox, other person",
+    "same email, other name",
+    "same landline",
+    "same landline, other first name",
+    "same mobile, other name",
+)
 
 
 def _score_features(
     incoming: _Features, candidate: _Features, weights: Weights, fuzzy_min: float
 ) -> MatchScore:
+    """Weigh the evidence of one candidate by how surely it identifies a person.
+
+    * an e-mail in common counts fully unless the names contradict each other
+      (another first name, or no surname in common): then a shared role
+      mailbox counts nothing for the person, a personal one half;
+    * a role mailbox held by a person counts fully only when the names agree,
+      half when a name is missing;
+    * a landline in common counts fully when the names agree or one is
+      missing, 60% when they only share a word, nothing when they contradict;
+      a mobile counts fully;
+    * the names add ``weight * similarity`` from :func:`rapidfuzz.fuzz.token_sort_ratio`
+      or, when higher, from :func:`crm_engine.identity.compare_names` (nicknames,
+      initials, a dropped surname); a shortened name (``compatible``) only
+      counts next to an e-mail, phone or domain in common; contradicting names
+      count at most 50% similar.
+
+    Evidence that identifies the company rather than the person (a shared
+    mailbox, a landline, of another person) goes to ``company_score``.
+    """
+    names = _compare_tokens(incoming.tokens, candidate.tokens)
+    contradict = names.verdict == "contradict"
+    person_candidate = bool(candidate.tokens)
+    score = 0.0
+    company_score = 0.0
+    reasons: list[str] = []
+
+    common_emails = incoming.emails & candidate.emails
+    if common_emails:
+        role = bool(common_emails & (incoming.roles | candidate.roles))
+        if role and person_candidate and contradict:
+            reasons.append("shared mailbox, other person")
+            company_score += weights.email
+        elif role and person_candidate and not names.agrees and names.verdict != "weak":
+            score += weights.email / 2
+            company_score += weights.email
+            reasons.append("shared mailbox")
+        elif role:
+            score += weights.email
+            company_score += weights.email
+            reasons.append("shared mailbox")
+        elif contradict:
+            score += weights.email / 2
+            reasons.append("same email, other name")
+        else:
+            score += weights.email
+            reasons.append("email")
+
+    common_phones = incoming.phones & candidate.phones
+    if common_phones:
+        mobile = any(phone_kind(p) == "mobile" for p in common_phones)
+        if mobile:
+            score += weights.phone
+            reasons.append("same mobile, other name" if contradict else "phone")
+        elif contradict:
+            company_score += weights.phone
+            reasons.append("same landline, other first name")
+        elif names.verdict == "weak":
+            score += weights.phone * 0.6
+            company_score += weights.phone
+            reasons.append("same landline")
+        else:
+            score += weights.phone
+            company_score += weights.phone
+            reasons.append("phone")
+
+    if incoming.domain is not None and incoming.domain == candidate.domain:
+        score += weights.domain
+        company_score += weights.domain
+        reasons.append("domain")
+
     name_sim = (
         float(fuzz.token_sort_ratio(incoming.name, candidate.name))
         if incoming.name and candidate.name
         else 0.0
     )
+    if contradict:
+        # names that contradict each other are no evidence of one person, however
+        # many letters they share ("Maria Garcia Lopez" / "Marta Garcia Lopez")
+        name_sim = min(name_sim, 50.0)
+    elif names.verdict == "same" or (
+        names.verdict == "compatible" and (common_emails or common_phones or "domain" in reasons)
+    ):
+        name_sim = max(name_sim, names.similarity)
+    if name_sim > 0 and name_sim >= fuzzy_min:
+        score += weights.name * name_sim / 100.0
+        reasons.append(f"name {round(name_sim)}")
     company_sim = (
         float(fuzz.WRatio(incoming.company, candidate.company))
         if incoming.company and candidate.company
         else 0.0
     )
-    return _combine(
-        weights,
-        fuzzy_min,
-        email=bool(incoming.emails & candidate.emails),
-        phone=bool(incoming.phones & candidate.phones),
-        domain=incoming.domain is not None and incoming.domain == candidate.domain,
-        name_sim=name_sim,
-        company_sim=company_sim,
+    if company_sim > 0 and company_sim >= fuzzy_min:
+        points = weights.company * company_sim / 100.0
+        score += points
+        company_score += points if company_score else 0.0
+        reasons.append(f"company {round(company_sim)}")
+    return MatchScore(
+        score=round(min(score, 100.0), 2),
+        reasons=reasons,
+        company_score=round(min(company_score, 100.0), 2) if person_candidate else 0.0,
     )
 
 
@@ -428,9 +538,8 @@ def score_candidates(
 ) -> pd.DataFrame:
     """Score many candidates at once.
 
-    Exact evidence is compared per row after normalisation; name
-    similarities are computed in one call of :func:`rapidfuzz.process.cdist`
-    per scorer. Scores equal those of :func:`score_candidate`.
+    Each row is normalised and scored like :func:`score_candidate` (the
+    scores are equal).
 
     Parameters
     ----------
@@ -469,34 +578,10 @@ def score_candidates(
         _check_identity(row["model"], row["id"])
     feats = [_features(row, region) for row in rows]
 
-    name_sims = _similarities(mine.name, [f.name for f in feats], fuzz.token_sort_ratio)
-    company_sims = _similarities(mine.company, [f.company for f in feats], fuzz.WRatio)
-    scores = [
-        _combine(
-            weights,
-            fuzzy_min,
-            email=bool(mine.emails & f.emails),
-            phone=bool(mine.phones & f.phones),
-            domain=mine.domain is not None and mine.domain == f.domain,
-            name_sim=float(name_sim),
-            company_sim=float(company_sim),
-        )
-        for f, name_sim, company_sim in zip(feats, name_sims, company_sims, strict=True)
-    ]
+    scores = [_score_features(mine, f, weights, fuzzy_min) for f in feats]
     result["score"] = np.array([s.score for s in scores], dtype=float)
     result["reasons"] = pd.Series([s.reasons for s in scores], index=result.index, dtype=object)
     return result
-
-
-def _similarities(query: str, choices: list[str], scorer: Any) -> np.ndarray:
-    """Similarity of ``query`` to each choice; 0 where either side is empty."""
-    sims = np.zeros(len(choices), dtype=float)
-    if not query or not choices:
-        return sims
-    matrix = process.cdist([query], choices, scorer=scorer, dtype=np.float64)
-    sims[:] = matrix[0]
-    sims[[not choice for choice in choices]] = 0.0
-    return sims
 
 
 def best_match(
@@ -548,25 +633,25 @@ def best_match(
     _check_mapping(incoming, "incoming")
     own = (incoming.get("model"), incoming.get("id"))
 
-    scored: list[tuple[str, int, MatchScore]] = []
     if isinstance(candidates, pd.DataFrame):
-        frame = score_candidates(incoming, candidates, weights, fuzzy_min=thresholds.fuzzy_min)
-        for model, record_id, score, reasons in zip(
-            frame["model"], frame["id"], frame["score"], frame["reasons"], strict=True
-        ):
-            model, record_id = _check_identity(model, record_id)
-            scored.append((model, record_id, MatchScore(float(score), list(reasons))))
-    else:
-        region = _region_of(incoming)
-        mine = _features(incoming, region)
-        for candidate in candidates:
-            _check_mapping(candidate, "candidate")
-            model, record_id = _check_identity(candidate.get("model"), candidate.get("id"))
-            feats = _features(candidate, region)
-            scored.append(
-                (model, record_id, _score_features(mine, feats, weights, thresholds.fuzzy_min))
-            )
-    scored = [item for item in scored if (item[0], item[1]) != own]
+        missing = {"id", "model"} - set(candidates.columns)
+        if missing:
+            raise ValueError(f"candidates lacks columns {sorted(missing)}")
+        candidates = candidates.to_dict("records")
+    scored: list[tuple[str, int, MatchScore]] = []
+    parents: dict[int, int] = {}
+    region = _region_of(incoming)
+    mine = _features(incoming, region)
+    for candidate in candidates:
+        _check_mapping(candidate, "candidate")
+        model, record_id = _check_identity(candidate.get("model"), candidate.get("id"))
+        feats = _features(candidate, region)
+        if model == PARTNER and feats.parent_id:
+            parents[record_id] = feats.parent_id
+        scored.append(
+            (model, record_id, _score_features(mine, feats, weights, thresholds.fuzzy_min))
+        )
+    scored = _with_companies([item for item in scored if (item[0], item[1]) != own], parents, own)
 
     def rank(item: tuple[str, int, MatchScore]) -> tuple[float, int]:
         return (-item[2].score, item[1])
@@ -587,6 +672,8 @@ def best_match(
                 score=match.score,
                 reasons=f"{model} {record_id}: {', '.join(match.reasons)} "
                 f"(score {match.score:g} >= {label} {limit:g})",
+                evidence=tuple(match.reasons),
+                limit=limit,
             )
     if not scored:
         return MatchDecision("new", None, None, 0.0, "no candidate")
@@ -594,13 +681,54 @@ def best_match(
     limit = thresholds.link if model == PARTNER else thresholds.merge
     label = "link" if model == PARTNER else "merge"
     evidence = ", ".join(match.reasons) or "no evidence"
+    review = tuple(
+        (m, rid, ms.score, tuple(ms.reasons))
+        for m, rid, ms in sorted(scored, key=rank)
+        if thresholds.review <= ms.score < (thresholds.link if m == PARTNER else thresholds.merge)
+        and thresholds.review > 0
+    )
     return MatchDecision(
         action="new",
         target_id=None,
         target_model=None,
         score=match.score,
         reasons=f"best {model} {record_id}: {evidence} (score {match.score:g} < {label} {limit:g})",
+        evidence=tuple(match.reasons),
+        limit=limit,
+        review=review,
     )
+
+
+def _with_companies(
+    scored: list[tuple[str, int, MatchScore]], parents: dict[int, int], own: tuple[Any, Any]
+) -> list[tuple[str, int, MatchScore]]:
+    """Add the companies of contacts whose shared mailbox or landline the incoming record uses.
+
+    A role mailbox or a landline of *another* person identifies the company, not
+    that person: the company partner gets the company part of the evidence, with
+    the contact's reasons and ``"company of contact N"`` (replacing the company's
+    own score when higher).
+    """
+    derived: dict[int, MatchScore] = {}
+    for model, record_id, match in scored:
+        parent = parents.get(record_id) if model == PARTNER else None
+        if not parent or match.company_score <= match.score or (PARTNER, parent) == own:
+            continue
+        if parent not in derived or derived[parent].score < match.company_score:
+            derived[parent] = MatchScore(
+                match.company_score, [*match.reasons, f"company of contact {record_id}"]
+            )
+    if not derived:
+        return scored
+    out = []
+    for model, record_id, match in scored:
+        if model == PARTNER and record_id in derived:
+            if derived[record_id].score <= match.score:
+                del derived[record_id]
+            else:
+                continue
+        out.append((model, record_id, match))
+    return out + [(PARTNER, parent, match) for parent, match in derived.items()]
 
 
 # ---------------------------------------------------------------------------
@@ -614,7 +742,13 @@ def _tokens(text: str) -> list[str]:
     return [t for t in _TOKEN_RE.split(_fold(text)) if t]
 
 
-def blocking_keys(name: Any = None, company_name: Any = None) -> list[str]:
+def blocking_keys(
+    name: Any = None,
+    company_name: Any = None,
+    email: Any = None,
+    phone: Any = None,
+    region: str | None = None,
+) -> list[str]:
     """Exact-match keys that bring similar names together, for an indexed lookup.
 
     Fuzzy comparison of every name in a large register is too slow, and even a
@@ -630,7 +764,13 @@ def blocking_keys(name: Any = None, company_name: Any = None) -> list[str]:
     * ``pp:<3-letter prefixes sorted>``: tolerates typos and endings after the
       third letter ("Lauro Garcya" -> ``pp:gar lau``); only for two words or more;
     * ``c:<company key>``: :func:`company_key` (legal suffixes dropped);
-    * ``cf:<first word of the company key>``: "Acme" meets "Acme Iberia S.L.".
+    * ``cf:<first word of the company key>``: "Acme" meets "Acme Iberia S.L.";
+    * ``e:<canonical mailbox>``: only for providers that rewrite addresses
+      (Gmail dots, ``+tags``, ``googlemail.com``): ``j.doe+x@googlemail.com``
+      meets ``jdoe@gmail.com``, which an exact e-mail lookup does not;
+    * ``t:<E.164 phone>``: the phone as :func:`normalize_phone` reads it
+      (``00`` prefixes, extensions, ``(0)``), also where a stricter
+      sanitiser (Odoo's) finds no valid number.
 
     Parameters
     ----------
@@ -638,6 +778,12 @@ def blocking_keys(name: Any = None, company_name: Any = None) -> list[str]:
         Person's name.
     company_name : str, optional
         Company name.
+    email : str, optional
+        E-mail address.
+    phone : str, optional
+        Phone number, national ones read in ``region``.
+    region : str, optional
+        ISO country code.
 
     Returns
     -------
@@ -664,4 +810,16 @@ def blocking_keys(name: Any = None, company_name: Any = None) -> list[str]:
         if key:
             keys.append("c:" + key)
             keys.append("cf:" + key.split()[0])
+    if email:
+        try:
+            normalised = normalize_email(email)
+        except ValueError:
+            normalised = ""
+        if normalised and email_is_canonicalised(normalised):
+            keys.append("e:" + canonical_email(normalised))
+    if phone:
+        try:
+            keys.append("t:" + normalize_phone(phone, region))
+        except ValueError:
+            pass
     return list(dict.fromkeys(keys))

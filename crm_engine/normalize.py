@@ -300,7 +300,8 @@ def _shown(text: str, limit: int = 60) -> str:
 
 def _fold(text: str) -> str:
     """Lower-case ``text`` and drop accents (``"Ñandú"`` -> ``"nandu"``)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # compatibility forms first ("㎴" -> "pV"), then case, then accents
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -451,6 +452,14 @@ def _format_e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+_EXTENSION_RE = re.compile(
+    r"[\s,;(/-]*\b(?:ext|extn|extension|extensi[oó]n|ext[eè]nsi[oó]|int|interno|x)\b\.?"
+    r"\s*[:.]?\s*\d{1,6}\s*\)?\s*$",
+    re.IGNORECASE,
+)
+_TRUNK_ZERO_RE = re.compile(r"\(\s*0\s*\)\s*")
+
+
 def normalize_phone(value: Any, country_code: str | None = None, *, strict: bool = False) -> str:
     """Return a phone number in E.164 form (``"+34600123456"``).
 
@@ -494,10 +503,18 @@ def normalize_phone(value: Any, country_code: str | None = None, *, strict: bool
         raise ValueError("invalid phone: empty")
     if len(original) > 100:
         raise ValueError(f"invalid phone: {_shown(original)} (too long)")
-    attempts = [original]
-    stripped = original.lstrip("( ")
-    if stripped.startswith("00"):
-        attempts.append("+" + stripped[2:])
+    # an extension ("ext. 12", "int. 3", "interno 3", "extensión 4") is not part of the line
+    base = _EXTENSION_RE.sub("", original) or original
+    attempts = [original] if base == original else [base, original]
+    for text in list(attempts):
+        if _TRUNK_ZERO_RE.search(text):
+            # "+34 (0) 600..." / "+39 (0)2...": the national "0" is kept where the
+            # country dials it (Italy), dropped where it does not
+            attempts += [_TRUNK_ZERO_RE.sub("0", text), _TRUNK_ZERO_RE.sub("", text)]
+    for text in list(attempts):
+        stripped = text.lstrip("( ")
+        if stripped.startswith("00"):
+            attempts.append("+" + stripped[2:])
     check = phonenumbers.is_valid_number if strict else phonenumbers.is_possible_number
     parsed_any = False
     for text in attempts:

@@ -4,7 +4,7 @@
     "name": "CRM Operations",
     "summary": "Lead capture from every channel with de-duplication, "
     "post-sale follow-up plans, satisfaction and after-sales service, 360° customer view",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-suite/odoo-crm-suite",
     "author": "CRM Suite contributors",
@@ -40,6 +40,7 @@
         "views/crm_lead_views.xml",
         "views/crm_capture_rule_views.xml",
         "views/crm_lead_import_views.xml",
+        "views/crm_lead_match_review_views.xml",
         "views/res_config_settings_views.xml",
         "views/lead_form_templates.xml",
         "views/crm_ops_menus.xml",

@@ -86,6 +86,7 @@ def test_normalize_phone_raises_only_value_error(value, country):
 @example(value="ß")
 @example(value="İSTANBUL ǅ")
 @example(value="acme s. l.")
+@example(value="㎴")
 def test_normalizers_are_idempotent(func, value):
     once = _only_value_error(func, value)
     if once is not None:

@@ -6,6 +6,7 @@ from . import crm_followup_run
 from . import crm_followup_step
 from . import crm_lead
 from . import crm_lead_import
+from . import crm_lead_match_review
 from . import crm_lead_import_column
 from . import crm_lead_import_error
 from . import crm_ops_rate_limit

@@ -15,6 +15,7 @@ Every channel (web form, JSON API, email, CSV import, capture rules) ends in
    rules apply to every channel alike.
 """
 
+import dataclasses
 import logging
 import re
 
@@ -23,6 +24,7 @@ import psycopg2
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
+from .crm_lead_match_review import pair_key
 from .res_partner_match import NAME_KEYS_COLUMN, ensure_name_keys_column, write_name_keys
 
 _logger = logging.getLogger(__name__)
@@ -66,6 +68,8 @@ CAPTURE_FIELDS = {
     "tag_names": "list",
 }
 TEXT_MAX = 1000
+# the closest candidate named by a "new" decision of crm_engine.matching.best_match
+BEST_RE = re.compile(r"^best (res\.partner|crm\.lead) (\d+):")
 TAG_RE = re.compile(r"<[^>]*>?")
 HTML_MAX = 20000
 
@@ -94,6 +98,14 @@ class CrmLead(models.Model):
     )
     crm_ops_dedup_score = fields.Float(string="Match Score", readonly=True, copy=False)
     crm_ops_dedup_reason = fields.Char(string="Match Reasons", readonly=True, copy=False)
+    # what the engine decided, as data: explained in the reader's language
+    crm_ops_dedup_details = fields.Json(string="Match Details", readonly=True, copy=False)
+    crm_ops_dedup_explanation = fields.Char(
+        string="Why", compute="_compute_crm_ops_dedup_explanation"
+    )
+    crm_ops_review_ids = fields.One2many(
+        "crm.lead.match.review", "lead_id", string="Matches to Review", readonly=True
+    )
     crm_ops_merged_into_id = fields.Many2one(
         "crm.lead", string="Merged Into", readonly=True, copy=False, index="btree_not_null"
     )
@@ -136,6 +148,12 @@ class CrmLead(models.Model):
         for lead in self:
             lead.crm_ops_merged_count = counts.get(lead, 0)
 
+    @api.depends("crm_ops_dedup_details", "crm_ops_dedup_reason")
+    @api.depends_context("lang")
+    def _compute_crm_ops_dedup_explanation(self):
+        for lead in self:
+            lead.crm_ops_dedup_explanation = lead._crm_ops_explain(lead.crm_ops_dedup_details)
+
     # ------------------------------------------------------------------
     # Capture service
     # ------------------------------------------------------------------
@@ -176,6 +194,7 @@ class CrmLead(models.Model):
             return existing._crm_ops_capture_result("duplicate_request")
         if status == "merged":
             lead.crm_ops_merged_into_id._crm_ops_post_merge_note(lead)
+        lead._crm_ops_queue_reviews(decision)
         return lead._crm_ops_capture_result(status)
 
     @api.model
@@ -389,7 +408,7 @@ class CrmLead(models.Model):
     @api.model
     def _crm_ops_match(self, vals, company):
         """Score the candidates of the company and return a MatchDecision."""
-        from crm_engine.matching import Thresholds, best_match
+        from crm_engine.matching import MatchDecision, Thresholds, best_match
 
         incoming = {
             "name": vals.get("contact_name"),
@@ -412,8 +431,51 @@ class CrmLead(models.Model):
             link=company.crm_ops_link_threshold,
             merge=company.crm_ops_merge_threshold,
             fuzzy_min=company.crm_ops_fuzzy_min,
+            review=company.crm_ops_review_threshold,
         )
-        return best_match(incoming, candidates, thresholds)
+        key = pair_key(incoming["email"], incoming["phone"], incoming["name"])
+        answers = self.env["crm.lead.match.review"]._remembered(
+            company,
+            key,
+            [c["id"] for c in candidates if c["model"] == "res.partner"]
+            + [c["parent_id"] for c in candidates if c.get("parent_id")],
+            [c["id"] for c in candidates if c["model"] == "crm.lead"],
+        )
+        rejected = {target for target, state in answers.items() if state == "rejected"}
+        for model, action, limit in (
+            ("res.partner", "link_partner", thresholds.link),
+            ("crm.lead", "merge_lead", thresholds.merge),
+        ):
+            confirmed = sorted(
+                rid for (m, rid), state in answers.items() if m == model and state == "confirmed"
+            )
+            if confirmed:
+                return MatchDecision(
+                    action,
+                    confirmed[0],
+                    model,
+                    100.0,
+                    f"{model} {confirmed[0]}: confirmed in review",
+                    evidence=("confirmed in review",),
+                    limit=limit,
+                )
+        candidates = [c for c in candidates if (c["model"], c["id"]) not in rejected]
+        decision = best_match(incoming, candidates, thresholds)
+        if decision.target_model and (decision.target_model, decision.target_id) in rejected:
+            decision = best_match(
+                incoming,
+                [c for c in candidates if c["id"] != decision.target_id],
+                thresholds,
+            )
+        review = tuple(r for r in decision.review if (r[0], r[1]) not in rejected)
+        if rejected:
+            decision = dataclasses.replace(
+                decision,
+                evidence=(*decision.evidence, "rejected in review"),
+                reasons=f"{decision.reasons}; rejected in review: "
+                + ", ".join(f"{m} {rid}" for m, rid in sorted(rejected)),
+            )
+        return dataclasses.replace(decision, review=review)
 
     def init(self):
         res = super().init()
@@ -463,7 +525,7 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"contact_name", "partner_name"} & set(vals):
+        if {"contact_name", "partner_name", "email_from", "phone", "country_id"} & set(vals):
             self._crm_ops_update_name_keys()
         return res
 
@@ -471,11 +533,25 @@ class CrmLead(models.Model):
         from crm_engine.matching import blocking_keys
 
         if self:
-            self.flush_recordset(["contact_name", "partner_name"])
+            self.flush_recordset(
+                ["contact_name", "partner_name", "email_from", "phone", "country_id"]
+            )
             write_name_keys(
                 self.env.cr,
                 self._table,
-                [(lead.id, blocking_keys(lead.contact_name, lead.partner_name)) for lead in self],
+                [
+                    (
+                        lead.id,
+                        blocking_keys(
+                            lead.contact_name,
+                            lead.partner_name,
+                            lead.email_from,
+                            lead.phone,
+                            (lead.country_id or lead.company_id.country_id).code,
+                        ),
+                    )
+                    for lead in self
+                ],
             )
 
     def _crm_ops_candidate_ids(self, table, incoming, company):
@@ -490,7 +566,13 @@ class CrmLead(models.Model):
                 phone = normalize_phone(incoming["phone"], incoming["country_code"])
             except ValueError:
                 phone = None
-        keys = blocking_keys(incoming["name"], incoming["company_name"])
+        keys = blocking_keys(
+            incoming["name"],
+            incoming["company_name"],
+            incoming["email"],
+            incoming["phone"],
+            incoming["country_code"],
+        )
         if not (incoming["email"] or phone or incoming["domain"] or keys):
             return []
         cr = self.env.cr
@@ -509,7 +591,7 @@ class CrmLead(models.Model):
             return []
         self.env.cr.execute(
             """SELECT p.id, p.name, p.is_company, p.email, p.phone, p.crm_ops_domain,
-                      parent.name, c.code
+                      parent.name, c.code, parent.id
                  FROM res_partner p
                  LEFT JOIN res_partner parent ON parent.id = p.parent_id
                  LEFT JOIN res_country c ON c.id = p.country_id
@@ -526,8 +608,12 @@ class CrmLead(models.Model):
                 "phone": phone,
                 "domain": domain,
                 "country_code": code,
+                # the company a shared mailbox or landline of another person points to
+                "parent_id": parent_id,
             }
-            for pid, name, is_company, email, phone, domain, parent_name, code in self.env.cr.fetchall()
+            for pid, name, is_company, email, phone, domain, parent_name, code, parent_id in (
+                self.env.cr.fetchall()
+            )
         ]
 
     def _crm_ops_lead_candidates(self, incoming, company):
@@ -556,6 +642,19 @@ class CrmLead(models.Model):
     def _crm_ops_apply_decision(self, vals, decision):
         vals["crm_ops_dedup_score"] = decision.score
         vals["crm_ops_dedup_reason"] = decision.reasons
+        model, target = decision.target_model, decision.target_id
+        closest = BEST_RE.match(decision.reasons or "")
+        if decision.action == "new" and closest:
+            model, target = closest.group(1), int(closest.group(2))
+        vals["crm_ops_dedup_details"] = {
+            "action": decision.action,
+            "model": model,
+            "target": target,
+            "score": decision.score,
+            "limit": decision.limit,
+            "evidence": list(decision.evidence),
+            "review": len(decision.review),
+        }
         if decision.action == "link_partner":
             vals["partner_id"] = decision.target_id
             vals["crm_ops_dedup_state"] = "linked"
@@ -673,3 +772,170 @@ class CrmLead(models.Model):
         self.write(dedup)
         if status == "merged":
             self.crm_ops_merged_into_id._crm_ops_post_merge_note(self)
+        self._crm_ops_queue_reviews(decision)
+
+    # ------------------------------------------------------------------
+    # Review queue and explanations
+    # ------------------------------------------------------------------
+    def _crm_ops_queue_reviews(self, decision):
+        """One review entry per near miss of the decision (none when it linked or merged)."""
+        self.ensure_one()
+        if not decision.review:
+            return
+        key = pair_key(self.email_from, self.phone, self.contact_name)
+        # sudo: the entries are written by the capture service for the lead's own company,
+        # from the engine's decision; whoever sent the lead (a web visitor, an API client
+        # without the right to create reviews) reads nothing back from them
+        self.env["crm.lead.match.review"].sudo().create(
+            [
+                {
+                    "company_id": self.company_id.id,
+                    "lead_id": self.id,
+                    "partner_id": target if model == "res.partner" else False,
+                    "candidate_lead_id": target if model == "crm.lead" else False,
+                    "score": score,
+                    "evidence": list(labels),
+                    "pair_key": key,
+                }
+                for model, target, score, labels in decision.review
+            ]
+        )
+
+    def _crm_ops_apply_review(self, review):
+        """A salesperson confirmed ``review``: link or merge this lead, as that user."""
+        self.ensure_one()
+        details = dict(
+            self.crm_ops_dedup_details or {},
+            action="confirmed",
+            model="res.partner" if review.partner_id else "crm.lead",
+            target=(review.partner_id or review.candidate_lead_id).id,
+            score=review.score,
+            evidence=["confirmed in review"],
+            user=self.env.user.name,
+        )
+        if review.partner_id:
+            self.write(
+                {
+                    "partner_id": review.partner_id.id,
+                    "crm_ops_dedup_state": "linked",
+                    "crm_ops_dedup_details": details,
+                }
+            )
+        else:
+            self.write(
+                {
+                    "crm_ops_merged_into_id": review.candidate_lead_id.id,
+                    "crm_ops_dedup_state": "merged",
+                    "crm_ops_dedup_details": details,
+                    "active": False,
+                }
+            )
+            review.candidate_lead_id._crm_ops_post_merge_note(self)
+        self._crm_ops_note_review(review)
+
+    def _crm_ops_note_review(self, review):
+        target = review.partner_id or review.candidate_lead_id
+        body = (
+            self.env._(
+                "%(user)s confirmed in the review queue that this lead is %(target)s.",
+                user=self.env.user.name,
+                target=target.display_name,
+            )
+            if review.state == "confirmed"
+            else self.env._(
+                "%(user)s rejected in the review queue that this lead is %(target)s.",
+                user=self.env.user.name,
+                target=target.display_name,
+            )
+        )
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    @api.model
+    def _crm_ops_evidence_text(self, labels):
+        """The engine's reason labels in the reader's language, joined."""
+        fixed = {
+            "email": self.env._("same email"),
+            "phone": self.env._("same phone"),
+            "domain": self.env._("same company domain"),
+            "shared mailbox": self.env._("shared mailbox"),
+            "shared mailbox, other person": self.env._("shared mailbox of another person"),
+            "same email, other name": self.env._("same email, other name"),
+            "same landline": self.env._("same landline, name only partly alike"),
+            "same landline, other first name": self.env._("same landline, other first name"),
+            "same mobile, other name": self.env._("same mobile, other name"),
+            "confirmed in review": self.env._("confirmed by a salesperson in the review queue"),
+            "rejected in review": self.env._("a candidate was rejected in the review queue"),
+        }
+        parts = []
+        for label in labels or []:
+            head, _sep, number = str(label).rpartition(" ")
+            if label in fixed:
+                parts.append(fixed[label])
+            elif head == "name":
+                parts.append(self.env._("similar name (%(similarity)s%%)", similarity=number))
+            elif head == "company":
+                parts.append(
+                    self.env._("similar company name (%(similarity)s%%)", similarity=number)
+                )
+            elif head == "company of contact":
+                contact = self.env["res.partner"].browse(int(number))._filtered_access("read")
+                parts.append(
+                    self.env._(
+                        "the company of contact %(contact)s",
+                        contact=contact.display_name or f"#{number}",
+                    )
+                )
+            else:
+                parts.append(str(label))
+        return ", ".join(parts)
+
+    def _crm_ops_explain(self, details):
+        """One sentence in the reader's language: what capture did with this lead, and why."""
+        if not details:
+            return self.crm_ops_dedup_reason or False
+        action = details.get("action")
+        target = False
+        if details.get("model") in ("res.partner", "crm.lead") and details.get("target"):
+            # only records the reader may read are named
+            record = self.env[details["model"]].browse(details["target"]).exists()
+            record = record.with_context(active_test=False)._filtered_access("read")
+            target = record.display_name if record else f"#{details['target']}"
+        evidence = self._crm_ops_evidence_text(details.get("evidence")) or self.env._("no evidence")
+        values = {
+            "target": target,
+            "score": round(details.get("score") or 0),
+            "limit": round(details.get("limit") or 0),
+            "evidence": evidence,
+        }
+        if action == "link_partner":
+            text = self.env._(
+                "Linked to customer %(target)s: %(evidence)s (score %(score)s, at least "
+                "%(limit)s needed).",
+                **values,
+            )
+        elif action == "merge_lead":
+            text = self.env._(
+                "Merged into lead %(target)s: %(evidence)s (score %(score)s, at least "
+                "%(limit)s needed).",
+                **values,
+            )
+        elif action == "confirmed":
+            text = self.env._(
+                "Linked to %(target)s: confirmed by %(user)s in the review queue.",
+                target=target,
+                user=details.get("user") or "-",
+            )
+        elif target:
+            text = self.env._(
+                "Kept as a new lead: the closest match, %(target)s, has %(evidence)s "
+                "(score %(score)s, %(limit)s needed).",
+                **values,
+            )
+        else:
+            text = self.env._(
+                "Kept as a new lead: no customer or open lead shares its email, phone, "
+                "company domain or name."
+            )
+        if action == "new" and details.get("review"):
+            text += " " + self.env._("Near misses are waiting in the review queue.")
+        return text

@@ -20,9 +20,16 @@ class ResCompany(models.Model):
         default=80,
         help="Name and company similarities below this (0-100) do not count as evidence.",
     )
+    crm_ops_review_threshold = fields.Integer(
+        string="Review Score",
+        default=45,
+        help="A possible customer or lead scoring at least this, but under the link or merge "
+        "score, is put in the review queue for a salesperson to confirm or reject "
+        "(0 disables the queue).",
+    )
     _crm_ops_thresholds_range = models.Constraint(
         "CHECK(crm_ops_link_threshold BETWEEN 0 AND 100 AND crm_ops_merge_threshold BETWEEN 0 AND 100"
-        " AND crm_ops_fuzzy_min BETWEEN 0 AND 100)",
+        " AND crm_ops_fuzzy_min BETWEEN 0 AND 100 AND crm_ops_review_threshold BETWEEN 0 AND 100)",
         "De-duplication scores are between 0 and 100.",
     )
 

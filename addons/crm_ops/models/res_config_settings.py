@@ -11,6 +11,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.crm_ops_merge_threshold", readonly=False
     )
     crm_ops_fuzzy_min = fields.Integer(related="company_id.crm_ops_fuzzy_min", readonly=False)
+    crm_ops_review_threshold = fields.Integer(
+        related="company_id.crm_ops_review_threshold", readonly=False
+    )
     crm_ops_api_rate_limit = fields.Integer(
         related="company_id.crm_ops_api_rate_limit", readonly=False
     )

@@ -208,7 +208,9 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"email", "website", "name", "is_company", "parent_id"} & set(vals):
+        if {"email", "website", "name", "is_company", "parent_id", "phone", "country_id"} & set(
+            vals
+        ):
             self._crm_ops_update_match_keys()
             if {"name", "is_company"} & set(vals):
                 # contacts carry their company's name in their keys
@@ -223,11 +225,25 @@ class ResPartner(models.Model):
             domain = partner_match_keys(partner.email, None, partner.website, None)[2]
             if partner.crm_ops_domain != (domain or False):
                 partner.write({"crm_ops_domain": domain})
-        self.flush_recordset(["name", "is_company", "parent_id"])
+        self.flush_recordset(["name", "is_company", "parent_id", "email", "phone", "country_id"])
+        default_region = self.env.company.country_id.code
         write_name_keys(
             self.env.cr,
             self._table,
-            [(p.id, partner_name_keys(p.name, p.is_company, p.parent_id.name)) for p in self],
+            [
+                (
+                    p.id,
+                    partner_name_keys(
+                        p.name,
+                        p.is_company,
+                        p.parent_id.name,
+                        p.email,
+                        p.phone,
+                        p.country_id.code or p.company_id.country_id.code or default_region,
+                    ),
+                )
+                for p in self
+            ],
         )
 
     @api.model
@@ -239,6 +255,7 @@ class ResPartner(models.Model):
         """
         self.flush_model()
         cr = self.env.cr
+        default_region = self.env.company.country_id.code
         where = f"p.{NAME_KEYS_COLUMN} IS NULL" if only_missing else "TRUE"
         last_id, done = 0, 0
         while True:
@@ -273,8 +290,13 @@ class ResPartner(models.Model):
                 cr,
                 "res_partner",
                 [
-                    (pid, partner_name_keys(name, is_company, parent_name))
-                    for pid, *__, name, is_company, parent_name in rows
+                    (
+                        pid,
+                        partner_name_keys(
+                            name, is_company, parent_name, email, phone, code or default_region
+                        ),
+                    )
+                    for pid, email, phone, _website, code, name, is_company, parent_name in rows
                 ],
             )
             last_id = rows[-1][0]

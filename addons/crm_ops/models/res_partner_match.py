@@ -3,7 +3,8 @@
 - ``email_normalized`` and ``phone_sanitized`` (Odoo's own, E.164), btree indexes;
 - ``crm_ops_domain``: the company domain of the website or a non-free-mail email;
 - ``crm_ops_name_keys`` (text[], GIN index): blocking keys of the person and company
-  names (``crm_engine.matching.blocking_keys``). Odoo has no array field, so the column
+  names and the canonical mailbox of Gmail-like addresses
+  (``crm_engine.matching.blocking_keys``). Odoo has no array field, so the column
   is managed here: created by ``init()``, filled by create/write and in bulk, dropped by
   the uninstall hook. A NULL means "not computed yet" (an empty array: nothing to key on).
 """
@@ -36,13 +37,16 @@ def partner_match_keys(email, phone, website, country_code):
     return tuple(keys)
 
 
-def partner_name_keys(name, is_company, parent_name):
-    """Blocking keys of a partner: its own name as a person or a company, and its company's."""
+def partner_name_keys(name, is_company, parent_name, email=None, phone=None, region=None):
+    """Blocking keys of a partner: its own name as a person or a company, its company's,
+    its canonical mailbox where the provider rewrites addresses (Gmail dots, +tags) and
+    its phone as the engine reads it (Odoo's phone_sanitized is empty for numbers it
+    does not find valid, or written with an extension)."""
     from crm_engine.matching import blocking_keys
 
     if is_company:
-        return blocking_keys(None, name)
-    return blocking_keys(name, parent_name)
+        return blocking_keys(None, name, email, phone, region)
+    return blocking_keys(name, parent_name, email, phone, region)
 
 
 def ensure_name_keys_column(cr, table):

@@ -1,0 +1,80 @@
+"""De-duplication through the JSON API on the generated evaluation set (issue #16).
+
+The register of ``crm_engine.dedup_eval`` (a representative subset: 600 contacts,
+12 leads of each of the 18 kinds, seed 16) is created in company A; the leads are
+posted to ``/api/crm/v1/leads/batch`` with a salesperson's API key, and the
+outcome's ``partner_id`` is scored per kind. The whole set runs in the engine alone
+(``tests/engine/test_dedup_evaluation.py``).
+"""
+
+import json
+import logging
+from datetime import datetime, timedelta
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from crm_engine.dedup_eval import KINDS, generate, report, score
+
+_logger = logging.getLogger(__name__)
+
+
+@tagged("post_install", "-at_install")
+class TestDedupEvaluationApi(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.country_id = cls.env.ref("base.es")
+        cls.company.crm_ops_api_rate_limit = 0
+        cls.user = new_test_user(
+            cls.env,
+            login="dedup_eval",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+        expiry = datetime.now() + timedelta(days=1)
+        cls.key = cls.env["res.users.apikeys"].with_user(cls.user)._generate("rpc", "eval", expiry)
+        cls.data = generate(seed=16, contacts=600, per_kind=12)
+        countries = {c: cls.env.ref(f"base.{c.lower()}").id for c in ("ES", "IT")}
+        ids = {}
+        Partner = cls.env["res.partner"].with_context(tracking_disable=True)
+        for record in cls.data.partners:
+            partner = Partner.create(
+                {
+                    "name": record["name"],
+                    "is_company": bool(record.get("is_company")),
+                    "email": record.get("email") or False,
+                    "phone": record.get("phone") or False,
+                    "parent_id": ids.get(record.get("parent_id"), False),
+                    "country_id": countries[record["country_code"]],
+                    "company_id": cls.company.id,
+                }
+            )
+            ids[record["id"]] = partner.id
+        cls.ids = ids
+
+    def test_precision_and_recall_per_kind_through_the_api(self):
+        leads = self.data.leads
+        predicted = []
+        for start in range(0, len(leads), 50):
+            chunk = leads[start : start + 50]
+            res = self.url_open(
+                "/api/crm/v1/leads/batch",
+                data=json.dumps({"leads": [lead["incoming"] for lead in chunk]}),
+                headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"},
+                method="POST",
+                timeout=600,
+            )
+            self.assertEqual(res.status_code, 200, res.text)
+            results = res.json()["results"]
+            self.assertEqual(len(results), len(chunk))
+            for result in results:
+                self.assertNotIn("errors", result, result)
+                predicted.append(result["partner_id"])
+        expected_ids = [{**lead, "expected": self.ids.get(lead["expected"])} for lead in leads]
+        scores = score(expected_ids, predicted)
+        _logger.info("de-duplication through the JSON API:\n%s", report(scores))
+        for kind in (*KINDS, "overall"):
+            self.assertGreaterEqual(scores[kind].precision, 0.99, f"{kind}\n{report(scores)}")
+            self.assertGreaterEqual(scores[kind].recall, 0.95, f"{kind}\n{report(scores)}")
