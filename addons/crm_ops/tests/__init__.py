@@ -8,6 +8,8 @@ from . import test_followup
 from . import test_followup_concurrency
 from . import test_i18n
 from . import test_install
+from . import test_lead_import
+from . import test_lead_import_jobs
 from . import test_partner_360
 from . import test_satisfaction
 from . import test_tours
