@@ -2,6 +2,7 @@ from . import test_after_sales
 from . import test_capture
 from . import test_capture_http
 from . import test_capture_properties
+from . import test_click_everywhere
 from . import test_data_generator
 from . import test_example_client
 from . import test_followup
