@@ -131,7 +131,8 @@ def count_rows(rows):
     return sum(1 for row in rows if is_filled(row))
 
 
-def target_selection():
+def target_selection(model=None):
+    """Values of ``crm.lead.import.column.target`` (Odoo calls it with the model)."""
     return [("", "Do not import")] + [
         (key, key.replace("_", " ").capitalize())
         for key, kind in CAPTURE_FIELDS.items()

@@ -91,7 +91,11 @@ class TestLeadImportDoors(HttpCase):
         action = self.make_jsonrpc_request("/web/action/load", {"action_id": menu["actionID"]})
         self.assertEqual(action["res_model"], "crm.lead.import")
         self.assertEqual(menus[self._parent_xmlid(menus, menu)]["xmlid"], "crm.crm_menu_sales")
-        # the action's list opens for the salesman
+        # the action's views and list open for the salesman
+        views = self._rpc(
+            "crm.lead.import", "get_views", [[False, "list"], [False, "form"]], options={}
+        )
+        self.assertIn("target", views["models"]["crm.lead.import.column"]["fields"])
         self._rpc("crm.lead.import", "web_search_read", [], specification={"name": {}})
 
         # with Leads on, "Leads" stays a menu entry that opens the leads (no dropdown)
