@@ -17,6 +17,7 @@ jobs, and *Import* then resumes with the chunks that were not done.
 
 import base64
 import codecs
+import contextlib
 import csv
 import io
 import logging
@@ -464,10 +465,8 @@ class CrmLeadImport(models.Model):
                 continue
             values = {t: row[i].strip() for i, t in mapping if i < len(row) and row[i].strip()}
             if "expected_revenue" in values:
-                try:
+                with contextlib.suppress(ValueError):  # left as text: capture reports it
                     values["expected_revenue"] = float(values["expected_revenue"].replace(",", "."))
-                except ValueError:
-                    pass  # left as text: capture reports it
             values["company_id"] = self.company_id.id
             try:
                 with self.env.cr.savepoint():

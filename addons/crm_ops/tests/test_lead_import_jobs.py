@@ -7,6 +7,7 @@ The data is committed (other cursors must see it) and removed in the cleanup.
 """
 
 import base64
+import contextlib
 import threading
 import time
 from unittest.mock import patch
@@ -154,10 +155,9 @@ class TestLeadImportKilledWorker(TransactionCase):
         finally:
             blocker.rollback()
             blocker.close()
-            try:
+            # the killed connection may refuse to close
+            with contextlib.suppress(Exception):
                 worker.close()
-            except Exception:  # the killed connection may refuse to close
-                pass
 
         with registry.cursor() as cr:
             imp = self._read(cr)
