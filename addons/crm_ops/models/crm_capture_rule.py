@@ -139,12 +139,15 @@ class CrmCaptureRule(models.Model):
         return [pid for (pid,) in cr.fetchall() if pid]
 
     def _exclude_open(self, partner_ids):
-        """Partners that already have an open lead of this rule are skipped."""
+        """Partners that already have an open lead of this rule are skipped, and those
+        whose lead of this rule was merged into a lead that is still open."""
         self.env["crm.lead"].flush_model()
         self.env.cr.execute(
-            """SELECT DISTINCT partner_id FROM crm_lead
-                WHERE crm_ops_rule_id = %s AND partner_id = ANY(%s) AND active
-                  AND COALESCE(probability, 0) < 100""",
+            """SELECT DISTINCT l.partner_id FROM crm_lead l
+                 LEFT JOIN crm_lead t ON t.id = l.crm_ops_merged_into_id
+                WHERE l.crm_ops_rule_id = %s AND l.partner_id = ANY(%s)
+                  AND ((l.active AND COALESCE(l.probability, 0) < 100)
+                       OR (t.active AND COALESCE(t.probability, 0) < 100))""",
             [self.id, partner_ids],
         )
         busy = {pid for (pid,) in self.env.cr.fetchall()}

@@ -322,3 +322,5 @@ class TestCaptureRuleButton(HttpCase):
         self.assertEqual(lead.crm_ops_merged_into_id.id, web["id"])
         self.assertFalse(lead.active)
         self.assertEqual(rule.last_run_count, 1)
+        # the next run does not merge the same person into the open lead again
+        self.assertEqual(rule.action_run(), 0)
