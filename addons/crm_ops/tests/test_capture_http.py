@@ -163,6 +163,29 @@ class TestLeadApi(HttpCase):
         )
         self.assertEqual(set(counters.mapped("key")), {f"api:key:{key_id}" for key_id in key_ids})
 
+    def test_rate_limit_of_a_browser_session_counts_per_user(self):
+        self.company_a.crm_ops_api_rate_limit = 1
+        self.user_a.password = "api_a_password"
+        self.authenticate("api_a", "api_a_password")
+        # auth="bearer" accepts a session only for a navigation the user made
+        navigation = {
+            "Sec-Fetch-Dest": "document",
+            "Sec-Fetch-Mode": "navigate",
+            "Sec-Fetch-Site": "same-origin",
+            "Sec-Fetch-User": "?1",
+        }
+        codes = [
+            self._post(
+                "/api/crm/v1/leads",
+                {"email": f"s{i}@session.example", "contact_name": "Session"},
+                headers=navigation,
+            ).status_code
+            for i in range(2)
+        ]
+        self.assertEqual(codes, [201, 429])
+        counter = self.env["crm.ops.rate.limit"].search([("key", "like", "api:%")])
+        self.assertEqual(counter.mapped("key"), [f"api:user:{self.user_a.id}"])
+
     def test_key_of_company_b_cannot_touch_company_a(self):
         res = self._post(
             "/api/crm/v1/leads",
