@@ -148,7 +148,8 @@ class TestLeadImportKilledWorker(TransactionCase):
             # ... and is killed (out of memory, time limit: its connection is gone)
             with mute_logger("odoo.sql_db"):
                 with registry.cursor() as cr:
-                    cr.execute("SELECT pg_terminate_backend(%s)", [pid])
+                    # wait (up to 10 s) until the backend is gone and its locks are released
+                    cr.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])
                 thread.join(30)
             self.assertFalse(thread.is_alive())
             self.assertTrue(errors, "the worker died")
