@@ -22,7 +22,7 @@ import csv
 import io
 import logging
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -538,7 +538,8 @@ class CrmLeadImport(models.Model):
             lambda j: (
                 j.state == "started"
                 and (j.date_started or j.date_enqueued or j.create_date)
-                < fields.Datetime.now() - DEAD_JOB_GRACE
+                # not fields.Datetime.now(): it drops the microseconds queue_job's dates have
+                < datetime.now() - DEAD_JOB_GRACE
             )
         )
         if not started:

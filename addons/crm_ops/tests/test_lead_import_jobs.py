@@ -166,7 +166,13 @@ class TestLeadImportKilledWorker(TransactionCase):
             # the scheduled check (after the grace period) marks it failed with its reason
             with patch.object(crm_lead_import, "DEAD_JOB_GRACE", crm_lead_import.timedelta(0)):
                 imp.env["crm.lead.import"]._cron_check_imports()
-            self.assertEqual(imp.state, "failed")
+            jobs = imp._jobs()
+            self.assertEqual(
+                imp.state,
+                "failed",
+                [(j.identity_key, j.state, str(j.date_started)) for j in jobs]
+                + [str(crm_lead_import.datetime.now()), imp._dead_job_ids(jobs)],
+            )
             self.assertIn("rows 2 to 11", imp.failure_reason)
             self.assertIn("killed, time limit or out of memory", imp.failure_reason)
             jobs = imp._jobs()
