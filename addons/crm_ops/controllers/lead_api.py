@@ -4,17 +4,21 @@ POST /api/crm/v1/leads          one lead (a JSON object); header Idempotency-Key
 POST /api/crm/v1/leads/batch    {"leads": [...]} each item may carry "idempotency_key"
 GET  /api/crm/v1/leads/<id>     the lead's capture outcome, if the key's user may read it
 
-Every request runs as the key's user: access rights and company rules apply.
+Every request runs as the key's user: access rights and company rules apply. The rate
+limit counts per API key (per user for a browser session).
 """
 
 import json
 import logging
+import re
 
 from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
+
+from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
 
 from ..models.crm_lead import CaptureError
 
@@ -55,10 +59,35 @@ class CrmLeadApi(http.Controller):
         except (ValueError, UnicodeDecodeError) as e:
             return None, _error(400, "invalid_json", f"Body is not valid JSON: {e}")
 
+    def _rate_limit_key(self):
+        """The counter of this request: its API key (``api:key:<id>``), or its user
+        (``api:user:<id>``) for a browser session.
+
+        ``auth="bearer"`` checked the token already but keeps only its user; the key is
+        found again among that user's keys with the same index (the token's first
+        characters), verified against the stored hash only when the index is shared.
+        """
+        header = request.httprequest.headers.get("Authorization") or ""
+        match = re.match(r"^bearer\s+(.+)$", header, re.IGNORECASE)
+        if match:
+            token = match.group(1)
+            # raw SQL: res.users.apikeys has no ORM access for reading the hashes
+            request.env.cr.execute(
+                "SELECT id, key FROM res_users_apikeys WHERE user_id = %s AND index = %s",
+                [request.env.uid, token[:INDEX_SIZE]],
+            )
+            rows = request.env.cr.fetchall()
+            for key_id, hashed in rows:
+                if len(rows) == 1 or KEY_CRYPT_CONTEXT.verify(token, hashed):
+                    return f"api:key:{key_id}"
+        return f"api:user:{request.env.uid}"
+
     def _rate_limited(self):
-        """429 response when the key's user exceeded the company's per-minute limit."""
+        """429 response when the API key exceeded the company's per-minute limit."""
         limit = request.env.user.company_id.crm_ops_api_rate_limit
-        retry = request.env["crm.ops.rate.limit"].sudo()._hit(f"api:{request.env.uid}", limit, 60)
+        # superuser only for the counter table (no user has access to it); the key is
+        # the authenticated key or user, never a value the client chooses
+        retry = request.env["crm.ops.rate.limit"].sudo()._hit(self._rate_limit_key(), limit, 60)
         if retry:
             return _json(
                 {

@@ -1,7 +1,13 @@
 """Rules that turn campaign responders and purchase history into leads."""
 
+import logging
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from .crm_lead import CaptureError
+
+_logger = logging.getLogger(__name__)
 
 # partners captured per batch by a rule run
 RULE_BATCH = 500
@@ -83,7 +89,10 @@ class CrmCaptureRule(models.Model):
         self.env["mailing.contact"].flush_model(["email_normalized"])
         self.env["res.partner"].flush_model(["email_normalized", "active", "company_id"])
         if self.rule_type == "mailing_responders":
-            if not self.mailing_ids:
+            # only the ids of the mailings the rule names, to filter the traces below (a
+            # sales manager may run a rule without Email Marketing rights to read mailings)
+            mailing_ids = self.sudo().mailing_ids.ids
+            if not mailing_ids:
                 raise UserError(_("Choose the mailings whose responders become leads."))
             conds = {
                 "clicked": "t.links_click_datetime IS NOT NULL",
@@ -114,12 +123,12 @@ class CrmCaptureRule(models.Model):
                      WHERE t.model = 'mailing.contact' AND t.mass_mailing_id = ANY(%s)
                        AND {conds}""",
                 [
-                    self.mailing_ids.ids,
+                    mailing_ids,
                     self.company_id.id,
-                    self.mailing_ids.ids,
+                    mailing_ids,
                     self.company_id.id,
                     self.company_id.id,
-                    self.mailing_ids.ids,
+                    mailing_ids,
                 ],
             )
         elif self.rule_type == "lapsed_category":
@@ -156,56 +165,88 @@ class CrmCaptureRule(models.Model):
         return [pid for (pid,) in cr.fetchall() if pid]
 
     def _exclude_open(self, partner_ids):
-        """Partners that already have an open lead of this rule are skipped."""
+        """Partners that already have an open lead of this rule are skipped, and those
+        whose lead of this rule was merged into a lead that is still open."""
         self.env["crm.lead"].flush_model()
         self.env.cr.execute(
-            """SELECT DISTINCT partner_id FROM crm_lead
-                WHERE crm_ops_rule_id = %s AND partner_id = ANY(%s) AND active
-                  AND COALESCE(probability, 0) < 100""",
+            """SELECT DISTINCT l.partner_id FROM crm_lead l
+                 LEFT JOIN crm_lead t ON t.id = l.crm_ops_merged_into_id
+                WHERE l.crm_ops_rule_id = %s AND l.partner_id = ANY(%s)
+                  AND ((l.active AND COALESCE(l.probability, 0) < 100)
+                       OR (t.active AND COALESCE(t.probability, 0) < 100))""",
             [self.id, partner_ids],
         )
         busy = {pid for (pid,) in self.env.cr.fetchall()}
         return [pid for pid in partner_ids if pid not in busy]
 
+    def _capture_values(self, partner):
+        """What the capture service receives for ``partner``: the same keys as a web form
+        or an API call, so the lead is normalised and de-duplicated like theirs."""
+        self.ensure_one()
+        company_name = partner.commercial_company_name or (partner.is_company and partner.name)
+        return {
+            "name": _("%(rule)s: %(partner)s", rule=self.name, partner=partner.display_name),
+            "type": self.lead_type,
+            "partner_id": partner.id,
+            "company_id": self.company_id.id,
+            "team_id": self.team_id.id or None,
+            "user_id": self.user_id.id or None,
+            "contact_name": None if partner.is_company else partner.name,
+            "partner_name": company_name or None,
+            "email": partner.email or None,
+            "phone": partner.phone or None,
+        }
+
+    def _capture(self, partner, channel):
+        """Capture one lead for ``partner``; a stored email or phone the capture refuses
+        (the customer is known by ``partner_id``) is left out rather than the lead lost.
+
+        :returns: the capture result, or None when the partner cannot be captured
+        """
+        Lead = self.env["crm.lead"].with_company(self.company_id)
+        values = self._capture_values(partner)
+        for __ in range(2):
+            try:
+                with self.env.cr.savepoint():
+                    return Lead._crm_ops_capture(values, channel, rule=self)
+            except CaptureError as e:
+                bad = {"email", "phone"} & set(e.errors)
+                if not bad or set(e.errors) - {"email", "phone"}:
+                    _logger.warning(
+                        "Rule %s: no lead for partner %s: %s", self.id, partner.id, e.errors
+                    )
+                    return None
+                for key in bad:
+                    values.pop(key, None)
+        return None
+
     def action_run(self):
-        """Create a lead per selected partner without an open lead of the same rule."""
+        """Capture a lead per selected partner without an open lead of the same rule.
+
+        Each lead goes through the capture service (``crm.lead._crm_ops_capture``), the
+        same as the web form, the API and the import: normalised, matched against the
+        open leads of the company (merged into one when it is the same person), created
+        as the current user.
+        """
         total = 0
-        Lead = self.env["crm.lead"]
         for rule in self:
             partner_ids = rule._exclude_open(rule._target_partner_ids())
-            created = Lead
+            channel = "campaign" if rule.rule_type == "mailing_responders" else "purchase"
+            leads = self.env["crm.lead"]
             for start in range(0, len(partner_ids), RULE_BATCH):
                 partners = self.env["res.partner"].browse(partner_ids[start : start + RULE_BATCH])
-                created |= Lead.create(
-                    [
-                        {
-                            "name": _(
-                                "%(rule)s: %(partner)s",
-                                rule=rule.name,
-                                partner=partner.display_name,
-                            ),
-                            "type": rule.lead_type,
-                            "partner_id": partner.id,
-                            "company_id": rule.company_id.id,
-                            "team_id": rule.team_id.id,
-                            "user_id": rule.user_id.id,
-                            "tag_ids": [fields.Command.set(rule.tag_ids.ids)],
-                            "crm_ops_rule_id": rule.id,
-                            "crm_ops_channel": "campaign"
-                            if rule.rule_type == "mailing_responders"
-                            else "purchase",
-                            "crm_ops_dedup_state": "linked",
-                            "crm_ops_dedup_reason": rule.name,
-                        }
-                        for partner in partners
-                    ]
-                )
-            rule.write({"last_run": fields.Datetime.now(), "last_run_count": len(created)})
+                for partner in partners:
+                    result = rule._capture(partner, channel)
+                    if result:
+                        leads |= leads.browse(result["id"])
+            if rule.tag_ids and leads:
+                leads.write({"tag_ids": [fields.Command.link(tag.id) for tag in rule.tag_ids]})
+            rule.write({"last_run": fields.Datetime.now(), "last_run_count": len(leads)})
             rule.message_post(
-                body=_("%(count)s leads created.", count=len(created)),
+                body=_("%(count)s leads created.", count=len(leads)),
                 subtype_xmlid="mail.mt_note",
             )
-            total += len(created)
+            total += len(leads)
         return total
 
     def action_view_leads(self):

@@ -6,7 +6,8 @@ Every channel (web form, JSON API, email, CSV import, capture rules) ends in
 1. validates and normalises the incoming values (``crm_engine.normalize``),
    collecting errors per field (:class:`CaptureError`);
 2. fetches a few candidates of the same company with indexed SQL: exact
-   e-mail, exact E.164 phone, same company domain, trigram-similar names;
+   e-mail, exact E.164 phone, same company domain, shared name keys
+   (``crm_engine.matching.blocking_keys``, a GIN-indexed array);
 3. scores them (``crm_engine.matching.best_match``) against the company's
    thresholds and links the lead to a customer, merges it into an open lead
    (the new lead is archived and points at the one it was merged into, so
@@ -186,12 +187,14 @@ class CrmLead(models.Model):
         try:
             with self.env.cr.savepoint():
                 lead = self.create(vals)
-        except psycopg2.errors.UniqueViolation:
+        except psycopg2.errors.UniqueViolation as e:
             # a concurrent request with the same idempotency key won the race
-            existing = idempotency_key and self._crm_ops_find_idempotent(company, idempotency_key)
-            if not existing:
+            if not idempotency_key or "idempotency" not in (e.diag.constraint_name or ""):
                 raise
-            return existing._crm_ops_capture_result("duplicate_request")
+            result = self._crm_ops_idempotent_winner(company, idempotency_key)
+            if not result:
+                raise
+            return result
         if status == "merged":
             lead.crm_ops_merged_into_id._crm_ops_post_merge_note(lead)
         lead._crm_ops_queue_reviews(decision)
@@ -227,6 +230,23 @@ class CrmLead(models.Model):
             "score": round(self.crm_ops_dedup_score or 0.0, 1),
             "reasons": self.crm_ops_dedup_reason or "",
         }
+
+    def _crm_ops_idempotent_winner(self, company, key):
+        """Result of the lead a concurrent request created with ``key``.
+
+        That request committed after this transaction began, so this transaction's
+        snapshot (REPEATABLE READ) does not show its lead: it is read in a new
+        transaction, as the same user with the same access rules.
+        """
+        existing = self._crm_ops_find_idempotent(company, key)
+        if existing:
+            return existing._crm_ops_capture_result("duplicate_request")
+        with self.env.registry.cursor() as cr:
+            env = self.env(cr=cr)
+            existing = env["crm.lead"]._crm_ops_find_idempotent(
+                env["res.company"].browse(company.id), key
+            )
+            return existing._crm_ops_capture_result("duplicate_request") if existing else None
 
     def _crm_ops_find_idempotent(self, company, key):
         return self.with_context(active_test=False).search(
@@ -323,9 +343,11 @@ class CrmLead(models.Model):
                     vals["website"] = clean[key]
                 else:
                     vals[key] = normalised
-        if not (vals.get("email_from") or vals.get("phone")) and not {"email", "phone"} & set(
-            errors
-        ):
+        if not (vals.get("email_from") or vals.get("phone") or clean.get("partner_id")) and not {
+            "email",
+            "phone",
+        } & set(errors):
+            # a named customer (lead generation rules) identifies the lead by itself
             errors["email"] = _("An email or a phone number is required.")
         for key in (
             "name",
@@ -368,7 +390,8 @@ class CrmLead(models.Model):
             errors["company_id"] = _("Unknown company.")
             errors["_status"] = "invalid"
             return self.env.company
-        if company not in self.env.user.company_ids:
+        # env.su is set by the server (crons, internal flows), never by an RPC client
+        if company not in self.env.user.company_ids and not self.env.su:
             errors["company_id"] = _("You may not create leads for this company.")
             errors["_status"] = "forbidden"
             return self.env.company

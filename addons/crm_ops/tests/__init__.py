@@ -2,6 +2,7 @@ from . import test_after_sales
 from . import test_capture
 from . import test_capture_http
 from . import test_capture_properties
+from . import test_click_everywhere
 from . import test_data_generator
 from . import test_dedup_evaluation_http
 from . import test_dedup_review
@@ -11,6 +12,8 @@ from . import test_followup_concurrency
 from . import test_followup_http
 from . import test_i18n
 from . import test_install
+from . import test_lead_import
+from . import test_lead_import_jobs
 from . import test_partner_360
 from . import test_satisfaction
 from . import test_side_doors

@@ -139,6 +139,53 @@ class TestLeadApi(HttpCase):
         )
         self.assertEqual(res.status_code, 201)
 
+    def test_rate_limit_counts_per_key_not_per_user(self):
+        """Two keys of one user (two shops of one integration user) have their own limit;
+        a browser session of the user counts on its own."""
+        self.company_a.crm_ops_api_rate_limit = 2
+        expiry = datetime.now() + timedelta(days=1)
+        key_a2 = self.env["res.users.apikeys"].with_user(self.user_a)._generate("rpc", "t2", expiry)
+
+        def post(key, i):
+            return self._post(
+                "/api/crm/v1/leads",
+                {"email": f"k{i}@perkey.example", "contact_name": "Per Key"},
+                key,
+            ).status_code
+
+        self.assertEqual([post(self.key_a, i) for i in range(3)], [201, 201, 429])
+        self.assertEqual(post(key_a2, 3), 201, "the user's other key has its own limit")
+        self.assertEqual(post(key_a2, 4), 201)
+        self.assertEqual(post(key_a2, 5), 429)
+        counters = self.env["crm.ops.rate.limit"].search([("key", "like", "api:key:")])
+        key_ids = (
+            self.env["res.users.apikeys"].sudo().search([("user_id", "=", self.user_a.id)]).ids
+        )
+        self.assertEqual(set(counters.mapped("key")), {f"api:key:{key_id}" for key_id in key_ids})
+
+    def test_rate_limit_of_a_browser_session_counts_per_user(self):
+        self.company_a.crm_ops_api_rate_limit = 1
+        self.user_a.password = "api_a_password"
+        self.authenticate("api_a", "api_a_password")
+        # auth="bearer" accepts a session only for a navigation the user made
+        navigation = {
+            "Sec-Fetch-Dest": "document",
+            "Sec-Fetch-Mode": "navigate",
+            "Sec-Fetch-Site": "same-origin",
+            "Sec-Fetch-User": "?1",
+        }
+        codes = [
+            self._post(
+                "/api/crm/v1/leads",
+                {"email": f"s{i}@session.example", "contact_name": "Session"},
+                headers=navigation,
+            ).status_code
+            for i in range(2)
+        ]
+        self.assertEqual(codes, [201, 429])
+        counter = self.env["crm.ops.rate.limit"].search([("key", "like", "api:%")])
+        self.assertEqual(counter.mapped("key"), [f"api:user:{self.user_a.id}"])
+
     def test_key_of_company_b_cannot_touch_company_a(self):
         res = self._post(
             "/api/crm/v1/leads",
@@ -234,3 +281,69 @@ class TestLeadWebForm(HttpCase):
         self.assertEqual(
             self.env["crm.lead"].search_count([("email_from", "like", "flood.example")]), 2
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCaptureRuleButton(HttpCase):
+    """A lead generation rule's *Run Now*, as the form's button calls it."""
+
+    def test_rule_leads_go_through_the_capture_service(self):
+        self.env.company.country_id = self.env.ref("base.es")
+        new_test_user(
+            self.env,
+            login="rule_manager",
+            password="rule_manager",
+            groups="sales_team.group_sale_manager",
+        )
+        partner = self.env["res.partner"].create(
+            {
+                "name": "Marta Responder",
+                "email": " Marta.Responder@Example.COM ",
+                "phone": "600 222 333",
+            }
+        )
+        # the same person wrote through the web form a week ago: an open lead
+        web = self.env["crm.lead"]._crm_ops_capture(
+            {"email": "marta.responder@example.com", "contact_name": "Marta Responder"},
+            "web_form",
+        )
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "Autumn",
+                "body_html": "<p>Hi</p>",
+                "mailing_model_id": self.env.ref("base.model_res_partner").id,
+            }
+        )
+        self.env["mailing.trace"].create(
+            {
+                "mass_mailing_id": mailing.id,
+                "model": "res.partner",
+                "res_id": partner.id,
+                "email": partner.email,
+                "links_click_datetime": "2026-11-01 10:00:00",
+            }
+        )
+        rule = self.env["crm.capture.rule"].create(
+            {"name": "Clicked autumn", "mailing_ids": [(6, 0, mailing.ids)]}
+        )
+        self.authenticate("rule_manager", "rule_manager")
+        self.make_jsonrpc_request(
+            "/web/dataset/call_button/crm.capture.rule.action_run",
+            {"model": "crm.capture.rule", "method": "action_run", "args": [rule.ids], "kwargs": {}},
+        )
+        lead = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search([("crm_ops_rule_id", "=", rule.id)])
+        )
+        self.assertEqual(len(lead), 1)
+        self.assertEqual(lead.crm_ops_channel, "campaign")
+        self.assertEqual(lead.email_from, "marta.responder@example.com", "normalised")
+        self.assertEqual(lead.phone, "+34600222333", "normalised")
+        self.assertEqual(lead.partner_id, partner)
+        self.assertEqual(lead.crm_ops_dedup_state, "merged", "de-duplicated like any channel")
+        self.assertEqual(lead.crm_ops_merged_into_id.id, web["id"])
+        self.assertFalse(lead.active)
+        self.assertEqual(rule.last_run_count, 1)
+        # the next run does not merge the same person into the open lead again
+        self.assertEqual(rule.action_run(), 0)
