@@ -8,9 +8,8 @@ The functions are independent of where the candidates come from.
 Contract with the Odoo addon
 ----------------------------
 The addon fetches at most a few dozen candidates with indexed SQL: exact
-normalised e-mail, exact E.164 phone, same company domain, and ``pg_trgm``
-similarity on person and company names (``name % %s`` with a GIN trigram
-index). It then hands plain dictionaries to :func:`best_match` (or a
+normalised e-mail, exact E.164 phone, same company domain, and shared name
+keys (:func:`blocking_keys`, stored in a GIN-indexed array column). It then hands plain dictionaries to :func:`best_match` (or a
 ``pandas.DataFrame`` with the same columns to :func:`score_candidates`).
 
 Candidate keys (missing keys and ``None``/``False`` values count as empty):

@@ -5,6 +5,7 @@ grouping or aggregating on it (directly or through a path from another model) te
 the partner company nothing of its value, while the owner keeps using it."""
 
 from odoo.tests import new_test_user, tagged
+from odoo.tools import html2plaintext
 
 from .common import CollabCase
 
@@ -223,7 +224,9 @@ class TestPrivateOracle(CollabCase):
         self.assertEqual(by_name["North deal"][1:3], ["", "North customer 0"])
         self.assertFalse(by_name["North deal"][3])
         self.assertIn("B note", by_name["B deal"][1], "B's own customer keeps its note")
-        self.assertEqual(by_name["B deal"][2:], ["B own customer", "<p>B internal</p>"])
+        # the text, not the sanitiser's markup (which differs between lxml versions)
+        self.assertEqual(by_name["B deal"][2], "B own customer")
+        self.assertEqual(html2plaintext(by_name["B deal"][3]), "B internal")
         [row] = (
             self.as_user("crm.lead", self.user_a)
             .browse(self.lead_north.id)
