@@ -70,7 +70,8 @@ KILL_AT = 0.4  # share of the "kill" run done when a cron worker is killed
 # helpers
 # ---------------------------------------------------------------------------
 def log(msg):
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+    load = Path("/proc/loadavg").read_text().split()[0]
+    print(f"[{time.strftime('%H:%M:%S')} load {load}] {msg}", flush=True)
 
 
 def free_port():
@@ -294,11 +295,13 @@ class Bench:
             time.sleep(1)
         raise SystemExit("the server did not answer /web/health within 120 s")
 
-    def stop_server(self):
+    def stop_server(self, wait=True):
         if not self.server or self.server.poll() is not None:
             return
         try:
             os.killpg(self.server.pid, signal.SIGTERM)
+            if not wait:
+                return
             self.server.wait(30)
         except subprocess.TimeoutExpired:
             os.killpg(self.server.pid, signal.SIGKILL)
@@ -589,7 +592,8 @@ class Bench:
 
     def release(self, plan_id, cron_ids):
         t0 = self.sql(
-            """UPDATE crm_followup_item SET due_date = now() at time zone 'utc' - interval '1 second'
+            """SET lock_timeout = '600s';
+               UPDATE crm_followup_item SET due_date = now() at time zone 'utc' - interval '1 second'
                 WHERE plan_id = %s;
                UPDATE ir_cron SET active = (id = ANY(%s)),
                       nextcall = CASE WHEN id = ANY(%s) THEN now() at time zone 'utc'
@@ -629,7 +633,7 @@ class Bench:
         end = self.sql(
             "SELECT max(done_date) FROM crm_followup_item WHERE plan_id = %s", [plan_id]
         )[0][0]
-        elapsed = (end - start).total_seconds() if end else wall
+        elapsed = (end - start).total_seconds() if end and done == total else wall
         result = {
             "items": total,
             "done_or_closed": done,
@@ -651,12 +655,6 @@ class Bench:
         log(
             f"  '{name}': {done}/{total} in {elapsed:.1f} s ({result['rate']:.0f} items/s), "
             f"states {result['states']}"
-        )
-        # leave the crons as set up (inactive copy, executor due in 2100)
-        self.sql(
-            "UPDATE ir_cron SET nextcall = '2100-01-01', active = (id = %s) WHERE id = ANY(%s)",
-            [self.setup_result["crons"][0], self.setup_result["crons"]],
-            fetch=False,
         )
         return result
 
@@ -862,9 +860,12 @@ def main(argv=None):
     bench = Bench(args)
 
     def on_signal(signum, frame):
+        # stop our own server first: a query waiting on it then returns
+        bench.stop_server(wait=False)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     with contextlib.suppress(KeyboardInterrupt):
         bench.run()
         return 0

@@ -159,19 +159,22 @@ for plan_name in params["followup_plans"]:
             {"name": name, "company_id": company.id, "trigger": "confirmed", "step_ids": steps}
         )
         env.flush_all()
-        for step in plan.step_ids:
-            cr.execute(
-                """INSERT INTO crm_followup_item
-                       (order_id, step_id, plan_id, partner_id, user_id, company_id,
-                        trigger_date, due_date, state, attempts,
-                        create_uid, create_date, write_uid, write_date)
-                   SELECT so.id, %(step)s, %(plan)s, so.partner_id, so.user_id, so.company_id,
-                          now() at time zone 'utc', %(far)s, 'pending', 0,
-                          %(uid)s, now() at time zone 'utc', %(uid)s, now() at time zone 'utc'
-                     FROM sale_order so WHERE so.name LIKE 'LOAD/%%'
-                   ON CONFLICT (order_id, step_id) DO NOTHING""",
-                {"step": step.id, "plan": plan.id, "far": far, "uid": env.uid},
-            )
+        # order by order, then step: every batch the executor claims has the same mix of
+        # emails and activities
+        cr.execute(
+            """INSERT INTO crm_followup_item
+                   (order_id, step_id, plan_id, partner_id, user_id, company_id,
+                    trigger_date, due_date, state, attempts,
+                    create_uid, create_date, write_uid, write_date)
+               SELECT so.id, st.id, %(plan)s, so.partner_id, so.user_id, so.company_id,
+                      now() at time zone 'utc', %(far)s, 'pending', 0,
+                      %(uid)s, now() at time zone 'utc', %(uid)s, now() at time zone 'utc'
+                 FROM sale_order so CROSS JOIN crm_followup_step st
+                WHERE so.name LIKE 'LOAD/%%' AND st.plan_id = %(plan)s
+                ORDER BY so.id, st.sequence
+               ON CONFLICT (order_id, step_id) DO NOTHING""",
+            {"plan": plan.id, "far": far, "uid": env.uid},
+        )
     plans[plan_name] = {
         "id": plan.id,
         "steps": [(s.id, s.name, s.action_type) for s in plan.step_ids],
