@@ -811,9 +811,9 @@ class Bench:
             self.start_server()
             if self.args.leads:
                 self.capture()
-            self.results["rss"] = self.peak_rss()
             if self.args.followups:
                 self.followups()
+            self.results["rss"] = self.peak_rss()
             self.report()
         finally:
             self.stop_server()
