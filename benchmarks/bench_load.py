@@ -226,6 +226,34 @@ class Bench:
                 break
         else:
             raise SystemExit(f"setup failed, see {self.workdir / 'setup.log'}")
+        if self.args.analytics_partners and not self.sql("SELECT to_regclass('datagen_run')")[0][0]:
+            n = self.args.analytics_partners
+            t1 = time.perf_counter()
+            conf = self.write_config()
+            with open(self.workdir / "generate.log", "w") as out:
+                subprocess.run(
+                    [
+                        self.python,
+                        str(ROOT / "tools" / "generate_data.py"),
+                        "-d",
+                        self.db,
+                        "-c",
+                        str(conf),
+                        "--partners",
+                        str(n),
+                        "--orders",
+                        str(n),
+                        "--traces",
+                        str(n // 10),
+                        "--seed",
+                        "42",
+                    ],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    check=True,
+                    timeout=3600,
+                )
+            log(f"generate_data.py: {n} partners and orders in {time.perf_counter() - t1:.0f} s")
         log(
             f"setup in {time.perf_counter() - t0:.0f} s: {len(self.setup_result['keys'])} API "
             f"keys, {len(self.setup_result['register'])} register customers, {orders} orders"
@@ -733,6 +761,49 @@ class Bench:
             "kill": self.followup_run("kill", two, kill=True),
         }
 
+    # ---- analytics ------------------------------------------------------------------------
+    def analytics(self):
+        """The nightly recompute as the cron starts it: one queue_job chain per company."""
+        cron = self.sql(
+            """SELECT res_id FROM ir_model_data
+                WHERE module = 'crm_analytics' AND name = 'ir_cron_crm_analytics_recompute'"""
+        )[0][0]
+        before = self.sql("SELECT coalesce(max(id), 0) FROM crm_analytics_run")[0][0]
+        jobs_before = self.sql("SELECT coalesce(max(id), 0) FROM queue_job")[0][0]
+        log("analytics: nightly cron -> queue_job root.crm ...")
+        self.sql(
+            """SET lock_timeout = '600s';
+               UPDATE ir_cron SET active = true, nextcall = now() at time zone 'utc'
+                WHERE id = %s""",
+            [cron],
+            fetch=False,
+        )
+        self.sql("SELECT pg_notify('cron_trigger', %s)", [self.db], db="postgres")
+        t0 = time.monotonic()
+        runs = []
+        while time.monotonic() - t0 < self.args.followup_timeout:
+            time.sleep(2)
+            runs = self.sql(
+                """SELECT id, company_id, state, duration, rfm_seconds, clv_seconds,
+                          churn_seconds, response_seconds, clusters_seconds, forecast_seconds,
+                          publish_seconds, customer_count, error
+                     FROM crm_analytics_run WHERE id > %s ORDER BY id""",
+                [before],
+            )
+            if runs and all(r[2] in ("done", "failed") for r in runs):
+                break
+        jobs = self.sql(
+            """SELECT name, state, worker_pid, exec_time FROM queue_job
+                WHERE id > %s AND channel LIKE 'root.crm%%' ORDER BY date_started""",
+            [jobs_before],
+        )
+        self.results["analytics"] = {
+            "wall": time.monotonic() - t0,
+            "runs": runs,
+            "jobs": jobs,
+            "rss": self.peak_rss(),
+        }
+
     # ---- report ---------------------------------------------------------------------------
     def report(self):
         a = self.args
@@ -793,6 +864,22 @@ class Bench:
                 )
             tl = ", ".join(f"{t}s:{d}" for t, d in fu["kill"]["timeline"][::10])
             print(f"  'kill' progress (s:done): {tl}")
+        an = self.results.get("analytics")
+        if an:
+            print(f"analytics (nightly cron through queue_job), {an['wall']:.0f} s wall:")
+            stages = ("rfm", "clv", "churn", "response", "clusters", "forecast", "publish")
+            for r in an["runs"]:
+                times = ", ".join(f"{st} {v or 0:.1f}" for st, v in zip(stages, r[4:11]))
+                print(
+                    f"  run {r[0]} company {r[1]}: {r[2]}, {r[3] or 0:.1f} s, "
+                    f"{r[11]} customers; stages (s): {times}"
+                    + (f"; error {r[12]}" if r[12] else "")
+                )
+            pids = Counter(j[2] for j in an["jobs"])
+            print(
+                f"  {len(an['jobs'])} jobs on root.crm, states {dict(Counter(j[1] for j in an['jobs']))}, "
+                f"run by worker pids {dict(pids)}"
+            )
         rss = self.results.get("rss")
         if rss:
             print(
@@ -813,6 +900,8 @@ class Bench:
                 self.capture()
             if self.args.followups:
                 self.followups()
+            if self.args.analytics_partners:
+                self.analytics()
             self.results["rss"] = self.peak_rss()
             self.report()
         finally:
@@ -835,6 +924,13 @@ def main(argv=None):
         help="every Nth step sends an email (others: activity)",
     )
     ap.add_argument("--followup-timeout", type=int, default=1800, help="seconds per run")
+    ap.add_argument(
+        "--analytics-partners",
+        type=int,
+        default=0,
+        help="fill N partners and orders with tools/generate_data.py, then run the nightly "
+        "analytics through queue_job (0: skip)",
+    )
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--shared-key", action="store_true", help="all clients use one API key")
     ap.add_argument("--register", type=int, default=2000, help="customers in the register")
