@@ -570,7 +570,9 @@ class Bench:
                 and body.get("status") == "duplicate_request"
                 and body.get("id") == orig_body.get("id")
             )
-            retry_bad[(where, "ok" if ok else f"{status} {body.get('status') or body}"[:120])] += 1
+            error = body.get("error")
+            detail = body.get("status") or (error or {}).get("code") or "no JSON body"
+            retry_bad[(where, "ok" if ok else f"HTTP {status} {detail}")] += 1
         # race duplicates: active leads of the run sharing an email, beyond the first
         dups = self.sql(
             """SELECT count(*), coalesce(sum(n - 1), 0) FROM (
