@@ -3,7 +3,7 @@
 Reads its parameters as JSON from the environment variable ``LOAD_PARAMS``::
 
     {"clients": 8, "register": 2000, "orders": 1000, "followup_steps": 2, "email_every": 2,
-     "followup_plans": ["one", "two", "kill"], "prefix": "load"}
+     "followup_plans": ["warm", "one", "two", "kill"], "prefix": "load"}
 
 and prints one line ``LOAD_SETUP_RESULT <json>`` with what bench_load.py needs:
 API keys of the client users, the register's emails, the follow-up plans and cron ids.
