@@ -455,6 +455,7 @@ class CrmCollabAgreement(models.Model):
             "partner_company_id": self.partner_company_id.id,
             "owner_company_id": self.owner_company_id.id,
             "write_field_ids": frozenset(self.write_field_ids.ids),
+            "collab_share_conversation": self.collab_share_conversation,
             "date_start": self.date_start,
             "date_end": self.date_end,
         }

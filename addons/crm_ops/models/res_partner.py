@@ -224,9 +224,18 @@ class ResPartner(models.Model):
         for partner in self:
             domain = partner_match_keys(partner.email, None, partner.website, None)[2]
             if partner.crm_ops_domain != (domain or False):
-                partner.write({"crm_ops_domain": domain})
+                # derived from the e-mail and website the user just wrote (with the user's
+                # own rights): the key itself is bookkeeping, not a field a user edits, so a
+                # partner company's write share that names the e-mail need not name it
+                partner.sudo().write({"crm_ops_domain": domain})
         self.flush_recordset(["name", "is_company", "parent_id", "email", "phone", "country_id"])
         default_region = self.env.company.country_id.code
+        # the keys of partners the user may write (a partner company's write share
+        # included) need the country of the partner's company, which the user may not
+        # read: read it as superuser, only the country code, only to compute the keys
+        company_region = {
+            p.id: p.sudo().company_id.country_id.code for p in self if not p.country_id
+        }
         write_name_keys(
             self.env.cr,
             self._table,
@@ -239,7 +248,7 @@ class ResPartner(models.Model):
                         p.parent_id.name,
                         p.email,
                         p.phone,
-                        p.country_id.code or p.company_id.country_id.code or default_region,
+                        p.country_id.code or company_region.get(p.id) or default_region,
                     ),
                 )
                 for p in self
