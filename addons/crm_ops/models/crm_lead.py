@@ -552,6 +552,15 @@ class CrmLead(models.Model):
             self._crm_ops_update_name_keys()
         return res
 
+    def _handle_won_lost(self, old_status_by_lead, new_status_by_lead):
+        """A lead merged into another is archived, not lost: predictive lead scoring
+        counts it neither when it is merged nor when the merge is undone (undo
+        reactivates it while it is still marked merged)."""
+        merged = self.filtered(lambda lead: lead.crm_ops_dedup_state == "merged")
+        return super(CrmLead, self - merged)._handle_won_lost(
+            old_status_by_lead, new_status_by_lead
+        )
+
     def _crm_ops_update_name_keys(self):
         from crm_engine.matching import blocking_keys
 
@@ -713,9 +722,9 @@ class CrmLead(models.Model):
         """Bring merged leads back as leads of their own."""
         for lead in self.filtered(lambda lead: lead.crm_ops_dedup_state == "merged"):
             target = lead.crm_ops_merged_into_id
-            lead.write(
-                {"active": True, "crm_ops_merged_into_id": False, "crm_ops_dedup_state": "new"}
-            )
+            # reactivated while still marked merged: lead scoring never counted it
+            lead.write({"active": True})
+            lead.write({"crm_ops_merged_into_id": False, "crm_ops_dedup_state": "new"})
             lead.message_post(
                 body=_(
                     "Merge into %(lead)s undone by %(user)s.",
