@@ -51,7 +51,11 @@ class CrmLeadApi(http.Controller):
             return None, _error(
                 415, "unsupported_media_type", "Send Content-Type: application/json."
             )
-        raw = httprequest.get_data(cache=False)
+        # cached: when Odoo retries the request after a serialization failure, the
+        # retry reads the same body again (an uncached stream is empty the second time);
+        # the cache holds at most MAX_BODY_BYTES + 1 bytes (content length checked above,
+        # and werkzeug stops at the length it announced)
+        raw = httprequest.get_data(cache=True)
         if len(raw) > MAX_BODY_BYTES:
             return None, _error(413, "payload_too_large", f"Body over {MAX_BODY_BYTES} bytes.")
         try:

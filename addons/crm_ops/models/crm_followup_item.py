@@ -15,6 +15,8 @@ _logger = logging.getLogger(__name__)
 PLAN_INSERT_BATCH = 5000
 # Due follow-ups claimed and executed per transaction by the cron.
 EXECUTE_BATCH_SIZE = 500
+# first key of the advisory locks a worker takes on the orders it runs follow-ups for
+ORDER_LOCK_SPACE = 0x43524D46  # "CRMF"
 # Attempts before a follow-up is marked as failed for good.
 MAX_ATTEMPTS = 3
 # Minutes to wait before retrying a failed attempt (times the attempt count).
@@ -231,17 +233,47 @@ class CrmFollowupItem(models.Model):
     # ------------------------------------------------------------
     @api.model
     def _claim_due(self, limit):
-        """Lock and return up to ``limit`` due follow-ups no other worker holds."""
+        """Lock and return about ``limit`` due follow-ups no other worker holds.
+
+        Claimed order by order: all the due follow-ups of an order go to one worker
+        (a transaction-level advisory lock per order, skipped when another worker holds
+        it), so two workers never post on one order at once (they would collide on its
+        followers). A batch ends at the order that reaches ``limit``.
+        """
         self.env["crm.followup.item"].flush_model()
+        now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
-                """SELECT id FROM crm_followup_item
+                """SELECT order_id, count(*) FROM crm_followup_item
                     WHERE state = 'pending' AND due_date <= %s
-                 ORDER BY due_date, id
-                    LIMIT %s
-                      FOR UPDATE SKIP LOCKED""",
-                fields.Datetime.now(),
+                 GROUP BY order_id
+                 ORDER BY min(due_date), order_id
+                    LIMIT %s""",
+                now,
                 limit,
+            )
+        )
+        order_ids, total = [], 0
+        for order_id, count in self.env.cr.fetchall():
+            if total >= limit:
+                break
+            order_ids.append(order_id)
+            total += count
+        if not order_ids:
+            return self.browse()
+        self.env.cr.execute(
+            SQL(
+                """WITH o AS MATERIALIZED (
+                        SELECT order_id FROM unnest(%s::int[]) AS order_id
+                         WHERE pg_try_advisory_xact_lock(%s, order_id))
+                   SELECT i.id FROM crm_followup_item i
+                     JOIN o ON o.order_id = i.order_id
+                    WHERE i.state = 'pending' AND i.due_date <= %s
+                 ORDER BY i.due_date, i.id
+                      FOR UPDATE OF i SKIP LOCKED""",
+                order_ids,
+                ORDER_LOCK_SPACE,
+                now,
             )
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])
@@ -282,6 +314,13 @@ class CrmFollowupItem(models.Model):
             if self.env["ir.cron"]._commit_progress(processed, remaining=self._count_due()) <= 0:
                 break
         run._finish()
+        if self._count_due():
+            # the time budget ran out with follow-ups still due: wake a cron worker now
+            # (a trigger due now notifies the workers at commit) instead of waiting for
+            # the next poll a minute later; superuser: the scheduled job's own record
+            cron = self.env.ref("crm_ops.ir_cron_crm_followup_execute", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
         self.env["ir.cron"]._commit_progress(0)
 
     def _execute(self, run=None):

@@ -181,6 +181,14 @@ class CrmLead(models.Model):
             if existing:
                 return existing._crm_ops_capture_result("duplicate_request")
             vals["crm_ops_idempotency_key"] = idempotency_key
+        if self._crm_ops_lock_contact(vals, company):
+            # a concurrent capture of this contact ended while this one waited: unless
+            # it was this very request (same key), run again to see its lead
+            if idempotency_key:
+                result = self._crm_ops_idempotent_winner(company, idempotency_key)
+                if result:
+                    return result
+            self._crm_ops_serialization_conflict()
         decision = self._crm_ops_match(vals, company)
         vals.update(crm_ops_channel=channel, crm_ops_rule_id=rule.id if rule else False)
         status = self._crm_ops_apply_decision(vals, decision)
@@ -421,11 +429,66 @@ class CrmLead(models.Model):
         ):
             if clean.get(key):
                 # utm records are shared reference data: found or created like utm.mixin does
-                record = self.sudo()._find_or_create_record(model, clean[key][:100])
+                record = self._crm_ops_find_or_create_utm(model, clean[key][:100])
                 vals[key.replace("utm_", "") + "_id"] = record.id
         if clean.get("tag_names"):
             tags = self.env["crm.tag"].search([("name", "in", clean["tag_names"])])
             vals["tag_ids"] = [fields.Command.set(tags.ids)]
+
+    @api.model
+    def _crm_ops_find_or_create_utm(self, model, name):
+        """The utm record named ``name``, created if new (superuser: shared reference
+        data, created like utm.mixin does for every tracked link).
+
+        Two requests naming the same new source at once both miss it in their snapshot
+        and both create it: the second one waits, then hits the unique name. Its
+        snapshot (REPEATABLE READ) never shows the winner's record, so the request is
+        retried with a serialization failure: a fresh snapshot finds the record.
+        """
+        try:
+            with self.env.cr.savepoint():
+                return self.sudo()._find_or_create_record(model, name)
+        except psycopg2.errors.UniqueViolation:
+            _logger.info("%s %r was created by a concurrent transaction: retry", model, name)
+        self._crm_ops_serialization_conflict()
+
+    @api.model
+    def _crm_ops_lock_contact(self, vals, company):
+        """Serialise the captures of one contact: a transaction-level advisory lock on
+        (company, e-mail) and on (company, E.164 phone), taken in a fixed order.
+
+        Without it two requests for the same new contact both miss the other's lead
+        and both create one. When the locks are free the capture goes on (False). When
+        another transaction holds one, this one waits for it to end and returns True:
+        the caller gives up with a serialization failure, since its snapshot
+        (REPEATABLE READ, taken at its first query) would not show the other's lead,
+        so the whole transaction must run again (Odoo retries HTTP requests, queue_job
+        retries jobs).
+        """
+        keys = sorted(
+            f"crm_ops:{company.id}:{kind}:{value}"
+            for kind, value in (("email", vals.get("email_from")), ("phone", vals.get("phone")))
+            if value
+        )
+        cr = self.env.cr
+        for key in keys:
+            cr.execute(tools.SQL("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", key))
+            if not cr.fetchone()[0]:
+                cr.execute(tools.SQL("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", key))
+                _logger.info("capture of %s waited for a concurrent capture", key)
+                return True
+        return False
+
+    @api.model
+    def _crm_ops_serialization_conflict(self):
+        """Abort the transaction with a serialization failure (SQLSTATE 40001), which
+        Odoo's request retry and queue_job's job retry both run again with a fresh
+        snapshot, as for any concurrent update."""
+        self.env.cr.execute(
+            "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure', "
+            "MESSAGE = 'crm_ops capture: a concurrent transaction changed what it read'; END $$",
+            log_exceptions=False,  # an expected conflict, retried: not a bad query
+        )
 
     # ---- de-duplication ----------------------------------------------
     @api.model
@@ -551,6 +614,15 @@ class CrmLead(models.Model):
         if {"contact_name", "partner_name", "email_from", "phone", "country_id"} & set(vals):
             self._crm_ops_update_name_keys()
         return res
+
+    def _handle_won_lost(self, old_status_by_lead, new_status_by_lead):
+        """A lead merged into another is archived, not lost: predictive lead scoring
+        counts it neither when it is merged nor when the merge is undone (undo
+        reactivates it while it is still marked merged)."""
+        merged = self.filtered(lambda lead: lead.crm_ops_dedup_state == "merged")
+        return super(CrmLead, self - merged)._handle_won_lost(
+            old_status_by_lead, new_status_by_lead
+        )
 
     def _crm_ops_update_name_keys(self):
         from crm_engine.matching import blocking_keys
@@ -713,9 +785,9 @@ class CrmLead(models.Model):
         """Bring merged leads back as leads of their own."""
         for lead in self.filtered(lambda lead: lead.crm_ops_dedup_state == "merged"):
             target = lead.crm_ops_merged_into_id
-            lead.write(
-                {"active": True, "crm_ops_merged_into_id": False, "crm_ops_dedup_state": "new"}
-            )
+            # reactivated while still marked merged: lead scoring never counted it
+            lead.write({"active": True})
+            lead.write({"crm_ops_merged_into_id": False, "crm_ops_dedup_state": "new"})
             lead.message_post(
                 body=_(
                     "Merge into %(lead)s undone by %(user)s.",

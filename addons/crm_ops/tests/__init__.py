@@ -1,5 +1,6 @@
 from . import test_after_sales
 from . import test_capture
+from . import test_capture_concurrency
 from . import test_capture_http
 from . import test_capture_properties
 from . import test_click_everywhere

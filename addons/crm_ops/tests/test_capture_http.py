@@ -1,7 +1,11 @@
 import json
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
+from odoo.exceptions import ConcurrencyError
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.crm_ops.models.crm_lead import CrmLead
 
 
 @tagged("post_install", "-at_install")
@@ -62,6 +66,28 @@ class TestLeadApi(HttpCase):
         self.assertEqual((first.status_code, second.status_code), (201, 200))
         self.assertEqual(first.json()["id"], second.json()["id"])
         self.assertEqual(second.json()["status"], "duplicate_request")
+
+    def test_body_survives_odoo_retry(self):
+        """Odoo re-runs a request after a serialization failure: the retry reads the
+        same body (it was answered 400 "A lead must be a JSON object." before)."""
+        original = CrmLead._crm_ops_match
+        calls = []
+
+        def match_conflicting_once(lead_model, vals, company):
+            calls.append(vals.get("email_from"))
+            if len(calls) == 1:  # a concurrent transaction: Odoo retries the request
+                raise ConcurrencyError("serialization failure in this test")
+            return original(lead_model, vals, company)
+
+        with patch.object(CrmLead, "_crm_ops_match", match_conflicting_once):
+            res = self._post(
+                "/api/crm/v1/leads",
+                {"email": "retry@client.example", "contact_name": "Retry"},
+                self.key_a,
+            )
+        self.assertEqual(res.status_code, 201, res.text)
+        self.assertEqual(calls, ["retry@client.example"] * 2)
+        self.assertEqual(self.env["crm.lead"].browse(res.json()["id"]).contact_name, "Retry")
 
     def test_authentication_errors(self):
         res = self._post("/api/crm/v1/leads", {"email": "x@y.example", "contact_name": "X"})

@@ -438,6 +438,31 @@ class TestFollowupViews(FollowupCommon):
         partner_form = self.env["res.partner"].with_user(self.salesman).get_views([(False, "form")])
         self.assertIn("action_crm_followups", partner_form["views"]["form"]["arch"])
 
+    def test_cron_out_of_time_wakes_a_worker_at_once(self):
+        """The time budget runs out with follow-ups still due: the job asks a cron
+        worker to run it again now (a trigger due now), not at the next poll."""
+        orders = self._order() | self._order()
+        cron = self.env.ref("crm_ops.ir_cron_crm_followup_execute")
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+
+        def commit_progress(cron_model, processed=0, **kw):
+            return 0.0  # no commit inside a test; the time budget is spent
+
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress):
+            self.env["crm.followup.item"]._cron_execute_followups(batch_size=1)
+        items = self._items(orders, self.step_now)
+        self.assertEqual(sorted(items.mapped("state")), ["done", "pending"])
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        self.assertTrue(triggers, "a worker is woken for the follow-ups still due")
+        self.assertLessEqual(max(triggers.mapped("call_at")), fields.Datetime.now())
+
+        # nothing left: no trigger
+        triggers.unlink()
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress):
+            self.env["crm.followup.item"]._cron_execute_followups(batch_size=5)
+        self.assertEqual(set(items.mapped("state")), {"done"})
+        self.assertFalse(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+
     def test_cron_runs_and_logs(self):
         order = self._order()
         cron = self.env.ref("crm_ops.ir_cron_crm_followup_execute")

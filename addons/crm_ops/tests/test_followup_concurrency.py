@@ -110,6 +110,47 @@ class TestFollowupConcurrency(TransactionCase):
             self.assertEqual(len(data), self.N)
             self.assertEqual({count for _res_id, count in data}, {1}, "one activity per order")
 
+    def test_two_workers_never_share_an_order(self):
+        """Every order has two due follow-ups: a worker claims both, never one of them
+        (two workers posting on one order at once collide on its followers)."""
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            plan = env["crm.followup.plan"].browse(self.data["plan"])
+            step = env["crm.followup.step"].create(
+                {"plan_id": plan.id, "name": "Second call", "action_type": "activity"}
+            )
+            firsts = env["crm.followup.item"].browse(self.data["items"])
+            seconds = env["crm.followup.item"].create(
+                [
+                    {
+                        "order_id": item.order_id.id,
+                        "step_id": step.id,
+                        "plan_id": plan.id,
+                        "partner_id": item.partner_id.id,
+                        "user_id": SUPERUSER_ID,
+                        "company_id": item.company_id.id,
+                        "trigger_date": item.trigger_date,
+                        "due_date": item.due_date,
+                    }
+                    for item in firsts
+                ]
+            )
+            self.data["items"] += seconds.ids
+        cr1 = self.env.registry.cursor()
+        cr2 = self.env.registry.cursor()
+        try:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            mine = set(self.data["items"])
+            claimed1 = env1["crm.followup.item"]._claim_due(5).filtered(lambda i: i.id in mine)
+            claimed2 = env2["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine)
+            self.assertFalse(set(claimed1.order_id.ids) & set(claimed2.order_id.ids))
+            self.assertEqual(len(claimed1), 6, "whole orders, up to the batch size")
+            self.assertEqual(len(claimed1) + len(claimed2), 2 * self.N)
+        finally:
+            cr1.close()
+            cr2.close()
+
     def test_run_now_while_a_worker_runs_them(self):
         """A user clicks *Run now* on follow-ups the job is running: each acts once."""
         cr1 = self.env.registry.cursor()
