@@ -16,6 +16,8 @@ companies shares that record *with its conversation*. Portal and public users ar
 to Odoo's own checks (tokens, followers): shares never apply to them.
 """
 
+import functools
+
 from odoo import fields
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -115,6 +117,28 @@ def hidden_thread_ids(env, model_name, res_ids):
         )
     )
     return {r[0] for r in rows}
+
+
+def forbid_hidden(records, result, operation, ids_by_doc):
+    """``_check_access`` result of ``records`` (mail followers, attachments) with those
+    attached to a hidden conversation added to the forbidden ones.
+
+    ``ids_by_doc``: ``{res_model: {res_id: [record ids]}}`` of the records to decide."""
+    forbidden_ids = [
+        rec_id
+        for model, docs in ids_by_doc.items()
+        for doc_id in hidden_thread_ids(records.env, model, list(docs))
+        for rec_id in docs[doc_id]
+    ]
+    if not forbidden_ids:
+        return result
+    forbidden = records.browse(forbidden_ids)
+    if result:
+        return (result[0] + forbidden, result[1])
+    return (
+        forbidden,
+        functools.partial(records.env["ir.rule"]._make_access_error, operation, forbidden),
+    )
 
 
 def visible_conversation_domain(env, model_field, res_id_field, extra_sql=None):

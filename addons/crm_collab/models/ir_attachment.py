@@ -1,12 +1,10 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import functools
-
 from odoo import api, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from .collab_conversation import hidden_thread_ids, visible_conversation_domain
+from .collab_conversation import forbid_hidden, visible_conversation_domain
 
 
 class IrAttachment(models.Model):
@@ -26,21 +24,7 @@ class IrAttachment(models.Model):
         for att in rest.sudo():
             if att.res_model and att.res_id and not att.res_field:
                 by_model.setdefault(att.res_model, {}).setdefault(att.res_id, []).append(att.id)
-        forbidden_ids = [
-            att_id
-            for model, docs in by_model.items()
-            for doc_id in hidden_thread_ids(self.env, model, list(docs))
-            for att_id in docs[doc_id]
-        ]
-        if not forbidden_ids:
-            return result
-        forbidden = self.browse(forbidden_ids)
-        if result:
-            return (result[0] + forbidden, result[1])
-        return (
-            forbidden,
-            functools.partial(self.env["ir.rule"]._make_access_error, operation, forbidden),
-        )
+        return forbid_hidden(self, result, operation, by_model)
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None, **kwargs):

@@ -1,11 +1,9 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import functools
-
 from odoo import api, models
 from odoo.fields import Domain
 
-from .collab_conversation import hidden_thread_ids, visible_conversation_domain
+from .collab_conversation import forbid_hidden, visible_conversation_domain
 
 
 class MailFollowers(models.Model):
@@ -29,18 +27,4 @@ class MailFollowers(models.Model):
             by_model.setdefault(follower.res_model, {}).setdefault(follower.res_id, []).append(
                 follower.id
             )
-        forbidden_ids = [
-            fid
-            for model, docs in by_model.items()
-            for doc_id in hidden_thread_ids(self.env, model, list(docs))
-            for fid in docs[doc_id]
-        ]
-        if not forbidden_ids:
-            return result
-        forbidden = self.browse(forbidden_ids)
-        if result:
-            return (result[0] + forbidden, result[1])
-        return (
-            forbidden,
-            functools.partial(self.env["ir.rule"]._make_access_error, operation, forbidden),
-        )
+        return forbid_hidden(self, result, operation, by_model)
