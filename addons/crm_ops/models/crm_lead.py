@@ -582,6 +582,7 @@ class CrmLead(models.Model):
                     p_email text, p_phone text, p_domain text, p_keys text[],
                     p_company integer, p_limit integer)
                 RETURNS SETOF integer LANGUAGE plpgsql STABLE AS $fn$
+                DECLARE v_key text;
                 BEGIN
                     IF p_email IS NOT NULL THEN
                         RETURN QUERY SELECT id FROM {table} WHERE email_normalized = p_email
@@ -595,10 +596,13 @@ class CrmLead(models.Model):
                         RETURN QUERY SELECT id FROM {table} WHERE crm_ops_domain = p_domain
                             AND active AND {company_cond} LIMIT p_limit;
                     END IF;
-                    IF cardinality(p_keys) > 0 THEN
-                        RETURN QUERY SELECT id FROM {table} WHERE {NAME_KEYS_COLUMN} && p_keys
+                    -- each key its own limit: a broad key (the first word of a company
+                    -- name, "cf:talleres") must not crowd out the person's own key
+                    FOREACH v_key IN ARRAY coalesce(p_keys, ARRAY[]::text[]) LOOP
+                        RETURN QUERY SELECT id FROM {table}
+                            WHERE {NAME_KEYS_COLUMN} @> ARRAY[v_key]
                             AND active AND {company_cond} LIMIT p_limit;
-                    END IF;
+                    END LOOP;
                 END $fn$"""
             )
         return res
