@@ -626,7 +626,7 @@ class CrmAnalyticsRun(models.Model):
                 tx[["customer_id", "date", "amount"]],
                 observation_end=self.date,
                 horizon_months=self.company_id.crm_clv_horizon_months or 12,
-            )
+            ).table
         except (ValueError, ArithmeticError) as exc:
             self._add_note(self.env._("CLV not computed: %s", exc))
             return {}
@@ -674,9 +674,9 @@ class CrmAnalyticsRun(models.Model):
             index=scores.index,
         )
         self._update_metrics(frame, ["churn_probability", "churn_factors"])
-        auc = result.metrics.get("auc")
+        auc = result.metrics.auc
         return {
-            "churn_auc": 0.0 if auc is None or np.isnan(auc) else float(auc),
+            "churn_auc": 0.0 if auc is None else auc,
             "scored_churn_count": len(frame),
         }
 
@@ -692,7 +692,7 @@ class CrmAnalyticsRun(models.Model):
             result = train_response_model(
                 tx[["customer_id", "date", "amount"]],
                 mailings,
-                response_days=self.company_id.crm_response_days or 30,
+                horizon_days=self.company_id.crm_response_days or 30,
                 observation_end=self.date,
                 complaints=self._complaints(),
                 extra_features=self._attribute_features(),
@@ -711,9 +711,9 @@ class CrmAnalyticsRun(models.Model):
             index=scores.index,
         )
         self._update_metrics(frame, ["response_probability", "response_factors"])
-        auc = result.metrics.get("auc")
+        auc = result.metrics.auc
         return {
-            "response_auc": 0.0 if auc is None or np.isnan(auc) else float(auc),
+            "response_auc": 0.0 if auc is None else auc,
             "scored_response_count": len(frame),
         }
 
@@ -723,7 +723,7 @@ class CrmAnalyticsRun(models.Model):
         tx = self._transactions()
         if tx.empty:
             return {}
-        feats = customer_features(tx[["customer_id", "date", "amount"]], self.date)
+        feats = customer_features(tx[["customer_id", "date", "amount"]], observation_end=self.date)
         attributes = self._attributes()
         if not attributes.empty:
             attributes = attributes.reindex(feats.index)
@@ -825,9 +825,10 @@ class CrmAnalyticsRun(models.Model):
         def mae(value):
             return 0.0 if np.isnan(value) else float(value)
 
-        last_month = end
         result = backtest(
-            total[["date", "amount"]], holdout=FORECAST_BACKTEST_MONTHS, last_month=last_month
+            total[["date", "amount"]],
+            observation_end=end,
+            holdout_months=FORECAST_BACKTEST_MONTHS,
         )
         method = result["method"].iloc[0]
         vals = {
@@ -839,9 +840,9 @@ class CrmAnalyticsRun(models.Model):
         try:
             result = backtest(
                 teams[["team_id", "date", "amount"]],
-                "team_id",
-                holdout=FORECAST_BACKTEST_MONTHS,
-                last_month=last_month,
+                group_cols="team_id",
+                observation_end=end,
+                holdout_months=FORECAST_BACKTEST_MONTHS,
             )
         except ValueError as exc:
             self._add_note(self.env._("Forecast per team not backtested: %s", exc))
@@ -886,10 +887,12 @@ class CrmAnalyticsRun(models.Model):
             return reset
         groups = ["dimension", "team_id", "categ_id"]
         sales[["team_id", "categ_id"]] = sales[["team_id", "categ_id"]].astype("int64")
-        actual = monthly_sales(sales, groups, last_month=end)
+        actual = monthly_sales(sales, group_cols=groups, observation_end=end)
         first = end - pd.DateOffset(months=FORECAST_HISTORY_MONTHS - 1)
         actual = actual[actual["month"] >= first]
-        forecast = forecast_sales(sales, groups, horizon=FORECAST_HORIZON_MONTHS, last_month=end)
+        forecast = forecast_sales(
+            sales, group_cols=groups, observation_end=end, horizon_months=FORECAST_HORIZON_MONTHS
+        )
         common = {"run_id": self.id, "company_id": self.company_id.id, "active": False}
         vals = [
             {
