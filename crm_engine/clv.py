@@ -145,6 +145,18 @@ def _minimize_inner(fun_and_grad, x0: np.ndarray) -> optimize.OptimizeResult:
     return polish if polish.fun <= res.fun else res
 
 
+def _fit(objective_on, n_rows: int, n_params: int) -> optimize.OptimizeResult:
+    """Minimise ``objective_on(rows)`` (a slice of the distinct rows -> objective)
+    from log-parameters 0. Above ``_WARM_START_ROWS`` rows, a fit on a systematic
+    subsample of the rows first gives the start: the full fit then needs only a few
+    iterations."""
+    start = np.zeros(n_params)
+    if n_rows > _WARM_START_ROWS:
+        step = slice(None, None, n_rows // _WARM_START_ROWS + 1)
+        start = _minimize(objective_on(step), start).x
+    return _minimize(objective_on(slice(None)), start)
+
+
 def _objective(ll: float, grad: np.ndarray, log_params: np.ndarray, total: float, penalizer: float):
     """Mean negative log-likelihood plus the L2 penalty, and its gradient in ``log_params``.
 
@@ -418,13 +430,7 @@ class BetaGeoModel:
 
             return objective
 
-        start = np.zeros(4)
-        if len(x) > _WARM_START_ROWS:
-            # Warm start on a systematic subsample of the distinct rows: the full
-            # fit then needs only a few iterations.
-            step = slice(None, None, len(x) // _WARM_START_ROWS + 1)
-            start = _minimize(objective_on(step), start).x
-        res = _minimize(objective_on(slice(None)), start)
+        res = _fit(objective_on, len(x), 4)
         r, alpha, a, b = np.exp(res.x)
         self.params_ = {"r": float(r), "alpha": float(alpha * scale), "a": float(a), "b": float(b)}
         lp = np.log([r, alpha * scale, a, b])
@@ -610,11 +616,7 @@ class GammaGammaModel:
 
             return objective
 
-        start = np.zeros(3)
-        if len(x) > _WARM_START_ROWS:
-            step = slice(None, None, len(x) // _WARM_START_ROWS + 1)
-            start = _minimize(objective_on(step), start).x
-        res = _minimize(objective_on(slice(None)), start)
+        res = _fit(objective_on, len(x), 3)
         p, q, g = np.exp(res.x)
         self.params_ = {"p": float(p), "q": float(q), "gamma": float(g * scale)}
         lp = np.log([p, q, g * scale])

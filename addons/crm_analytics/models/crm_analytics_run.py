@@ -339,39 +339,19 @@ class CrmAnalyticsRun(models.Model):
     def _add_note(self, text):
         self.notes = f"{self.notes}\n{text}" if self.notes else text
 
-    # ------------------------------------------------------------------ data
-    # The SQL lives in crm_analytics_run_data; these methods are the run's own reads.
-    def _transactions(self):
-        """Net confirmed sales per customer and day (see ``crm_analytics_run_data``)."""
-        self.ensure_one()
-        return data.transactions(self)
-
-    def _mailings(self):
-        return data.mailings(self)
-
-    def _attributes(self):
-        return data.attributes(self)
-
-    # ------------------------------------------------------------------ stages
-    # One method per stage (the points to override); the computations are in
-    # crm_analytics_run_stages.
-    def _stage_rfm(self):
-        return stages.rfm(self)
-
-    def _stage_clv(self):
-        return stages.clv(self)
-
-    def _stage_churn(self):
-        return stages.propensity(self, "churn")
-
-    def _stage_response(self):
-        return stages.propensity(self, "response")
-
-    def _stage_clusters(self):
-        return stages.clusters(self)
-
-    def _stage_forecast(self):
-        return stages.forecast(self)
+    # ------------------------------------------------------------------ data, stages
+    # The run's reads (SQL in crm_analytics_run_data) and one method per computing
+    # stage (crm_analytics_run_stages), the points to override: functions of the run
+    # record, bound here as its methods.
+    _transactions = data.transactions
+    _mailings = data.mailings
+    _attributes = data.attributes
+    _stage_rfm = stages.rfm
+    _stage_clv = stages.clv
+    _stage_churn = stages.churn
+    _stage_response = stages.response
+    _stage_clusters = stages.clusters
+    _stage_forecast = stages.forecast
 
     def _stage_publish(self):
         """Swap the company's results in one transaction (this job's)."""

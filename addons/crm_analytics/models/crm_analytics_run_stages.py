@@ -172,6 +172,14 @@ def propensity(run, kind):
     return {f"{kind}_auc": 0.0 if auc is None else auc, f"scored_{kind}_count": len(frame)}
 
 
+def churn(run):
+    return propensity(run, "churn")
+
+
+def response(run):
+    return propensity(run, "response")
+
+
 def clusters(run):
     from crm_engine.clusters import cluster_features, customer_features
 
