@@ -20,7 +20,8 @@ Conventions of the analytics API (:mod:`~crm_engine.rfm`,
 * A result with several parts is a dataclass (frozen) holding DataFrames:
   :class:`~crm_engine.clusters.ClusterResult`, :class:`~crm_engine.clv.CLVResult`,
   :class:`~crm_engine.propensity.PropensityResult`; a single table is a DataFrame.
-* An undefined metric (e.g. the AUC of a one-class holdout) is ``None``, not NaN.
+* An undefined metric (e.g. the AUC of a one-class holdout) is ``None``, not NaN;
+  inside a DataFrame a missing value stays NaN.
 """
 
 __version__ = "19.0.1.0.0"
