@@ -111,14 +111,15 @@ def _cmd_churn(args: argparse.Namespace) -> None:
 
 def _cmd_forecast(args: argparse.Namespace) -> None:
     groups = [c for c in (args.group_cols or "").split(",") if c]
+    columns = _cols(args)
+    del columns["customer_id_col"]  # monthly sales per group: no customer
     out = forecast_sales(
         _read(args.input),
         group_cols=groups,
         observation_end=args.observation_end,
         horizon_months=args.horizon,
         level=args.level,
-        datetime_col=args.date_col,
-        monetary_value_col=args.amount_col,
+        **columns,
     )
     _write(out, args.output, index=False)
 
