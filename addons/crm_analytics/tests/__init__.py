@@ -8,6 +8,7 @@ from . import test_http
 from . import test_i18n
 from . import test_install
 from . import test_mailing_lists
+from . import test_metric_table
 from . import test_multi_company
 from . import test_recompute
 from . import test_reports
