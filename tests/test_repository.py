@@ -2,6 +2,7 @@
 
 import ast
 import configparser
+import fnmatch
 import re
 import shutil
 import subprocess
@@ -89,6 +90,24 @@ def test_python_dependencies_are_installed_by_docker_and_tests():
         if d.strip()
     }
     assert engine <= reqs, engine - reqs
+
+
+def test_engine_distribution_holds_every_module():
+    """pip install of the repository ships every module of crm_engine, sub-packages included.
+
+    setuptools' ``packages.find`` (pyproject.toml) keeps the folders that have an
+    ``__init__.py`` and whose dotted name matches an ``include`` pattern: a folder of
+    modules that fails either (say crm_engine/normalize/ without ``__init__.py``) would
+    import from the checkout and be missing from the installed engine.
+    """
+    block = (ROOT / "pyproject.toml").read_text().split("[tool.setuptools.packages.find]", 1)[1]
+    include = ast.literal_eval(re.search(r"include\s*=\s*(\[[^\]]*\])", block).group(1))
+    folders = {py.parent for py in (ROOT / "crm_engine").rglob("*.py")}
+    assert ROOT / "crm_engine" / "normalize" in folders
+    for folder in folders:
+        name = ".".join(folder.relative_to(ROOT).parts)
+        assert (folder / "__init__.py").is_file(), f"{name} is not a package"
+        assert any(fnmatch.fnmatchcase(name, pattern) for pattern in include), name
 
 
 def test_oca_dependencies_are_listed():
