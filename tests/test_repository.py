@@ -224,6 +224,28 @@ def test_readme_names_the_test_command_ci_runs():
     assert "./test.sh" in (ROOT / ".ci" / "run").read_text()
 
 
+def test_addons_load_without_the_repository():
+    """The Docker image mounts addons/ alone: no addon imports or reads tools/ or examples/.
+
+    Tests of those live in the test-only module of tests/odoo_addons, which the odoo part of
+    the test command installs beside the addons.
+    """
+    outside = re.compile(
+        r"^\s*(from|import)\s+datagen\b|[\"'](tools|examples)[\"']|parents\[[3-9]\]", re.M
+    )
+    for py in (ROOT / "addons").rglob("*.py"):
+        assert not outside.search(py.read_text()), py
+    module = ROOT / "tests" / "odoo_addons" / "crm_suite_repo_tests"
+    repo_tests = ast.literal_eval((module / "__manifest__.py").read_text())
+    assert repo_tests["installable"] is True
+    assert set(repo_tests["depends"]) <= set(ADDONS)
+    assert not (ROOT / "addons" / module.name).exists()
+    for test in ("test_data_generator", "test_example_lead_client", "test_example_metrics_client"):
+        assert f"from . import {test}\n" in (module / "tests" / "__init__.py").read_text(), test
+    runner = (ROOT / "tools" / "run_tests.py").read_text()
+    assert f'REPO_TEST_MODULES = ["{module.name}"]' in runner
+
+
 def test_engine_imports_no_odoo():
     for py in (ROOT / "crm_engine").rglob("*.py"):
         tree = ast.parse(py.read_text())

@@ -2,11 +2,10 @@ import json
 import subprocess
 import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+from .common import EXAMPLES
 
 
 @tagged("post_install", "-at_install")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+from .common import EXAMPLES
 
 
 @tagged("post_install", "-at_install")
