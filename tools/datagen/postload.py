@@ -17,28 +17,27 @@ from .sqlload import (
 class PostLoadStep:
     """Updates run once every row is loaded and indexed."""
 
+    def _count_into_partners(self, column, table, partner_column, condition):
+        """Set ``res_partner.<column>`` to the partner's number of this run's ``table`` rows
+        that meet ``condition`` (the callers pass constants only)."""
+        self.cr.execute(
+            f"""
+            UPDATE res_partner p SET {column} = s.cnt
+              FROM (SELECT {partner_column}, count(*) AS cnt FROM {table}
+                     WHERE id >= %s AND {condition} GROUP BY {partner_column}) s
+             WHERE p.id = s.{partner_column}
+            """,
+            (self.first_ids[table],),
+        )
+
     def link_records(self):
         """Updates that need the indexes: customer rank, bounces, won leads -> orders."""
         cr = self.cr
         if self.created.get("orders") and self.created.get("partners"):
-            cr.execute(
-                """
-                UPDATE res_partner p SET customer_rank = s.cnt
-                  FROM (SELECT partner_id, count(*) AS cnt FROM sale_order
-                         WHERE id >= %s AND state = 'sale' GROUP BY partner_id) s
-                 WHERE p.id = s.partner_id
-            """,
-                (self.first_ids["sale_order"],),
-            )
+            self._count_into_partners("customer_rank", "sale_order", "partner_id", "state = 'sale'")
         if self.created.get("bounces"):
-            cr.execute(
-                """
-                UPDATE res_partner p SET message_bounce = s.cnt
-                  FROM (SELECT res_id, count(*) AS cnt FROM mailing_trace
-                         WHERE id >= %s AND trace_status = 'bounce' GROUP BY res_id) s
-                 WHERE p.id = s.res_id
-            """,
-                (self.first_ids["mailing_trace"],),
+            self._count_into_partners(
+                "message_bounce", "mailing_trace", "res_id", "trace_status = 'bounce'"
             )
         if self.created.get("leads") and self.created.get("orders"):
             cr.execute(
