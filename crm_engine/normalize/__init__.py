@@ -33,7 +33,9 @@ One module per kind of value, in dependency order: ``data`` (reference
 lists), ``text`` (shared helpers), ``emails``, ``phones``, ``names`` (people
 and companies), ``domains`` (websites and e-mail domains), ``records``
 (:func:`normalize_contact`) and ``signatures`` (e-mail bodies). Import from
-``crm_engine.normalize``: the modules are an implementation detail.
+``crm_engine.normalize``: the modules are an implementation detail (``emails``,
+not ``email``, which would shadow the standard library's where this folder is on
+``sys.path``).
 
 This package imports no Odoo.
 """
