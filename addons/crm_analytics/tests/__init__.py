@@ -2,7 +2,6 @@ from . import test_actions
 from . import test_attribute_import
 from . import test_currency
 from . import test_dead_run
-from . import test_example_client
 from . import test_forecast
 from . import test_http
 from . import test_i18n

@@ -1,4 +1,3 @@
-from . import test_install
 from . import test_lifecycle
 from . import test_access
 from . import test_private_oracle
