@@ -197,21 +197,28 @@ def candidate_ids(cr, table, incoming, company_id):
     return cr.fetchone()[1]
 
 
-def partner_candidates(cr, incoming, company_id):
-    """The customers that may be ``incoming``, as the engine reads them."""
-    ids = candidate_ids(cr, "res_partner", incoming, company_id)
+def _candidate_rows(cr, table, incoming, company_id, query):
+    """Rows of ``query`` (an SQL with one ``%s``, the ids) for the candidates of ``table``."""
+    ids = candidate_ids(cr, table, incoming, company_id)
     if not ids:
         return []
-    cr.execute(
-        SQL(
-            """SELECT p.id, p.name, p.is_company, p.email, p.phone, p.crm_ops_domain,
-                      parent.name, c.code, parent.id
-                 FROM res_partner p
-                 LEFT JOIN res_partner parent ON parent.id = p.parent_id
-                 LEFT JOIN res_country c ON c.id = p.country_id
-                WHERE p.id = ANY(%s)""",
-            ids,
-        )
+    cr.execute(SQL(query, ids))
+    return cr.fetchall()
+
+
+def partner_candidates(cr, incoming, company_id):
+    """The customers that may be ``incoming``, as the engine reads them."""
+    rows = _candidate_rows(
+        cr,
+        "res_partner",
+        incoming,
+        company_id,
+        """SELECT p.id, p.name, p.is_company, p.email, p.phone, p.crm_ops_domain,
+                  parent.name, c.code, parent.id
+             FROM res_partner p
+             LEFT JOIN res_partner parent ON parent.id = p.parent_id
+             LEFT JOIN res_country c ON c.id = p.country_id
+            WHERE p.id = ANY(%s)""",
     )
     return [
         {
@@ -226,23 +233,19 @@ def partner_candidates(cr, incoming, company_id):
             # the company a shared mailbox or landline of another person points to
             "parent_id": parent_id,
         }
-        for pid, name, is_company, email, phone, domain, parent_name, code, parent_id in (
-            cr.fetchall()
-        )
+        for pid, name, is_company, email, phone, domain, parent_name, code, parent_id in rows
     ]
 
 
 def lead_candidates(cr, incoming, company_id):
     """The open leads that may be ``incoming``, as the engine reads them."""
-    ids = candidate_ids(cr, "crm_lead", incoming, company_id)
-    if not ids:
-        return []
-    cr.execute(
-        SQL(
-            """SELECT id, contact_name, partner_name, email_from, phone, crm_ops_domain
-                 FROM crm_lead WHERE id = ANY(%s)""",
-            ids,
-        )
+    rows = _candidate_rows(
+        cr,
+        "crm_lead",
+        incoming,
+        company_id,
+        """SELECT id, contact_name, partner_name, email_from, phone, crm_ops_domain
+             FROM crm_lead WHERE id = ANY(%s)""",
     )
     return [
         {
@@ -254,5 +257,5 @@ def lead_candidates(cr, incoming, company_id):
             "phone": phone,
             "domain": domain,
         }
-        for lid, contact, pname, email, phone, domain in cr.fetchall()
+        for lid, contact, pname, email, phone, domain in rows
     ]
