@@ -187,8 +187,9 @@ class RatingRating(models.Model):
 
     def _crm_ops_route_rating(self):
         """crm_ops' hook for ratings just given: route them by the feedback rules too."""
-        super()._crm_ops_route_rating()
+        res = super()._crm_ops_route_rating()
         self._collab_route()
+        return res
 
     def _collab_route(self):
         for rating in self.sudo():
