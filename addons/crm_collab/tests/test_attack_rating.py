@@ -23,11 +23,12 @@ RATING_FIELDS = [
 class TestAttackRating(SharedOrderCase):
     def test_rating_of_shared_order_not_readable(self):
         rating = self.order._crm_satisfaction_request(self.north[0], validity_days=10)
-        self.order.rating_apply(1, rating=rating, feedback="A secret: the lamp broke")
+        # a good answer: a low one would open a complaint ticket and an activity on the order
+        self.order.rating_apply(5, rating=rating, feedback="A secret: the lamp is brilliant")
         self.env.flush_all()
         own = self.order.with_user(self.user_a).read(RATING_FIELDS)[0]
-        self.assertEqual(own["rating_last_value"], 1)
-        self.assertEqual(own["rating_last_feedback"], "A secret: the lamp broke")
+        self.assertEqual(own["rating_last_value"], 5)
+        self.assertEqual(own["rating_last_feedback"], "A secret: the lamp is brilliant")
         key = self.api_key(self.user_b)
         [row] = self.json2_ok(
             key, "sale.order", "read", {"ids": self.order.ids, "fields": ["name", *RATING_FIELDS]}

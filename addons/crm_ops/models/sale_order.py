@@ -173,16 +173,18 @@ class SaleOrder(models.Model):
         """Odoo's rating flow, for satisfaction requests answered once, before they expire:
         a closed request is returned unchanged. The answer itself (a low rating opens a
         complaint ticket) is ``rating.rating._crm_ops_route_rating``."""
+        request = rating
         if token and not rating:
-            # sudo: Odoo's own lookup does the same (rating/models/mail_thread.py)
-            rating = (
+            # sudo: only to tell whether the token's request is closed (nothing is read
+            # back or written); Odoo's own lookup below applies the caller's rights
+            request = (
                 self.env["rating.rating"].sudo().search([("access_token", "=", token)], limit=1)
             )
-        if rating and rating._crm_closed_state():
-            return rating
+        if request and request._crm_closed_state():
+            return request.sudo(False)
         return super().rating_apply(
             rate,
-            token=None if rating else token,
+            token=token,
             rating=rating,
             feedback=feedback,
             subtype_xmlid=subtype_xmlid,
