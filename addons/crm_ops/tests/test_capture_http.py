@@ -5,7 +5,7 @@ from unittest.mock import patch
 from odoo.exceptions import ConcurrencyError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.crm_ops.models.crm_lead import CrmLead
+from odoo.addons.crm_ops.models.crm_ops_lead_capture import CrmOpsLeadCapture
 
 
 @tagged("post_install", "-at_install")
@@ -70,7 +70,7 @@ class TestLeadApi(HttpCase):
     def test_body_survives_odoo_retry(self):
         """Odoo re-runs a request after a serialization failure: the retry reads the
         same body (it was answered 400 "A lead must be a JSON object." before)."""
-        original = CrmLead._crm_ops_match
+        original = CrmOpsLeadCapture._crm_ops_match
         calls = []
 
         def match_conflicting_once(lead_model, vals, company):
@@ -79,7 +79,7 @@ class TestLeadApi(HttpCase):
                 raise ConcurrencyError("serialization failure in this test")
             return original(lead_model, vals, company)
 
-        with patch.object(CrmLead, "_crm_ops_match", match_conflicting_once):
+        with patch.object(CrmOpsLeadCapture, "_crm_ops_match", match_conflicting_once):
             res = self._post(
                 "/api/crm/v1/leads",
                 {"email": "retry@client.example", "contact_name": "Retry"},
