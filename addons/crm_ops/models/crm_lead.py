@@ -270,6 +270,7 @@ class CrmLead(models.Model):
             "shared mailbox": self.env._("shared mailbox"),
             "shared mailbox, other person": self.env._("shared mailbox of another person"),
             "same email, other name": self.env._("same email, other name"),
+            "same email, other company": self.env._("same email, other company"),
             "same landline": self.env._("same landline, name only partly alike"),
             "same landline, other first name": self.env._("same landline, other first name"),
             "same mobile, other name": self.env._("same mobile, other name"),

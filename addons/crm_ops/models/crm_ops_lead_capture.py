@@ -119,21 +119,30 @@ class CrmOpsLeadCapture(models.AbstractModel):
         decision = self._crm_ops_match(vals, company)
         vals.update(crm_ops_channel=channel, crm_ops_rule_id=rule.id if rule else False)
         status = self._crm_ops_apply_decision(vals, decision)
+        if not idempotency_key:
+            lead = self.create(vals)
+        else:
+            lead = self._crm_ops_create_idempotent(vals, company, idempotency_key)
+            if isinstance(lead, dict):
+                return lead
+        if status == "merged":
+            lead.crm_ops_merged_into_id._crm_ops_post_merge_note(lead)
+        lead._crm_ops_queue_reviews(decision)
+        return lead._crm_ops_capture_result(status)
+
+    def _crm_ops_create_idempotent(self, vals, company, idempotency_key):
+        """Create the lead in a savepoint: a concurrent request with the same key may win
+        the race on the unique key; then answer with its lead (a dict), as a retry."""
         try:
             with self.env.cr.savepoint():
-                lead = self.create(vals)
+                return self.create(vals)
         except psycopg2.errors.UniqueViolation as e:
-            # a concurrent request with the same idempotency key won the race
-            if not idempotency_key or "idempotency" not in (e.diag.constraint_name or ""):
+            if "idempotency" not in (e.diag.constraint_name or ""):
                 raise
             result = self._crm_ops_idempotent_winner(company, idempotency_key)
             if not result:
                 raise
             return result
-        if status == "merged":
-            lead.crm_ops_merged_into_id._crm_ops_post_merge_note(lead)
-        lead._crm_ops_queue_reviews(decision)
-        return lead._crm_ops_capture_result(status)
 
     @api.model
     def _crm_ops_capture_batch(self, items, channel, idempotency_keys=None):
