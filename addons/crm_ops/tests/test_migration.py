@@ -50,3 +50,39 @@ class TestMigration(TransactionCase):
         self._migrate("19.0.1.1.0", "19.0.1.0.0")
         self.assertEqual(self._keys("res_partner", partner), expected["res_partner"])
         self.assertEqual(self._keys("crm_lead", lead), expected["crm_lead"])
+
+    def test_rating_column_created_in_sql_with_answered_ratings(self):
+        """Install or upgrade on a database with orders: sale.order's rating_last_value is
+        created and filled in SQL (the latest answered rating), not computed order by order."""
+        partner = self.env["res.partner"].create({"name": "Rated Customer"})
+        product = self.env["product.product"].create({"name": "Lamp", "list_price": 10})
+        orders = self.env["sale.order"].create(
+            [
+                {"partner_id": partner.id, "order_line": [(0, 0, {"product_id": product.id})]}
+                for _i in range(2)
+            ]
+        )
+        Rating = self.env["rating.rating"].sudo()
+        model_id = self.env["ir.model"]._get_id("sale.order")
+        for value in (1, 5):  # the latest answer counts
+            Rating.create(
+                {
+                    "res_model_id": model_id,
+                    "res_id": orders[0].id,
+                    "partner_id": partner.id,
+                    "rating": value,
+                    "consumed": True,
+                }
+            )
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE sale_order DROP COLUMN rating_last_value")
+        queries = self.env.cr.sql_log_count
+        self.env["sale.order"]._crm_ops_init_rating_column()
+        self.assertLess(self.env.cr.sql_log_count - queries, 5, "no query per order")
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, rating_last_value FROM sale_order WHERE id IN %s ORDER BY id",
+                tuple(orders.ids),
+            )
+        )
+        self.assertEqual(self.env.cr.fetchall(), [(orders[0].id, 5.0), (orders[1].id, None)])
