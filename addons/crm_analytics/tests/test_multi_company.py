@@ -1,7 +1,7 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import CrmAnalyticsCommon
 
@@ -11,23 +11,11 @@ class TestMultiCompany(CrmAnalyticsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Analytics B"})
+        cls.company_b = cls._create_company(name="Analytics B")
         cls.customers_b = cls._create_customers(cls.company_b, 30, "B")
         cls.orders_b = cls._create_orders(cls.customers_b, cls.company_b, seed=3)
-        cls.user_a = new_test_user(
-            cls.env,
-            login="ana_user_a",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, cls.company.ids)],
-        )
-        cls.user_b = new_test_user(
-            cls.env,
-            login="ana_user_b",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company_b.id,
-            company_ids=[(6, 0, cls.company_b.ids)],
-        )
+        cls.user_a = cls._create_company_user("ana_user_a", cls.company)
+        cls.user_b = cls._create_company_user("ana_user_b", cls.company_b)
 
     def test_company_isolation(self):
         run_a = self._run(self.company)

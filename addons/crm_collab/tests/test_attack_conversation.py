@@ -399,11 +399,7 @@ class TestAttackHandoffAnswer(AttackCase):
 
     def setUp(self):
         super().setUp()
-        self.agreement = self.make_agreement(
-            res_model="crm.lead",
-            access="handoff",
-            domain="[('partner_id.category_id', 'in', [%d])]" % self.tag_north.id,
-        )
+        self.agreement = self.make_handoff_agreement()
         self.lead_north2 = self.env["crm.lead"].create(
             {
                 "name": "North deal 2",
@@ -466,17 +462,8 @@ class TestAttackFeedbackRouting(AttackCase):
     """Issue #13: feedback is routed only to users who can open the record."""
 
     def _rule(self, **vals):
-        return self.env["crm.collab.feedback.rule"].create(
-            {
-                "name": "Complaints to distributor",
-                "company_id": self.company_a.id,
-                "trigger": "ticket",
-                "ticket_domain": "[('name', 'ilike', 'complaint')]",
-                "target_company_id": self.company_b.id,
-                "activity_user_id": self.user_b.id,
-                "follower_partner_ids": [(6, 0, self.admin_b.partner_id.ids)],
-                **vals,
-            }
+        return self.make_feedback_rule(
+            follower_partner_ids=[(6, 0, self.admin_b.partner_id.ids)], **vals
         )
 
     def _ticket(self):

@@ -10,11 +10,7 @@ from .common import CollabCase
 class TestHandoff(CollabCase):
     def setUp(self):
         super().setUp()
-        self.agreement = self.make_agreement(
-            res_model="crm.lead",
-            access="handoff",
-            domain="[('partner_id.category_id', 'in', [%d])]" % self.tag_north.id,
-        )
+        self.agreement = self.make_handoff_agreement()
 
     def handoff(self):
         wizard = (

@@ -110,16 +110,7 @@ class TestFeedbackRouting(CollabCase):
 
     def test_complaint_ticket_to_partner_company(self):
         self.make_agreement()
-        rule = self.env["crm.collab.feedback.rule"].create(
-            {
-                "name": "Complaints to distributor",
-                "company_id": self.company_a.id,
-                "trigger": "ticket",
-                "ticket_domain": "[('name', 'ilike', 'complaint')]",
-                "target_company_id": self.company_b.id,
-                "activity_user_id": self.user_b.id,
-            }
-        )
+        rule = self.make_feedback_rule()
         ticket = self.env["helpdesk.ticket"].create(
             {
                 "name": "Complaint: broken",

@@ -19,3 +19,4 @@ from . import test_partner_360
 from . import test_satisfaction
 from . import test_side_doors
 from . import test_tours
+from . import test_performance

@@ -3,60 +3,18 @@ import logging
 import random
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_ops.models.crm_lead import CaptureError
 
+from .common import CrmOpsCaptureCommon
+
 _logger = logging.getLogger(__name__)
 
 
-class CaptureCommon(TransactionCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.company_a.country_id = cls.env.ref("base.es")
-        cls.company_b = cls.env["res.company"].create(
-            {"name": "Company B", "country_id": cls.env.ref("base.it").id}
-        )
-        cls.user_a = new_test_user(
-            cls.env,
-            login="capture_a",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company_a.id,
-            company_ids=[cls.company_a.id],
-        )
-        cls.user_b = new_test_user(
-            cls.env,
-            login="capture_b",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company_b.id,
-            company_ids=[cls.company_b.id],
-        )
-        cls.Lead = cls.env["crm.lead"].with_user(cls.user_a)
-        cls.customer = cls.env["res.partner"].create(
-            {
-                "name": "Acme Iberia S.L.",
-                "is_company": True,
-                "email": "info@acme-iberia.es",
-                "website": "https://www.acme-iberia.es",
-                "company_id": cls.company_a.id,
-            }
-        )
-        cls.contact = cls.env["res.partner"].create(
-            {
-                "name": "Laura García",
-                "email": "laura.garcia@acme-iberia.es",
-                "phone": "+34 600 12 34 56",
-                "parent_id": cls.customer.id,
-                "company_id": cls.company_a.id,
-            }
-        )
-
-
 @tagged("post_install", "-at_install")
-class TestCaptureService(CaptureCommon):
+class TestCaptureService(CrmOpsCaptureCommon):
     def test_normalisation_table(self):
         """Messy inputs are stored clean."""
         cases = [
@@ -269,7 +227,7 @@ class TestCaptureService(CaptureCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCaptureEmail(CaptureCommon):
+class TestCaptureEmail(CrmOpsCaptureCommon):
     def test_mail_to_team_alias_extracts_signature_and_links(self):
         body = """<p>Hello, we need 40 chairs for our new office.</p>
         <p>Best regards,<br/>Laura García<br/>Acme Iberia S.L.<br/>Tel: +34 600 12 34 56<br/>
@@ -290,7 +248,7 @@ class TestCaptureEmail(CaptureCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCaptureImport(CaptureCommon):
+class TestCaptureImport(CrmOpsCaptureCommon):
     def _import(self, content, filename="leads.csv"):
         imp = (
             self.env["crm.lead.import"]
@@ -380,7 +338,7 @@ class TestCaptureImport(CaptureCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCaptureRules(CaptureCommon):
+class TestCaptureRules(CrmOpsCaptureCommon):
     def test_mailing_responders_become_leads_once(self):
         mailing = self.env["mailing.mailing"].create(
             {
@@ -448,7 +406,7 @@ class TestCaptureRules(CaptureCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDeduplicationQuality(CaptureCommon):
+class TestDeduplicationQuality(CrmOpsCaptureCommon):
     def test_precision_and_recall_on_generated_duplicates(self):
         """Variants of known customers must be linked to them, strangers must not."""
         rng = random.Random(7)
@@ -520,7 +478,7 @@ class TestDeduplicationQuality(CaptureCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCaptureSettings(CaptureCommon):
+class TestCaptureSettings(CrmOpsCaptureCommon):
     def test_settings_form_edits_thresholds(self):
         with Form(self.env["res.config.settings"]) as settings:
             settings.crm_ops_link_threshold = 70

@@ -9,7 +9,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .followup_common import FollowupCommon
+from .common import SALES_MANAGER, CrmOpsFollowupCommon
 
 
 class Crash(BaseException):
@@ -17,7 +17,7 @@ class Crash(BaseException):
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupPlanning(FollowupCommon):
+class TestFollowupPlanning(CrmOpsFollowupCommon):
     def test_confirm_plans_one_row_per_step(self):
         order = self._order()
         items = self._items(order)
@@ -114,7 +114,7 @@ class TestFollowupPlanning(FollowupCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupExecution(FollowupCommon):
+class TestFollowupExecution(CrmOpsFollowupCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -336,19 +336,13 @@ class TestFollowupExecution(FollowupCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupMultiCompany(FollowupCommon):
+class TestFollowupMultiCompany(CrmOpsFollowupCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Company B"})
-        cls.user_b = new_user = cls.env["res.users"].create(
-            {
-                "name": "Seller B",
-                "login": "fu_seller_b",
-                "company_id": cls.company_b.id,
-                "company_ids": [(6, 0, cls.company_b.ids)],
-                "group_ids": [(6, 0, [cls.env.ref("sales_team.group_sale_manager").id])],
-            }
+        cls.company_b = cls._create_company(name="Company B")
+        cls.user_b = new_user = cls._create_company_user(
+            "fu_seller_b", cls.company_b, SALES_MANAGER, name="Seller B"
         )
         cls.plan_b = cls.env["crm.followup.plan"].create(
             {
@@ -381,7 +375,7 @@ class TestFollowupMultiCompany(FollowupCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupDefaults(FollowupCommon):
+class TestFollowupDefaults(CrmOpsFollowupCommon):
     def test_default_plans_work_out_of_the_box(self):
         self.plan.active = False
         defaults = self.env.ref("crm_ops.followup_plan_after_sale") | self.env.ref(
@@ -415,7 +409,7 @@ class TestFollowupDefaults(FollowupCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupViews(FollowupCommon):
+class TestFollowupViews(CrmOpsFollowupCommon):
     def test_actions_views_load(self):
         for xmlid in (
             "crm_ops.crm_followup_plan_action",

@@ -2,11 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import tagged
 
-from .followup_common import FollowupCommon
+from .common import CrmOpsFollowupCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPartner360(FollowupCommon):
+class TestPartner360(CrmOpsFollowupCommon):
     def test_counts_and_actions(self):
         company = self.env["res.partner"].create(
             {"name": "Acme", "is_company": True, "email": "acme@example.com"}
