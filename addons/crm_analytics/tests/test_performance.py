@@ -15,8 +15,9 @@ from odoo.tests import tagged, warmup
 
 from odoo.addons.crm_ops.tests.common import CrmOpsCommon
 
-# queries of one RFM stage, whatever the number of customers
-RFM_STAGE_QUERIES = 0
+# queries of one RFM stage, whatever the number of customers (measured: 7 at 100 and at
+# 1,000; the orders and the metrics travel by COPY, which the count does not see)
+RFM_STAGE_QUERIES = 7
 
 
 @tagged("post_install", "-at_install", "crm_analytics_performance")

@@ -42,7 +42,8 @@ class TestSharedSearchPerformance(CollabCase):
     @warmup
     def test_shared_partner_search(self):
         Partner = self.env["res.partner"]
-        with self.assertQueryCount(user_b=0, admin_b=0):
+        # measured: 7 for both, with 53 shared contacts
+        with self.assertQueryCount(user_b=7, admin_b=7):
             result = Partner.web_search_read(
                 [("name", "ilike", "north customer")], SPECIFICATION, limit=80
             )
@@ -53,7 +54,8 @@ class TestSharedSearchPerformance(CollabCase):
     @warmup
     def test_shared_partner_name_search(self):
         Partner = self.env["res.partner"]
-        with self.assertQueryCount(user_b=0):
+        # measured: 3
+        with self.assertQueryCount(user_b=3):
             found = Partner.search([("category_id", "in", self.tag_north.ids)])
         self.assertEqual(found, self.shared)
         self.assertFalse(Partner.search([("id", "in", self.south.ids)]))

@@ -14,6 +14,9 @@ from .common import SALES_MANAGER, CrmOpsCaptureCommon, CrmOpsFollowupCommon
 
 # customers of the 360° view test: the budget is the same for one and for all of them
 CUSTOMERS_360 = 20
+# queries of the 360° counters (measured: 11 for one customer and for 20, salesman and
+# manager alike): the family search and one grouped read per counter
+QUERIES_360 = 11
 
 
 @tagged("post_install", "-at_install", "crm_ops_performance", "crm_ops_capture")
@@ -23,7 +26,8 @@ class TestCapturePerformance(CrmOpsCaptureCommon):
     @users("capture_a")
     @warmup
     def test_capture_new_contact(self):
-        with self.assertQueryCount(capture_a=0):
+        # measured: 33
+        with self.assertQueryCount(capture_a=33):
             result = self.env["crm.lead"]._crm_ops_capture(
                 {
                     "contact_name": "Pau Serra",
@@ -38,7 +42,8 @@ class TestCapturePerformance(CrmOpsCaptureCommon):
     @users("capture_a")
     @warmup
     def test_capture_known_contact(self):
-        with self.assertQueryCount(capture_a=0):
+        # measured: 37 (4 more than a new contact: the match is scored and linked)
+        with self.assertQueryCount(capture_a=37):
             result = self.env["crm.lead"]._crm_ops_capture(
                 {"contact_name": "Laura Garcia", "email": "laura.garcia@acme-iberia.es"}, "api"
             )
@@ -102,15 +107,14 @@ class TestPartner360Performance(CrmOpsFollowupCommon):
     @warmup
     def test_360_one_customer(self):
         customer = self.customers[0].with_env(self.env)
-        with self.assertQueryCount(fu_salesman=0, perf_360_manager=0):
+        with self.assertQueryCount(fu_salesman=QUERIES_360, perf_360_manager=QUERIES_360):
             values = customer.read(self.counters)
-        self.assertEqual(values[0]["crm_complaint_count"], 1)
         self.assertEqual(values[0]["crm_pending_followup_count"], 2)
 
     @users("fu_salesman", "perf_360_manager")
     @warmup
     def test_360_page_of_customers(self):
         customers = self.customers.with_env(self.env)
-        with self.assertQueryCount(fu_salesman=0, perf_360_manager=0):
+        with self.assertQueryCount(fu_salesman=QUERIES_360, perf_360_manager=QUERIES_360):
             values = customers.read(self.counters)
-        self.assertEqual([v["crm_complaint_count"] for v in values], [1] * CUSTOMERS_360)
+        self.assertEqual([v["crm_pending_followup_count"] for v in values], [2] * CUSTOMERS_360)
