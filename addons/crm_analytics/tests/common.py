@@ -6,16 +6,14 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import new_test_user
 
-from odoo.addons.crm_ops.tests.common import SALES_MANAGER, CrmOpsCommon
+from odoo.addons.crm_ops.tests.common import MAIL_QUIET, SALES_MANAGER, CrmOpsCommon
 
 
 class CrmAnalyticsCommon(CrmOpsCommon):
     """A small generated data set: customers with confirmed orders over two
     years, mailings with traces and complaint tickets, in the main company."""
 
-    @classmethod
-    def default_env_context(cls):
-        return {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
+    env_context = MAIL_QUIET
 
     @classmethod
     def setUpClass(cls):
@@ -152,8 +150,10 @@ class CrmAnalyticsCommon(CrmOpsCommon):
             )
         return cls.env["helpdesk.ticket"].create(vals_list)
 
-    def _run(self, company=None):
-        run = self.env["crm.analytics.run"].create({"company_id": (company or self.company).id})
+    @classmethod
+    def _run(cls, company=None):
+        """A run of every stage for ``company`` (default: the main one), in this transaction."""
+        run = cls.env["crm.analytics.run"].create({"company_id": (company or cls.company).id})
         run._run_all()
         return run
 

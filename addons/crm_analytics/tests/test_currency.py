@@ -14,11 +14,9 @@ from odoo.addons.crm_ops.tests.common import SALES_MANAGER, CrmOpsCommon
 from crm_engine.forecast import forecast_sales
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_analytics_currency")
 class TestTwoCurrencies(CrmOpsCommon):
-    @classmethod
-    def default_env_context(cls):
-        return {"tracking_disable": True}
+    env_context = {"tracking_disable": True}
 
     @classmethod
     def setUpClass(cls):

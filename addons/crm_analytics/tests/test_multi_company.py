@@ -1,12 +1,12 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import tagged, users
 
 from .common import CrmAnalyticsCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_analytics_security")
 class TestMultiCompany(CrmAnalyticsCommon):
     @classmethod
     def setUpClass(cls):
@@ -55,3 +55,29 @@ class TestMultiCompany(CrmAnalyticsCommon):
             partner_b.with_user(self.user_a).with_company(self.company).crm_metric_id,
             Metric.browse(),
         )
+
+
+@tagged("crm_analytics_security")
+class TestMultiCompanyAsUsers(TestMultiCompany):
+    """After a run in each company, each company's salesperson reads only its own."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.run_a = cls._run(cls.company)
+        cls.run_b = cls._run(cls.company_b)
+
+    @users("ana_user_a", "ana_user_b")
+    def test_each_company_reads_its_own_results(self):
+        company = self.env.company
+        customers = self.customers if company == self.company else self.customers_b
+        self.assertEqual(self.env["crm.customer.metric"].search([]).partner_id, customers)
+        for model in (
+            "crm.customer.cluster",
+            "crm.sales.forecast",
+            "crm.analytics.run",
+            "crm.purchase.report",
+        ):
+            records = self.env[model].search([])
+            self.assertTrue(records, model)
+            self.assertEqual(records.company_id, company, model)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import tagged, warmup
 
-from odoo.addons.crm_ops.tests.common import CrmOpsCommon
+from odoo.addons.crm_ops.tests.common import MAIL_QUIET, CrmOpsCommon
 
 # queries of one RFM stage, whatever the number of customers (measured: 7 at 100 and at
 # 1,000; the orders and the metrics travel by COPY, which the count does not see)
@@ -22,9 +22,7 @@ RFM_STAGE_QUERIES = 7
 
 @tagged("post_install", "-at_install", "crm_analytics_performance")
 class TestStagePerformance(CrmOpsCommon):
-    @classmethod
-    def default_env_context(cls):
-        return {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
+    env_context = MAIL_QUIET
 
     @classmethod
     def setUpClass(cls):

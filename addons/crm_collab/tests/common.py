@@ -12,10 +12,8 @@ class CollabCase(CrmOpsCommon):
     """Three companies: A owns the data, B is A's partner, C is a stranger; an admin
     (``admin_a``…) and a user (``user_a``…) of each, for ``@users``."""
 
-    @classmethod
-    def default_env_context(cls):
-        # tracking on: the timeline and audit tests read the tracked changes
-        return {"tracking_disable": False, "mail_create_nolog": True, "mail_notrack": False}
+    # tracking on: the timeline and audit tests read the tracked changes
+    env_context = {"tracking_disable": False, "mail_create_nolog": True, "mail_notrack": False}
 
     @classmethod
     def setUpClass(cls):

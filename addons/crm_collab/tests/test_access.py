@@ -3,24 +3,25 @@
 from datetime import date, timedelta
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import tagged, users
 
 from .common import CollabCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_security")
 class TestAccess(CollabCase):
     def b_partners(self, user=None, domain=()):
         return self.as_user("res.partner", user or self.user_b).search(
             [("is_company", "=", True), *domain]
         )
 
+    @users("user_b", "admin_b")
     def test_no_agreement_no_access(self):
-        partners = self.b_partners()
+        partners = self.env["res.partner"].search([("is_company", "=", True)])
         self.assertIn(self.b_partner, partners)
         self.assertFalse(partners & (self.north | self.south))
         with self.assertRaises(AccessError):
-            self.north[0].with_user(self.user_b).read(["name"])
+            self.north[0].with_env(self.env).read(["name"])
 
     def test_read_level_and_domain(self):
         self.make_agreement(access="read")

@@ -25,7 +25,7 @@ from odoo.addons.crm_ops.tests.common import SALESMAN
 from .test_http import Json2Case
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_attack")
 class TestAttackAgreements(Json2Case):
     @classmethod
     def setUpClass(cls):

@@ -6,7 +6,7 @@ from odoo.tests import tagged
 from .common import CollabCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_handoff")
 class TestHandoff(CollabCase):
     def setUp(self):
         super().setUp()

@@ -11,18 +11,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.addons.crm_ops.tests.test_i18n import I18nCheckMixin
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_i18n")
 class TestI18n(I18nCheckMixin, TransactionCase):
+    allow_inherited_tests_method = True
     i18n_module = "crm_collab"
-
-    def test_reader_finds_terms(self):
-        self._check_reader_finds_terms()
-
-    def test_po_files_parse(self):
-        self._check_po_files_parse()
-
-    def test_every_term_translated(self):
-        self._check_every_term_translated()
-
-    def test_placeholders_and_markup_preserved(self):
-        self._check_placeholders_and_markup()

@@ -14,7 +14,7 @@ THRESHOLDS = ("", "A", "A secret note 1", "A secret note 9", "z")
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "ilike", "not ilike", "=like")
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_security")
 class TestPrivateOracle(CollabCase):
     def setUp(self):
         super().setUp()

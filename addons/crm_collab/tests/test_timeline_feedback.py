@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from .common import CollabCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_timeline")
 class TestTimeline(CollabCase):
     def test_timeline_filters_by_viewer(self):
         customer = self.north[0]
@@ -55,7 +55,7 @@ class TestTimeline(CollabCase):
         self.assertEqual({(line.res_model, line.res_id) for line in lines}, refs_b)
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_timeline")
 class TestFeedbackRouting(CollabCase):
     def setUp(self):
         super().setUp()

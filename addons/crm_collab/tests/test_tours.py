@@ -5,15 +5,14 @@
 from odoo.tests import tagged
 
 from odoo.addons.crm_ops.tests.common import SALESMAN_ALL_LEADS as SALES
-from odoo.addons.crm_ops.tests.common import CrmOpsCommon
 from odoo.addons.crm_ops.tests.test_tours import TourCase
 
 AGREEMENTS_URL = "/odoo/action-crm_collab.action_crm_collab_agreement"
 AGREEMENT = "Tour: North customers to the distributor"
 
 
-@tagged("post_install", "-at_install")
-class TestTours(TourCase, CrmOpsCommon):
+@tagged("post_install", "-at_install", "crm_collab_tours")
+class TestTours(TourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -16,17 +16,22 @@ SALESMAN = "sales_team.group_sale_salesman"
 SALESMAN_ALL_LEADS = "sales_team.group_sale_salesman_all_leads"
 SALES_MANAGER = "sales_team.group_sale_manager"
 HELPDESK_MANAGER = "helpdesk_mgmt.group_helpdesk_manager"
+# the context of tests that create much and read no chatter
+MAIL_QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
 
 
 class CrmOpsCommon(BaseCommon):
     """``BaseCommon`` with the suite's helpers; mail tracking is left on (see
     ``default_env_context``)."""
 
+    # The class environment's context. Empty by default, where BaseCommon turns mail
+    # tracking off: several tests read the chatter and tracking; a class that wants them
+    # off says so here.
+    env_context = {}
+
     @classmethod
     def default_env_context(cls):
-        """No context key by default: several tests read the chatter and tracking that
-        ``BaseCommon`` would turn off; a class that wants them off says so."""
-        return {}
+        return dict(cls.env_context)
 
     @classmethod
     def _create_company_user(
@@ -88,9 +93,7 @@ class CrmOpsCaptureCommon(CrmOpsCommon):
 class CrmOpsFollowupCommon(CrmOpsCommon):
     """Plans, customers and salespeople shared by the follow-up tests."""
 
-    @classmethod
-    def default_env_context(cls):
-        return {"tracking_disable": True, "mail_notrack": True}
+    env_context = {"tracking_disable": True, "mail_notrack": True}
 
     @classmethod
     def setUpClass(cls):

@@ -13,7 +13,7 @@ from .common import CrmOpsCaptureCommon
 _logger = logging.getLogger(__name__)
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_capture")
 class TestCaptureService(CrmOpsCaptureCommon):
     def test_normalisation_table(self):
         """Messy inputs are stored clean."""
@@ -226,7 +226,7 @@ class TestCaptureService(CrmOpsCaptureCommon):
         self.assertEqual(lead.tag_ids, tag)
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_capture")
 class TestCaptureEmail(CrmOpsCaptureCommon):
     def test_mail_to_team_alias_extracts_signature_and_links(self):
         body = """<p>Hello, we need 40 chairs for our new office.</p>
@@ -247,7 +247,7 @@ class TestCaptureEmail(CrmOpsCaptureCommon):
         self.assertEqual(lead.partner_id, self.contact, lead.crm_ops_dedup_reason)
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_capture")
 class TestCaptureImport(CrmOpsCaptureCommon):
     def _import(self, content, filename="leads.csv"):
         imp = (
@@ -337,7 +337,7 @@ class TestCaptureImport(CrmOpsCaptureCommon):
         self.assertEqual(imp.created_count, 1200)
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_capture")
 class TestCaptureRules(CrmOpsCaptureCommon):
     def test_mailing_responders_become_leads_once(self):
         mailing = self.env["mailing.mailing"].create(
@@ -405,7 +405,7 @@ class TestCaptureRules(CrmOpsCaptureCommon):
             self.env["crm.capture.rule"].create({"name": "x", "days": -1})
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_capture")
 class TestDeduplicationQuality(CrmOpsCaptureCommon):
     def test_precision_and_recall_on_generated_duplicates(self):
         """Variants of known customers must be linked to them, strangers must not."""
@@ -477,7 +477,7 @@ class TestDeduplicationQuality(CrmOpsCaptureCommon):
         self.assertGreaterEqual(recall, 0.9)
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_capture")
 class TestCaptureSettings(CrmOpsCaptureCommon):
     def test_settings_form_edits_thresholds(self):
         with Form(self.env["res.config.settings"]) as settings:

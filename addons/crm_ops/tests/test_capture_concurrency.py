@@ -14,7 +14,7 @@ from .common import CrmOpsCommittedCase, CrmOpsCommon
 from .test_lead_import_jobs import wait_for_lock_wait
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_capture", "crm_ops_concurrency")
 class TestRateLimitConcurrency(CrmOpsCommittedCase):
     """Requests of one API key in two workers: the counter never makes one fail.
 
@@ -46,7 +46,7 @@ class TestRateLimitConcurrency(CrmOpsCommittedCase):
             self.assertEqual(cr.fetchone()[0], 3)
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_capture")
 class TestMergedLeadScoring(CrmOpsCommon):
     """A merged lead is archived, not lost: predictive lead scoring does not count it."""
 
@@ -77,7 +77,7 @@ class TestMergedLeadScoring(CrmOpsCommon):
         self.assertGreater(self._lost_counts(), before)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_capture", "crm_ops_concurrency")
 class TestCaptureRace(CrmOpsCommittedCase):
     """Two requests (two real cursors) capture the same new contact, or name the same
     new UTM source, at the same time. The data is committed; the cleanup removes it."""

@@ -9,7 +9,7 @@ from odoo.addons.crm_ops.models.crm_lead import CrmLead
 from .common import SALES_MANAGER, SALESMAN_ALL_LEADS, CrmOpsCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_capture", "crm_ops_http")
 class TestLeadApi(HttpCase, CrmOpsCommon):
     """The JSON API through real HTTP requests, as a machine client (or an attacker) would."""
 
@@ -239,7 +239,7 @@ class TestLeadApi(HttpCase, CrmOpsCommon):
         self.assertIsNone(res.json()["partner_id"])
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_capture", "crm_ops_http")
 class TestLeadWebForm(HttpCase):
     def _submit(self, data, utm=""):
         page = self.url_open(f"/crm/contact{utm}")
@@ -296,7 +296,7 @@ class TestLeadWebForm(HttpCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_capture", "crm_ops_http")
 class TestCaptureRuleButton(HttpCase, CrmOpsCommon):
     """A lead generation rule's *Run Now*, as the form's button calls it."""
 

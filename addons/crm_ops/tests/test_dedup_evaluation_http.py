@@ -19,7 +19,7 @@ from .common import SALESMAN_ALL_LEADS, CrmOpsCommon
 _logger = logging.getLogger(__name__)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_dedup", "crm_ops_http")
 class TestDedupEvaluationApi(HttpCase, CrmOpsCommon):
     @classmethod
     def setUpClass(cls):

@@ -13,7 +13,7 @@ from odoo.tools import mute_logger
 from .common import SALES_MANAGER, CrmOpsCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_dedup", "crm_ops_http")
 class TestMatchReview(HttpCase, CrmOpsCommon):
     @classmethod
     def setUpClass(cls):

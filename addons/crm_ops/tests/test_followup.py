@@ -16,7 +16,7 @@ class Crash(BaseException):
     """Simulates the worker being killed: not caught by the per-item error handling."""
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_followup")
 class TestFollowupPlanning(CrmOpsFollowupCommon):
     def test_confirm_plans_one_row_per_step(self):
         order = self._order()
@@ -113,7 +113,7 @@ class TestFollowupPlanning(CrmOpsFollowupCommon):
         self.assertEqual(len(self._items(order).filtered(lambda i: i.plan_id == invoiced_plan)), 2)
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_followup")
 class TestFollowupExecution(CrmOpsFollowupCommon):
     @classmethod
     def setUpClass(cls):
@@ -335,7 +335,7 @@ class TestFollowupExecution(CrmOpsFollowupCommon):
         self.assertLessEqual(per_record, 2, f"{q10} queries for 10 follow-ups, {q50} for 50")
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_followup")
 class TestFollowupMultiCompany(CrmOpsFollowupCommon):
     @classmethod
     def setUpClass(cls):
@@ -374,7 +374,7 @@ class TestFollowupMultiCompany(CrmOpsFollowupCommon):
         self.assertEqual(self._items(order_a, self.step_now).state, "pending")
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_followup")
 class TestFollowupDefaults(CrmOpsFollowupCommon):
     def test_default_plans_work_out_of_the_box(self):
         self.plan.active = False
@@ -408,7 +408,7 @@ class TestFollowupDefaults(CrmOpsFollowupCommon):
         self.assertEqual(self.env["rating.rating"]._crm_find_by_token(rating.access_token), rating)
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_followup")
 class TestFollowupViews(CrmOpsFollowupCommon):
     def test_actions_views_load(self):
         for xmlid in (

@@ -6,7 +6,7 @@ from odoo.tests import tagged
 from .common import CrmOpsCommittedCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_followup", "crm_ops_concurrency")
 class TestFollowupConcurrency(CrmOpsCommittedCase):
     """Two workers (two real cursors) run the job at the same time: no duplicates.
 

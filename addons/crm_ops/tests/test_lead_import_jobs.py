@@ -43,7 +43,7 @@ def wait_for_lock_wait(registry, pid, timeout=30):
     return False
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_import", "crm_ops_concurrency")
 class TestLeadImportKilledWorker(TransactionCase):
     def setUp(self):
         super().setUp()
@@ -200,7 +200,7 @@ class TestLeadImportKilledWorker(TransactionCase):
             cr.commit()  # pylint: disable=invalid-commit  # real workers need committed data
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_import", "crm_ops_concurrency")
 class TestIdempotencyRace(CrmOpsCommittedCase):
     KEY = "race-key-crm-ops"
 

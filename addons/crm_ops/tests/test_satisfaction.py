@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_satisfaction", "crm_ops_http")
 class TestSatisfactionPage(HttpCase):
     @classmethod
     def setUpClass(cls):

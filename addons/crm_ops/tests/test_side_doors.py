@@ -18,9 +18,7 @@ from .common import HELPDESK_MANAGER, SALES_MANAGER, CrmOpsCommon
 
 
 class SideDoorCase(HttpCase, CrmOpsCommon):
-    @classmethod
-    def default_env_context(cls):
-        return {"tracking_disable": True}
+    env_context = {"tracking_disable": True}
 
     @classmethod
     def setUpClass(cls):
@@ -83,7 +81,7 @@ class SideDoorCase(HttpCase, CrmOpsCommon):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_security", "crm_ops_http")
 class TestFollowupRepointed(SideDoorCase):
     """#12.3: a partner company's salesman points his own follow-up at A's order."""
 
@@ -219,7 +217,7 @@ class TestFollowupRepointed(SideDoorCase):
         self._assert_nothing_reached_a(items_untouched=False)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_security", "crm_ops_http")
 class TestRatingTokens(SideDoorCase):
     """#12.8: tokens of A's satisfaction requests, read by other companies' employees."""
 
@@ -336,7 +334,7 @@ class TestRatingTokens(SideDoorCase):
         self.assertEqual(len(self._tickets_a()), 1)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_security", "crm_ops_http")
 class TestCompanyRelations(SideDoorCase):
     """What runs as superuser is configured inside its company: a partner company's manager
     cannot point his plan's steps, capture rules or reply templates at A's records."""
