@@ -1,10 +1,6 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The addon's Spanish, Catalan and Italian translations are complete.
-
-The checks (terms read with Odoo's own exporter, missing translations listed,
-.po files parsed, placeholders and markup kept) live in crm_ops' test_i18n.
-"""
+"""The addon's es/ca/it translations are complete (crm_ops' ``I18nCheckMixin`` checks)."""
 
 from odoo.tests import TransactionCase, tagged
 

@@ -34,6 +34,12 @@ class CrmOpsCommon(BaseCommon):
         return dict(cls.env_context)
 
     @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the multi-company tests' company A: the main one, unless a class makes its own
+        cls.company_a = cls.company
+
+    @classmethod
     def _create_company_user(
         cls, login, company=None, groups=SALESMAN, extra_companies=None, **kwargs
     ):
@@ -51,6 +57,13 @@ class CrmOpsCommon(BaseCommon):
         )
 
     @classmethod
+    def _setup_api_company(cls, country="base.es"):
+        """The main company in ``country`` (the default prefix of its phone numbers), with
+        no API rate limit: these tests post more leads than a client may in a minute."""
+        cls.company.country_id = cls.env.ref(country)
+        cls.company.crm_ops_api_rate_limit = 0
+
+    @classmethod
     def _create_api_key(cls, user, name="test", days=1):
         """An RPC-scoped API key of ``user``, valid for ``days``."""
         expiry = datetime.now() + timedelta(days=days)
@@ -64,7 +77,6 @@ class CrmOpsCaptureCommon(CrmOpsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
         cls.company_a.country_id = cls.env.ref("base.es")
         cls.company_b = cls._create_company(name="Company B", country_id=cls.env.ref("base.it").id)
         cls.user_a = cls._create_company_user("capture_a", cls.company_a)

@@ -3,7 +3,7 @@ import logging
 import random
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, tagged, users
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_ops.models.crm_lead import CaptureError
@@ -107,13 +107,11 @@ class TestCaptureService(CrmOpsCaptureCommon):
         self.assertEqual(result["status"], "created")
         self.assertIn("domain", result["reasons"])
 
+    @users("capture_b")
     def test_other_company_customers_are_not_candidates(self):
-        result = (
-            self.env["crm.lead"]
-            .with_user(self.user_b)
-            ._crm_ops_capture(
-                {"email": "laura.garcia@acme-iberia.es", "contact_name": "Laura García"}, "api"
-            )
+        """Company B's salesperson captures A's contact: a new lead, not linked to it."""
+        result = self.env["crm.lead"]._crm_ops_capture(
+            {"email": "laura.garcia@acme-iberia.es", "contact_name": "Laura García"}, "api"
         )
         self.assertEqual(result["status"], "created")
         self.assertFalse(result["partner_id"])

@@ -16,7 +16,6 @@ class TestLeadApi(HttpCase, CrmOpsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
         cls.company_b = cls._create_company(name="API Company B")
         cls.user_a = cls._create_company_user("api_a", cls.company_a)
         cls.user_b = cls._create_company_user("api_b", cls.company_b, SALESMAN_ALL_LEADS)

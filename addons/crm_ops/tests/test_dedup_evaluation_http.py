@@ -24,8 +24,7 @@ class TestDedupEvaluationApi(HttpCase, CrmOpsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.country_id = cls.env.ref("base.es")
-        cls.company.crm_ops_api_rate_limit = 0
+        cls._setup_api_company()
         cls.user = cls._create_company_user("dedup_eval", groups=SALESMAN_ALL_LEADS)
         cls.key = cls._create_api_key(cls.user, "eval")
         cls.data = generate(seed=16, contacts=600, per_kind=12)

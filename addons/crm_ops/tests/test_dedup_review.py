@@ -18,9 +18,7 @@ class TestMatchReview(HttpCase, CrmOpsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.company_a.country_id = cls.env.ref("base.es")
-        cls.company_a.crm_ops_api_rate_limit = 0
+        cls._setup_api_company()
         cls.company_b = cls._create_company(
             name="Review Company B", country_id=cls.env.ref("base.es").id
         )

@@ -24,7 +24,6 @@ class SideDoorCase(HttpCase, CrmOpsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["crm.followup.plan"].search([]).active = False
-        cls.company_a = cls.env.company
         cls.company_b = cls._create_company(name="Partner B")
         cls.company_c = cls._create_company(name="Partner C")
         cls.user_a = cls._create_company_user(
