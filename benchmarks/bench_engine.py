@@ -54,9 +54,9 @@ TASKS = {
     "rfm_table": rfm_table,
     "cluster_customers": lambda tx: cluster_customers(tx, random_state=0),
     "clv_table": lambda tx: clv_table(tx, freq="W"),
-    "train_churn_model": lambda tx: train_churn_model(tx, 90, random_state=0),
-    "forecast_sales": lambda tx: forecast_sales(tx, "team", 6),
-    "backtest": lambda tx: backtest(tx, "team", 6),
+    "train_churn_model": lambda tx: train_churn_model(tx, horizon_days=90, random_state=0),
+    "forecast_sales": lambda tx: forecast_sales(tx, group_cols="team", horizon_months=6),
+    "backtest": lambda tx: backtest(tx, group_cols="team", holdout_months=6),
 }
 
 

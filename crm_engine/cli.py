@@ -44,15 +44,18 @@ def _write(frame: pd.DataFrame, output: str | None, index: bool = True) -> None:
 
 
 def _cmd_rfm(args: argparse.Namespace) -> None:
-    _write(rfm_table(_read(args.input), args.observation_end, **_cols(args)), args.output)
+    _write(
+        rfm_table(_read(args.input), observation_end=args.observation_end, **_cols(args)),
+        args.output,
+    )
 
 
 def _cmd_clusters(args: argparse.Namespace) -> None:
     res = cluster_customers(
         _read(args.input),
-        args.observation_end,
-        (args.k_min, args.k_max),
-        args.random_state,
+        observation_end=args.observation_end,
+        k_range=(args.k_min, args.k_max),
+        random_state=args.random_state,
         **_cols(args),
     )
     out = res.labels.to_frame().join(res.descriptions["description"], on="cluster")
@@ -62,15 +65,15 @@ def _cmd_clusters(args: argparse.Namespace) -> None:
 
 
 def _cmd_clv(args: argparse.Namespace) -> None:
-    out = clv_table(
+    res = clv_table(
         _read(args.input),
-        args.observation_end,
-        args.horizon_months,
-        args.discount_rate,
-        args.freq,
+        observation_end=args.observation_end,
+        horizon_months=args.horizon_months,
+        discount_rate=args.discount_rate,
+        freq=args.freq,
         **_cols(args),
     )
-    _write(out, args.output)
+    _write(res.table, args.output)
 
 
 def _read_attributes(path: str | None, customer_col: str) -> pd.DataFrame | None:
@@ -86,8 +89,8 @@ def _read_attributes(path: str | None, customer_col: str) -> pd.DataFrame | None
 def _cmd_churn(args: argparse.Namespace) -> None:
     res = train_churn_model(
         _read(args.input),
-        args.horizon_days,
-        args.observation_end,
+        horizon_days=args.horizon_days,
+        observation_end=args.observation_end,
         extra_features=_read_attributes(args.attributes, args.customer_col),
         model=args.model,
         random_state=args.random_state,
@@ -95,22 +98,28 @@ def _cmd_churn(args: argparse.Namespace) -> None:
     )
     _write(res.scores, args.output)
     m = res.metrics
+
+    def fmt(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
     print(
-        f"holdout ROC AUC {m['auc']:.3f}, Brier {m['brier']:.3f}, "
-        f"{m['n_train']} train / {m['n_test']} test examples",
+        f"holdout ROC AUC {fmt(m.auc)}, Brier {fmt(m.brier)}, "
+        f"{m.n_train} train / {m.n_test} test examples",
         file=sys.stderr,
     )
 
 
 def _cmd_forecast(args: argparse.Namespace) -> None:
     groups = [c for c in (args.group_cols or "").split(",") if c]
+    columns = _cols(args)
+    del columns["customer_id_col"]  # monthly sales per group: no customer
     out = forecast_sales(
         _read(args.input),
-        groups,
-        args.horizon,
-        args.level,
-        date_col=args.date_col,
-        amount_col=args.amount_col,
+        group_cols=groups,
+        observation_end=args.observation_end,
+        horizon_months=args.horizon,
+        level=args.level,
+        **columns,
     )
     _write(out, args.output, index=False)
 

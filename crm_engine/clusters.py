@@ -63,7 +63,7 @@ FEATURE_WORDS: dict[str, tuple[str, str]] = {
 _THRESHOLD = 0.5
 
 
-@dataclass
+@dataclass(frozen=True)
 class ClusterResult:
     """Outcome of a clustering.
 
@@ -79,7 +79,7 @@ class ClusterResult:
         Number of clusters.
     silhouette : dict
         ``{k: silhouette score}`` for every k tried (sampled).
-    transformed : list of str
+    transformed : tuple of str
         Features that were log-transformed.
     """
 
@@ -87,18 +87,20 @@ class ClusterResult:
     descriptions: pd.DataFrame
     k: int
     silhouette: dict[int, float] = field(default_factory=dict)
-    transformed: list[str] = field(default_factory=list)
+    transformed: tuple[str, ...] = ()
 
 
 def customer_features(
-    df: pd.DataFrame,
-    observation_end: object = None,
+    transactions: pd.DataFrame,
     *,
+    observation_end: object = None,
     customer_id_col: str = "customer_id",
     datetime_col: str = "date",
     monetary_value_col: str = "amount",
 ) -> pd.DataFrame:
     """Behavioural features per customer from transactions.
+
+    Parameters as in :func:`crm_engine.rfm.rfm_table`.
 
     Returns
     -------
@@ -107,9 +109,9 @@ def customer_features(
         ``avg_amount``, ``tenure_days`` (all float).
     """
     s = summary_from_transactions(
-        df,
-        observation_end,
-        "D",
+        transactions,
+        observation_end=observation_end,
+        freq="D",
         customer_id_col=customer_id_col,
         datetime_col=datetime_col,
         monetary_value_col=monetary_value_col,
@@ -190,9 +192,9 @@ def _final_fit(
 
 def cluster_features(
     features: pd.DataFrame,
+    *,
     k_range: tuple[int, int] = (2, 8),
     random_state: int | np.random.RandomState | None = None,
-    *,
     sample_size: int = 10_000,
     minibatch_threshold: int = 100_000,
     silhouette_size: int = 2_000,
@@ -305,15 +307,15 @@ def cluster_features(
         [_describe(zmeans[i], names) for i in range(k)] if scores else ["all customers"] * k
     )
     desc.index.name = "cluster"
-    return ClusterResult(labels_s, desc, k, scores, logged)
+    return ClusterResult(labels_s, desc, k, scores, tuple(logged))
 
 
 def cluster_customers(
-    df: pd.DataFrame,
+    transactions: pd.DataFrame,
+    *,
     observation_end: object = None,
     k_range: tuple[int, int] = (2, 8),
     random_state: int | np.random.RandomState | None = None,
-    *,
     customer_id_col: str = "customer_id",
     datetime_col: str = "date",
     monetary_value_col: str = "amount",
@@ -337,16 +339,16 @@ def cluster_customers(
     True
     """
     feats = customer_features(
-        df,
-        observation_end,
+        transactions,
+        observation_end=observation_end,
         customer_id_col=customer_id_col,
         datetime_col=datetime_col,
         monetary_value_col=monetary_value_col,
     )
     return cluster_features(
         feats,
-        k_range,
-        random_state,
+        k_range=k_range,
+        random_state=random_state,
         sample_size=sample_size,
         minibatch_threshold=minibatch_threshold,
     )

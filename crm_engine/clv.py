@@ -49,6 +49,7 @@ from .transactions import FREQ_DAYS, summary_from_transactions
 
 __all__ = [
     "BetaGeoModel",
+    "CLVResult",
     "GammaGammaModel",
     "clv_table",
     "customer_lifetime_value",
@@ -142,6 +143,18 @@ def _minimize_inner(fun_and_grad, x0: np.ndarray) -> optimize.OptimizeResult:
         options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10},
     )
     return polish if polish.fun <= res.fun else res
+
+
+def _fit(objective_on, n_rows: int, n_params: int) -> optimize.OptimizeResult:
+    """Minimise ``objective_on(rows)`` (a slice of the distinct rows -> objective)
+    from log-parameters 0. Above ``_WARM_START_ROWS`` rows, a fit on a systematic
+    subsample of the rows first gives the start: the full fit then needs only a few
+    iterations."""
+    start = np.zeros(n_params)
+    if n_rows > _WARM_START_ROWS:
+        step = slice(None, None, n_rows // _WARM_START_ROWS + 1)
+        start = _minimize(objective_on(step), start).x
+    return _minimize(objective_on(slice(None)), start)
 
 
 def _objective(ll: float, grad: np.ndarray, log_params: np.ndarray, total: float, penalizer: float):
@@ -417,13 +430,7 @@ class BetaGeoModel:
 
             return objective
 
-        start = np.zeros(4)
-        if len(x) > _WARM_START_ROWS:
-            # Warm start on a systematic subsample of the distinct rows: the full
-            # fit then needs only a few iterations.
-            step = slice(None, None, len(x) // _WARM_START_ROWS + 1)
-            start = _minimize(objective_on(step), start).x
-        res = _minimize(objective_on(slice(None)), start)
+        res = _fit(objective_on, len(x), 4)
         r, alpha, a, b = np.exp(res.x)
         self.params_ = {"r": float(r), "alpha": float(alpha * scale), "a": float(a), "b": float(b)}
         lp = np.log([r, alpha * scale, a, b])
@@ -609,11 +616,7 @@ class GammaGammaModel:
 
             return objective
 
-        start = np.zeros(3)
-        if len(x) > _WARM_START_ROWS:
-            step = slice(None, None, len(x) // _WARM_START_ROWS + 1)
-            start = _minimize(objective_on(step), start).x
-        res = _minimize(objective_on(slice(None)), start)
+        res = _fit(objective_on, len(x), 3)
         p, q, g = np.exp(res.x)
         self.params_ = {"p": float(p), "q": float(q), "gamma": float(g * scale)}
         lp = np.log([p, q, g * scale])
@@ -661,13 +664,14 @@ def customer_lifetime_value(
     recency: object,
     T: object,
     monetary_value: object,
-    time: int = 12,
+    *,
+    horizon_months: int = 12,
     discount_rate: float = 0.01,
     freq: str = "D",
 ) -> np.ndarray:
-    """Discounted CLV over ``time`` months (lifetimes' convention).
+    """Discounted CLV over ``horizon_months`` months (lifetimes' convention).
 
-    ``CLV = sum_{i=1..time} value * (E[X(i months)] - E[X(i-1 months)])
+    ``CLV = sum_{i=1..horizon_months} value * (E[X(i months)] - E[X(i-1 months)])
     / (1 + discount_rate) ** i``.
 
     Parameters
@@ -678,7 +682,7 @@ def customer_lifetime_value(
     monetary_value : array-like, shape (n_customers,)
         Expected value per transaction (usually the Gamma-Gamma conditional
         expected average profit).
-    time : int, default 12
+    horizon_months : int, default 12
         Horizon in months (>= 0).
     discount_rate : float, default 0.01
         Monthly discount rate (> -1).
@@ -691,39 +695,67 @@ def customer_lifetime_value(
     """
     if freq not in _PERIODS_PER_MONTH:
         raise ValueError(f"freq must be one of {sorted(_PERIODS_PER_MONTH)}, got {freq!r}")
-    if int(time) != time or time < 0:
-        raise ValueError(f"time must be a non-negative integer number of months, got {time!r}")
+    if int(horizon_months) != horizon_months or horizon_months < 0:
+        raise ValueError(f"horizon_months must be a non-negative integer, got {horizon_months!r}")
     if not np.isfinite(discount_rate) or discount_rate <= -1:
         raise ValueError(f"discount_rate must be > -1, got {discount_rate!r}")
     value = _as_array(monetary_value, "monetary_value")
     factor = _PERIODS_PER_MONTH[freq]
     clv = np.zeros_like(value)
     previous = np.zeros_like(value)
-    for month in range(1, int(time) + 1):  # loop over months, vectorised over customers
+    for month in range(1, int(horizon_months) + 1):  # loop over months, vectorised over customers
         current = transaction_model.expected_purchases(month * factor, frequency, recency, T)
         clv += value * (current - previous) / (1.0 + discount_rate) ** month
         previous = current
     return clv
 
 
+@dataclass(frozen=True)
+class CLVResult:
+    """Outcome of :func:`clv_table`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The summary of :func:`~crm_engine.transactions.summary_from_transactions`
+        plus ``p_alive``, ``expected_purchases`` (over the horizon),
+        ``expected_average_value`` and ``clv``, indexed by ``customer_id``.
+    bgnbd_params : dict
+        Fitted BG/NBD parameters ``r, alpha, a, b``.
+    gamma_gamma_params : dict
+        Fitted Gamma-Gamma parameters ``p, q, gamma``.
+    n_fallback : int
+        Customers scored by the fallback of a degenerate fit (see :func:`clv_table`).
+    """
+
+    table: pd.DataFrame
+    bgnbd_params: dict[str, float]
+    gamma_gamma_params: dict[str, float]
+    n_fallback: int = 0
+
+
 def clv_table(
-    df: pd.DataFrame,
+    transactions: pd.DataFrame,
+    *,
     observation_end: object = None,
     horizon_months: int = 12,
     discount_rate: float = 0.01,
     freq: str = "W",
-    *,
+    penalizer_coef: float = 0.0,
     customer_id_col: str = "customer_id",
     datetime_col: str = "date",
     monetary_value_col: str = "amount",
-    penalizer_coef: float = 0.0,
-) -> pd.DataFrame:
+) -> CLVResult:
     """Fit BG/NBD + Gamma-Gamma on transactions and score every customer.
+
+    Customers the fitted models cannot score (a degenerate fit: almost no repeat
+    purchase, amounts of zero) get their own purchase rate over the horizon and
+    count as alive, so that every score is a finite number.
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Transactions (customer, date, amount).
+    transactions : pandas.DataFrame
+        Customer, date, amount.
     observation_end : date-like, optional
         End of the calibration window; ``None`` = last transaction date.
     horizon_months : int, default 12
@@ -739,16 +771,22 @@ def clv_table(
 
     Returns
     -------
-    pandas.DataFrame
-        The summary of :func:`summary_from_transactions` plus
-        ``p_alive``, ``expected_purchases`` (over the horizon),
-        ``expected_average_value`` and ``clv``. ``attrs`` holds the fitted
-        parameters (``bgnbd_params``, ``gamma_gamma_params``).
+    CLVResult
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2, 3, 4, 4],
+    ...     "date": ["2024-01-03", "2024-02-10", "2024-05-01", "2024-01-20", "2024-04-02",
+    ...              "2024-02-01", "2024-03-05", "2024-06-01"],
+    ...     "amount": [20.0, 35.0, 25.0, 10.0, 14.0, 50.0, 30.0, 28.0]})
+    >>> res = clv_table(tx, observation_end="2024-06-30", horizon_months=6)
+    >>> res.table.loc[3, "frequency"], bool((res.table["clv"] >= 0).all())
+    (np.int64(0), True)
     """
     summary = summary_from_transactions(
-        df,
-        observation_end,
-        freq,
+        transactions,
+        observation_end=observation_end,
+        freq=freq,
         customer_id_col=customer_id_col,
         datetime_col=datetime_col,
         monetary_value_col=monetary_value_col,
@@ -772,13 +810,18 @@ def clv_table(
     )[inverse]
     out["expected_average_value"] = value
     discounted = customer_lifetime_value(
-        bg, ux, ut_x, ut, np.ones(len(ux)), horizon_months, discount_rate, freq
+        bg,
+        ux,
+        ut_x,
+        ut,
+        np.ones(len(ux)),
+        horizon_months=horizon_months,
+        discount_rate=discount_rate,
+        freq=freq,
     )
     with np.errstate(invalid="ignore", over="ignore"):
         out["clv"] = discounted[inverse] * value
-    # A degenerate fit (almost no repeat purchase, amounts of zero) cannot be evaluated:
-    # fall back, for those customers only, to their own purchase rate over the horizon and
-    # count them as alive, so that every score stays a finite number.
+    # A degenerate fit cannot be evaluated: fall back for those customers only (see above).
     periods = horizon_months * _PERIODS_PER_MONTH[freq]
     broken = ~(
         np.isfinite(out["expected_purchases"])
@@ -797,7 +840,4 @@ def clv_table(
         )
         out.loc[broken, "expected_average_value"] = value_s[broken]
         out.loc[broken, "clv"] = (expected * value_s)[broken]
-    out.attrs["fallback_customers"] = int(broken.sum())
-    out.attrs["bgnbd_params"] = dict(bg.params_)
-    out.attrs["gamma_gamma_params"] = dict(gg.params_)
-    return out
+    return CLVResult(out, dict(bg.params_), dict(gg.params_), int(broken.sum()))

@@ -34,7 +34,19 @@ kind                           the lead is
 ``colleague_domain``           another person at the company, own address at
                                the company domain: nobody
 ``other_gmail``                a similar but other Gmail mailbox: nobody
+``review_new_mailbox``         a company's contact by full name and company
+                               name, from a new personal mailbox: not proof
+                               enough to link, a near miss to *review*
+``review_domain_alias``        a company's contact by full name, from another
+                               mailbox of the company domain: a near miss to
+                               *review*
 =============================  ===============================================
+
+The two ``review_*`` kinds are the near misses: the same person, but with
+evidence that a namesake could also give (a name and a company, a name and a
+domain). They carry ``review`` (the partner id a salesperson should be offered)
+and ``expected = None``: linking them without asking counts as a false
+positive, leaving them out of the review queue as a false negative.
 
 :func:`score` turns predictions into precision and recall per kind and overall.
 It is used by ``tests/engine/test_dedup_evaluation.py`` (engine alone) and by
@@ -71,7 +83,12 @@ KINDS: tuple[str, ...] = (
     "namesake",
     "colleague_domain",
     "other_gmail",
+    "review_new_mailbox",
+    "review_domain_alias",
 )
+
+#: The kinds whose leads should wait in the review queue (not be linked).
+REVIEW_KINDS: tuple[str, ...] = ("review_new_mailbox", "review_domain_alias")
 
 _ES_GIVEN = (
     "José Francisco Ignacio Dolores Montserrat Manuel Antonio Jesús Enrique Guillermo "
@@ -180,7 +197,8 @@ class EvalSet:
     leads : list of dict
         ``kind``, ``expected`` (partner id or ``None``) and ``incoming``: the
         JSON API body (``contact_name``, ``partner_name``, ``email``,
-        ``phone``, ``country_code``).
+        ``phone``, ``country_code``); near misses also ``review``, the
+        partner id to offer for review.
     """
 
     partners: list[dict[str, Any]] = field(default_factory=list)
@@ -235,9 +253,14 @@ class _Builder:
         first = given or rng.choice(_IT_GIVEN)
         return first, rng.choice(_IT_SURNAMES).replace("_", " "), None
 
-    def lead(self, kind: str, expected: int | None, **incoming: Any) -> None:
+    def lead(
+        self, kind: str, expected: int | None, *, review: int | None = None, **incoming: Any
+    ) -> None:
         body = {k: v for k, v in incoming.items() if v}
-        self.set.leads.append({"kind": kind, "expected": expected, "incoming": body})
+        lead = {"kind": kind, "expected": expected, "incoming": body}
+        if review is not None:
+            lead["review"] = review
+        self.set.leads.append(lead)
 
 
 def _full(first: str, s1: str, s2: str | None) -> str:
@@ -608,6 +631,29 @@ def _leads(
             email=f"{local}{rng.randrange(2, 9)}@gmail.com",
             country_code=p["country"],
         )
+    # near misses, generated last so that the kinds above stay as they were
+    staff = [(c, p) for c in companies for p in c["staff"]]
+    for c, p in sample(staff):
+        first, s1, s2 = p["parts"]
+        b.lead(
+            "review_new_mailbox",
+            None,
+            review=p["record"]["id"],
+            contact_name=_full(first, s1, s2 if rng.random() < 0.6 else None),
+            partner_name=f"{c['base']} {rng.choice(c['variants'])}".replace(" ,", ","),
+            email=f"{_slug(first)}{_slug(s1)}{b.next_serial()}@{rng.choice(['gmail.com', 'hotmail.com', 'libero.it'])}",
+            country_code=c["country"],
+        )
+    for c, p in sample(staff, lambda cp: cp[1]["record"]["email"] != cp[0]["role"]):
+        first, s1, s2 = p["parts"]
+        b.lead(
+            "review_domain_alias",
+            None,
+            review=p["record"]["id"],
+            contact_name=_full(first, s1, s2),
+            email=f"{_slug(first)[0]}{_slug(s1)}{b.next_serial()}@{c['domain']}",
+            country_code=c["country"],
+        )
 
 
 @dataclass
@@ -630,20 +676,35 @@ class KindScore:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-def score(leads: list[Mapping[str, Any]], predicted: list[int | None]) -> dict[str, KindScore]:
+def score(
+    leads: list[Mapping[str, Any]],
+    predicted: list[int | None],
+    reviewed: list[int | None] | None = None,
+) -> dict[str, KindScore]:
     """Precision and recall per kind and ``"overall"``.
 
     A link to the expected partner is a true positive; a link to any other
     partner a false positive (and a false negative when a partner was expected);
     no link where one was expected a false negative.
+
+    Near misses (leads with ``review``) are right when they are not linked and
+    ``reviewed`` (the partner first offered for review, per lead) is that
+    partner: a true positive; a link is a false positive; no link and no such
+    review entry a false negative. Without ``reviewed`` they count as negatives.
     """
     result: dict[str, KindScore] = {}
-    for lead, got in zip(leads, predicted, strict=True):
+    reviewed = reviewed if reviewed is not None else [None] * len(leads)
+    for lead, got, offered in zip(leads, predicted, reviewed, strict=True):
         for key in (lead["kind"], "overall"):
             stats = result.setdefault(key, KindScore())
             stats.leads += 1
             expected = lead["expected"]
-            if got is not None and got == expected:
+            if lead.get("review") is not None:
+                hit = got is None and offered == lead["review"]
+                stats.tp += hit
+                stats.fp += got is not None
+                stats.fn += got is None and not hit
+            elif got is not None and got == expected:
                 stats.tp += 1
             else:
                 stats.fp += got is not None

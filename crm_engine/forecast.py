@@ -77,29 +77,34 @@ def last_complete_month(day: object) -> pd.Timestamp:
 
 
 def _wide(
-    df: pd.DataFrame,
+    transactions: pd.DataFrame,
     group_cols: list[str],
-    date_col: str,
-    amount_col: str,
-    last_month: object,
+    datetime_col: str,
+    monetary_value_col: str,
+    observation_end: object,
 ) -> tuple[pd.DataFrame, np.ndarray, pd.PeriodIndex]:
     """Monthly sums as a (groups x months) frame and each group's first month index."""
     reserved = {"customer_id", "date", "amount", "month"}
     clash = [c for c in group_cols if c in reserved]
     if clash:
         raise ValueError(f"group column(s) {clash} clash with reserved names; rename them")
-    frame = df.copy()
+    frame = transactions.copy()
     if "customer_id" not in frame.columns:
         frame["customer_id"] = 0
-    tx = validate_transactions(frame, "customer_id", date_col, amount_col, extra_cols=group_cols)
+    tx = validate_transactions(
+        frame,
+        datetime_col=datetime_col,
+        monetary_value_col=monetary_value_col,
+        extra_cols=group_cols,
+    )
     if tx.empty:
         raise ValueError("no transactions to forecast")
     month = tx["date"].dt.to_period("M")
-    end = month.max() if last_month is None else pd.Period(pd.Timestamp(last_month), "M")
+    end = month.max() if observation_end is None else pd.Period(pd.Timestamp(observation_end), "M")
     keep = month <= end
     tx, month = tx.loc[keep], month[keep]
     if tx.empty:
-        raise ValueError("no transactions on or before last_month")
+        raise ValueError("no transactions in or before the month of observation_end")
     start = month.min()
     months = pd.period_range(start, end, freq="M")
     pos = ((month.dt.year - start.year) * 12 + (month.dt.month - start.month)).to_numpy()
@@ -130,18 +135,18 @@ def _wide(
 
 
 def monthly_sales(
-    df: pd.DataFrame,
-    group_cols: Sequence[str] | str | None = None,
+    transactions: pd.DataFrame,
     *,
-    date_col: str = "date",
-    amount_col: str = "amount",
-    last_month: object = None,
+    group_cols: Sequence[str] | str | None = None,
+    observation_end: object = None,
+    datetime_col: str = "date",
+    monetary_value_col: str = "amount",
 ) -> pd.DataFrame:
     """Monthly sales per group in long format.
 
-    ``last_month`` (date-like, optional): last month kept (later transactions are
-    ignored; the months up to it are filled with 0); ``None`` = the month of the
-    last transaction.
+    ``observation_end`` (date-like, optional): its month is the last month kept
+    (later transactions are ignored; the months up to it are filled with 0);
+    ``None`` = the month of the last transaction.
 
     Returns
     -------
@@ -151,7 +156,9 @@ def monthly_sales(
         first transaction to the last month of the data (0 when no sale).
     """
     groups = _group_list(group_cols)
-    wide, first, months = _wide(df, groups, date_col, amount_col, last_month)
+    wide, first, months = _wide(
+        transactions, groups, datetime_col, monetary_value_col, observation_end
+    )
     mask = np.arange(len(months))[None, :] >= first[:, None]
     long = wide.stack(future_stack=True).rename("amount").reset_index()
     long = long.rename(columns={long.columns[len(wide.index.names)]: "month"})
@@ -240,9 +247,9 @@ def _forecast_wide(
     return mean, sd, method
 
 
-def _check_common(horizon: int, level: float, season_length: int) -> None:
+def _check_common(horizon: int, level: float, season_length: int, name: str) -> None:
     if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
-        raise ValueError(f"horizon must be an integer >= 1, got {horizon!r}")
+        raise ValueError(f"{name} must be an integer >= 1, got {horizon!r}")
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
     if (
@@ -254,52 +261,57 @@ def _check_common(horizon: int, level: float, season_length: int) -> None:
 
 
 def forecast_sales(
-    df: pd.DataFrame,
-    group_cols: Sequence[str] | str | None = None,
-    horizon: int = 6,
-    level: float = 0.9,
+    transactions: pd.DataFrame,
     *,
+    group_cols: Sequence[str] | str | None = None,
+    observation_end: object = None,
+    horizon_months: int = 6,
+    level: float = 0.9,
     season_length: int = 12,
-    date_col: str = "date",
-    amount_col: str = "amount",
-    last_month: object = None,
+    datetime_col: str = "date",
+    monetary_value_col: str = "amount",
 ) -> pd.DataFrame:
-    """Forecast monthly sales per group for the next ``horizon`` months.
+    """Forecast monthly sales per group for the next ``horizon_months`` months.
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Transactions with a date, an amount and the group columns.
+    transactions : pandas.DataFrame
+        A date, an amount and the group columns (a customer column is not needed).
     group_cols : str or list of str, optional
         Columns defining the series (none = one series for everything).
-    horizon : int, default 6
-        Months to forecast after the last month of the data.
+    observation_end : date-like, optional
+        Read at month resolution: its month is the last month of history (later
+        transactions are ignored); ``None`` = the month of the last transaction.
+        A partial last month is used as if complete: pass
+        :func:`last_complete_month` of the observation day.
+    horizon_months : int, default 6
+        Months to forecast after the last month of history.
     level : float, default 0.9
         Coverage of the prediction interval.
     season_length : int, default 12
-    date_col, amount_col : str
-    last_month : date-like, optional
-        Last month of history (later transactions are ignored); ``None`` =
-        the month of the last transaction. A partial last month is used as if
-        complete: pass :func:`last_complete_month` of the observation day.
+    datetime_col, monetary_value_col : str
+        Column names.
 
     Returns
     -------
-    pandas.DataFrame, shape (n_groups * horizon, n_group_cols + 6)
+    pandas.DataFrame, shape (n_groups * horizon_months, n_group_cols + 6)
         Group columns (or ``group``), ``month`` (Timestamp, first day),
-        ``step`` (1..horizon), ``forecast``, ``lower``, ``upper``, ``method``.
+        ``step`` (1..horizon_months), ``forecast``, ``lower``, ``upper``, ``method``.
 
     Examples
     --------
     >>> tx = pd.DataFrame({"date": pd.date_range("2022-01-01", periods=36, freq="MS"),
     ...                    "amount": [100.0 + 10 * (i % 12) for i in range(36)]})
-    >>> fc = forecast_sales(tx, horizon=2)
+    >>> fc = forecast_sales(tx, horizon_months=2)
     >>> fc["forecast"].round().tolist(), fc["method"].iloc[0]
     ([100.0, 110.0], 'holt_winters')
     """
-    _check_common(horizon, level, season_length)
+    _check_common(horizon_months, level, season_length, "horizon_months")
+    horizon = int(horizon_months)
     groups = _group_list(group_cols)
-    wide, first, months = _wide(df, groups, date_col, amount_col, last_month)
+    wide, first, months = _wide(
+        transactions, groups, datetime_col, monetary_value_col, observation_end
+    )
     values = wide.to_numpy()
     mean, sd, method = _forecast_wide(values, first, horizon, season_length)
     z = stats.norm.ppf(0.5 + level / 2)
@@ -341,22 +353,22 @@ def _errors(actual: np.ndarray, pred: np.ndarray) -> dict[str, float]:
 
 
 def backtest(
-    df: pd.DataFrame,
-    group_cols: Sequence[str] | str | None = None,
-    holdout: int = 12,
+    transactions: pd.DataFrame,
     *,
+    group_cols: Sequence[str] | str | None = None,
+    observation_end: object = None,
+    holdout_months: int = 12,
     season_length: int = 12,
-    date_col: str = "date",
-    amount_col: str = "amount",
-    last_month: object = None,
+    datetime_col: str = "date",
+    monetary_value_col: str = "amount",
 ) -> pd.DataFrame:
-    """Hold out the last ``holdout`` months and compare forecasts with actuals.
+    """Hold out the last ``holdout_months`` months and compare forecasts with actuals.
 
-    Each group's model is fitted on its history before the holdout period and
-    forecasts the ``holdout`` months; the benchmark is the seasonal naive
-    forecast (same month one season earlier; the last value if the history is
-    shorter than a season). Groups without history before the holdout are
-    skipped.
+    Parameters as in :func:`forecast_sales`. Each group's model is fitted on
+    its history before the holdout period and forecasts the held-out months;
+    the benchmark is the seasonal naive forecast (same month one season
+    earlier; the last value if the history is shorter than a season).
+    Groups without history before the holdout are skipped.
 
     Returns
     -------
@@ -366,14 +378,17 @@ def backtest(
         ``smape`` (percent; MAPE ignores months with zero actuals) and
         ``naive_mae``, ``naive_mape``, ``naive_smape``.
     """
-    _check_common(holdout, 0.5, season_length)
+    _check_common(holdout_months, 0.5, season_length, "holdout_months")
+    holdout = int(holdout_months)
     groups = _group_list(group_cols)
-    wide, first, months = _wide(df, groups, date_col, amount_col, last_month)
+    wide, first, months = _wide(
+        transactions, groups, datetime_col, monetary_value_col, observation_end
+    )
     values = wide.to_numpy()
     n_train = len(months) - holdout
     if n_train < 1:
         raise ValueError(
-            f"holdout={holdout} leaves no history: the data span {len(months)} month(s)"
+            f"holdout_months={holdout} leaves no history: the data span {len(months)} month(s)"
         )
     ok = first < n_train
     if not ok.any():

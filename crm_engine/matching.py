@@ -173,9 +173,10 @@ class Thresholds:
         A candidate scoring at least this, but under ``link`` (partners) or
         ``merge`` (leads), is a near miss for a person to review
         (:attr:`MatchDecision.review`). Chosen on the evaluation set of
-        ``tests/engine/test_dedup_evaluation.py``: every true pair that the
-        engine does not link scores at least 45 there, while the contradicted
-        pairs (other first name on a shared line) stay below it.
+        ``tests/engine/test_dedup_evaluation.py``: its near misses (a full
+        name with the company's name or domain) score 45 to 50, while a name
+        alone scores 30 and contradicted pairs (other first name on a shared
+        line) less; 35 to 45 queue the near misses and nothing else.
     """
 
     link: float = 60.0
@@ -380,8 +381,9 @@ def _score_features(
     * the names add ``weight * similarity`` from :func:`rapidfuzz.fuzz.token_sort_ratio`
       or, when higher, from :func:`crm_engine.identity.compare_names` (nicknames,
       initials, a dropped surname); a shortened name (``compatible``) only
-      counts next to an e-mail, phone or domain in common; contradicting names
-      count at most 50% similar.
+      counts next to an e-mail, phone, domain or company name in common (a
+      name and a company alone score at most 50: a near miss to review, never
+      a link); contradicting names count at most 50% similar.
 
     Evidence that identifies the company rather than the person (a shared
     mailbox, a landline, of another person) goes to ``company_score``.
@@ -437,6 +439,11 @@ def _score_features(
         company_score += weights.domain
         reasons.append("domain")
 
+    company_sim = (
+        float(fuzz.WRatio(incoming.company, candidate.company))
+        if incoming.company and candidate.company
+        else 0.0
+    )
     name_sim = (
         float(fuzz.token_sort_ratio(incoming.name, candidate.name))
         if incoming.name and candidate.name
@@ -447,17 +454,13 @@ def _score_features(
         # many letters they share ("Maria Garcia Lopez" / "Marta Garcia Lopez")
         name_sim = min(name_sim, 50.0)
     elif names.verdict == "same" or (
-        names.verdict == "compatible" and (common_emails or common_phones or "domain" in reasons)
+        names.verdict == "compatible"
+        and (common_emails or common_phones or "domain" in reasons or company_sim >= fuzzy_min)
     ):
         name_sim = max(name_sim, names.similarity)
     if name_sim > 0 and name_sim >= fuzzy_min:
         score += weights.name * name_sim / 100.0
         reasons.append(f"name {round(name_sim)}")
-    company_sim = (
-        float(fuzz.WRatio(incoming.company, candidate.company))
-        if incoming.company and candidate.company
-        else 0.0
-    )
     if company_sim > 0 and company_sim >= fuzzy_min:
         points = weights.company * company_sim / 100.0
         score += points

@@ -50,7 +50,7 @@ features at ``E``.
 response window is complete. Features use purchases strictly before the
 sent day (and earlier mailings only -- the opened/clicked flags of the mailing
 itself are outcomes, not inputs); the label is "a purchase day within
-``response_days`` days from the sent day". The mailings sent in the last
+``horizon_days`` days from the sent day". The mailings sent in the last
 ``holdout_fraction`` of the period form the holdout set. Scores are for a
 mailing sent the day after ``E``.
 
@@ -77,8 +77,9 @@ Small data
 Training needs at least ``min_examples`` (default 20) examples and
 both classes present (at least 2 of each); otherwise
 :class:`InsufficientDataError` (a ``ValueError``) explains what is missing.
-A holdout set with one class only gets ``auc = NaN`` and a note in
-``metrics["notes"]`` (documented fallback, no exception).
+A holdout set with one class only gets ``metrics.auc = None`` and a note in
+``metrics.notes`` (documented fallback, no exception); an empty holdout set
+also leaves ``brier`` and ``base_rate`` at ``None``.
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ from .transactions import _resolve_end, _to_datetime, daily_purchases, validate_
 __all__ = [
     "BASE_FEATURES",
     "InsufficientDataError",
+    "PropensityMetrics",
     "PropensityResult",
     "build_features",
     "reliability_table",
@@ -126,7 +128,25 @@ class InsufficientDataError(ValueError):
     """Raised when there is not enough (or too uniform) data to train a model."""
 
 
-@dataclass
+@dataclass(frozen=True)
+class PropensityMetrics:
+    """Holdout evaluation of a propensity model.
+
+    ``auc``, ``brier`` and ``base_rate`` (holdout positive rate) are ``None``
+    when they are undefined (see "Small data" in the module docstring).
+    """
+
+    n_train: int
+    n_test: int
+    n_scored: int
+    train_positive_rate: float
+    auc: float | None = None
+    brier: float | None = None
+    base_rate: float | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PropensityResult:
     """A trained propensity model, its holdout evaluation and current scores.
 
@@ -135,9 +155,7 @@ class PropensityResult:
     model : sklearn classifier
         Fitted on the training window.
     feature_names : list of str
-    metrics : dict
-        ``auc``, ``brier``, ``base_rate`` (holdout positive rate),
-        ``n_train``, ``n_test``, ``n_scored``, ``notes`` (list of str).
+    metrics : PropensityMetrics
     reliability : pandas.DataFrame
         See :func:`reliability_table`.
     scores : pandas.DataFrame
@@ -149,7 +167,7 @@ class PropensityResult:
 
     model: ClassifierMixin
     feature_names: list[str]
-    metrics: dict[str, object]
+    metrics: PropensityMetrics
     reliability: pd.DataFrame
     scores: pd.DataFrame
     dates: dict[str, pd.Timestamp] = field(default_factory=dict)
@@ -376,8 +394,8 @@ def _features_at(
 
 def build_features(
     transactions: pd.DataFrame,
-    cutoff: object = None,
     *,
+    observation_end: object = None,
     complaints: pd.DataFrame | None = None,
     mailings: pd.DataFrame | None = None,
     customer_id_col: str = "customer_id",
@@ -386,13 +404,13 @@ def build_features(
     sent_date_col: str = "sent_date",
     trend_days: int = 90,
 ) -> pd.DataFrame:
-    """Features at ``cutoff`` for every customer who bought on or before it.
+    """Features at ``observation_end`` for every customer who bought on or before it.
 
     Parameters
     ----------
     transactions : pandas.DataFrame
         Customer, date, amount.
-    cutoff : date-like, optional
+    observation_end : date-like, optional
         Inclusive cut-off day; ``None`` = last transaction date.
     complaints : pandas.DataFrame, optional
         ``customer_id, date`` (same column names as ``transactions``).
@@ -408,10 +426,15 @@ def build_features(
         ``complaints`` and the mailing features when those frames are given.
     """
     _check_int(trend_days, "trend_days", 1)
-    tx = validate_transactions(transactions, customer_id_col, datetime_col, monetary_value_col)
+    tx = validate_transactions(
+        transactions,
+        customer_id_col=customer_id_col,
+        datetime_col=datetime_col,
+        monetary_value_col=monetary_value_col,
+    )
     if tx.empty:
         raise InsufficientDataError("no transactions")
-    end = _resolve_end(tx["date"], cutoff)
+    end = _resolve_end(tx["date"], observation_end)
     purchases = _purchase_events(tx)
     comp, mail = _aux_events(tx, complaints, mailings, customer_id_col, datetime_col, sent_date_col)
     ids = purchases.loc[purchases["time"] <= end, "customer_id"].unique()
@@ -555,7 +578,7 @@ def _fit_evaluate_score(
     n_reasons: int,
     min_examples: int,
     what: str,
-) -> tuple[ClassifierMixin, dict[str, object], pd.DataFrame, pd.DataFrame]:
+) -> tuple[ClassifierMixin, PropensityMetrics, pd.DataFrame, pd.DataFrame]:
     n_pos = int(y_train.sum())
     n_neg = len(y_train) - n_pos
     if len(y_train) < min_examples:
@@ -574,27 +597,27 @@ def _fit_evaluate_score(
     with threadpool_limits(limits=1 if len(xt) < 50_000 else None):
         model.fit(xt, y_train)
     notes: list[str] = []
-    metrics: dict[str, object] = {
-        "n_train": len(y_train),
-        "n_test": len(y_test),
-        "n_scored": len(x_score),
-        "train_positive_rate": float(y_train.mean()),
-    }
+    evaluation: dict[str, float] = {}
     if len(y_test):
         p_test = model.predict_proba(x_test.to_numpy("float64"))[:, 1]
-        metrics["base_rate"] = float(np.mean(y_test))
-        metrics["brier"] = float(brier_score_loss(y_test, p_test))
+        evaluation["base_rate"] = float(np.mean(y_test))
+        evaluation["brier"] = float(brier_score_loss(y_test, p_test))
         if len(np.unique(y_test)) == 2:
-            metrics["auc"] = float(roc_auc_score(y_test, p_test))
+            evaluation["auc"] = float(roc_auc_score(y_test, p_test))
         else:
-            metrics["auc"] = float("nan")
             notes.append("holdout has a single class: ROC AUC is undefined")
         reliability = reliability_table(y_test, p_test)
     else:
-        metrics.update(base_rate=float("nan"), brier=float("nan"), auc=float("nan"))
         notes.append("empty holdout set: no evaluation")
         reliability = reliability_table(np.zeros(0), np.zeros(0))
-    metrics["notes"] = notes
+    metrics = PropensityMetrics(
+        n_train=len(y_train),
+        n_test=len(y_test),
+        n_scored=len(x_score),
+        train_positive_rate=float(y_train.mean()),
+        notes=tuple(notes),
+        **evaluation,
+    )
     xs = x_score.to_numpy("float64")
     if len(xs):
         prob = model.predict_proba(xs)[:, 1]
@@ -615,9 +638,9 @@ def _fit_evaluate_score(
 
 def train_churn_model(
     transactions: pd.DataFrame,
+    *,
     horizon_days: int = 90,
     observation_end: object = None,
-    *,
     complaints: pd.DataFrame | None = None,
     mailings: pd.DataFrame | None = None,
     extra_features: pd.DataFrame | None = None,
@@ -670,7 +693,12 @@ def train_churn_model(
     _check_int(n_reasons, "n_reasons", 1)
     _check_int(trend_days, "trend_days", 1)
     _check_int(min_examples, "min_examples", 4)
-    tx = validate_transactions(transactions, customer_id_col, datetime_col, monetary_value_col)
+    tx = validate_transactions(
+        transactions,
+        customer_id_col=customer_id_col,
+        datetime_col=datetime_col,
+        monetary_value_col=monetary_value_col,
+    )
     if tx.empty:
         raise InsufficientDataError("no transactions")
     end = _resolve_end(tx["date"], observation_end)
@@ -720,9 +748,9 @@ def train_churn_model(
 def train_response_model(
     transactions: pd.DataFrame,
     mailings: pd.DataFrame,
-    response_days: int = 30,
-    observation_end: object = None,
     *,
+    horizon_days: int = 30,
+    observation_end: object = None,
     complaints: pd.DataFrame | None = None,
     extra_features: pd.DataFrame | None = None,
     holdout_fraction: float = 0.25,
@@ -744,7 +772,7 @@ def train_response_model(
         Customer, date, amount.
     mailings : pandas.DataFrame
         ``customer_id, sent_date, opened, clicked``: one row per mailing sent.
-    response_days : int, default 30
+    horizon_days : int, default 30
         A response is a purchase day within this many days from the sent day.
     observation_end : date-like, optional
         End of the data; ``None`` = the last transaction or mailing date.
@@ -760,13 +788,18 @@ def train_response_model(
         ``feature_names`` add ``has_purchased`` (0/1) to the features, then
         the ``extra_features`` columns.
     """
-    response_days = _check_int(response_days, "response_days", 1)
+    horizon_days = _check_int(horizon_days, "horizon_days", 1)
     _check_int(n_reasons, "n_reasons", 1)
     _check_int(trend_days, "trend_days", 1)
     _check_int(min_examples, "min_examples", 4)
     if not 0 < holdout_fraction < 1:
         raise ValueError(f"holdout_fraction must be in (0, 1), got {holdout_fraction!r}")
-    tx = validate_transactions(transactions, customer_id_col, datetime_col, monetary_value_col)
+    tx = validate_transactions(
+        transactions,
+        customer_id_col=customer_id_col,
+        datetime_col=datetime_col,
+        monetary_value_col=monetary_value_col,
+    )
     ml = _validate_mailings(mailings, tx["customer_id"], customer_id_col, sent_date_col)
     extra = _validate_extra_features(extra_features, tx["customer_id"])
     if ml.empty:
@@ -781,7 +814,7 @@ def train_response_model(
         else _complaint_events(complaints, tx["customer_id"], customer_id_col, datetime_col)
     )
     mail_ev = _mailing_events(ml)
-    window = np.timedelta64(response_days, "D")
+    window = np.timedelta64(horizon_days, "D")
     labelled = ml.loc[ml["time"].to_numpy() + window <= end + pd.Timedelta(days=1)]
     labelled = labelled.sort_values("time", kind="stable").reset_index(drop=True)
     score_day = end + pd.Timedelta(days=1)

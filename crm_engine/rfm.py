@@ -109,7 +109,7 @@ def _grid() -> np.ndarray:
 _GRID = _grid()
 
 
-def quintile_scores(values: pd.Series, ascending: bool = True) -> pd.Series:
+def quintile_scores(values: pd.Series, *, ascending: bool = True) -> pd.Series:
     """Rank-based quintile scores 1-5.
 
     Parameters
@@ -195,9 +195,9 @@ def rfm_scores(values: pd.DataFrame) -> pd.DataFrame:
 
 
 def rfm_table(
-    df: pd.DataFrame,
-    observation_end: object = None,
+    transactions: pd.DataFrame,
     *,
+    observation_end: object = None,
     customer_id_col: str = "customer_id",
     datetime_col: str = "date",
     monetary_value_col: str = "amount",
@@ -206,8 +206,9 @@ def rfm_table(
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Transactions (customer, date, amount).
+    transactions : pandas.DataFrame
+        Customer, date, amount (see
+        :func:`~crm_engine.transactions.validate_transactions`).
     observation_end : date-like, optional
         Reference date for recency; later transactions are ignored. ``None``
         (default) = the last transaction date, computed at call time.
@@ -231,7 +232,12 @@ def rfm_table(
     >>> rfm_table(tx)[["recency", "frequency", "monetary"]].to_dict("index")[1]
     {'recency': 0, 'frequency': 2, 'monetary': 30.0}
     """
-    tx = validate_transactions(df, customer_id_col, datetime_col, monetary_value_col)
+    tx = validate_transactions(
+        transactions,
+        customer_id_col=customer_id_col,
+        datetime_col=datetime_col,
+        monetary_value_col=monetary_value_col,
+    )
     columns = [
         "recency",
         "frequency",

@@ -102,11 +102,11 @@ def _to_numeric(values: pd.Series, column: str) -> pd.Series:
 
 
 def validate_transactions(
-    df: pd.DataFrame,
+    transactions: pd.DataFrame,
+    *,
     customer_id_col: str = "customer_id",
     datetime_col: str = "date",
     monetary_value_col: str | None = "amount",
-    *,
     extra_cols: Sequence[str] = (),
     dropna: bool = True,
 ) -> pd.DataFrame:
@@ -114,8 +114,8 @@ def validate_transactions(
 
     Parameters
     ----------
-    df : pandas.DataFrame, shape (n_rows, >=3)
-        Transactions, one row per order (line).
+    transactions : pandas.DataFrame, shape (n_rows, >=3)
+        One row per order (line).
     customer_id_col, datetime_col, monetary_value_col : str
         Column names. ``monetary_value_col=None`` means the frame has no amount
         (every row then gets amount 1.0).
@@ -146,7 +146,7 @@ def validate_transactions(
     >>> validate_transactions(df)["amount"].tolist()
     [5.0, 10.0]
     """
-    df = _check_frame(df)
+    df = _check_frame(transactions)
     wanted = [customer_id_col, datetime_col]
     if monetary_value_col is not None:
         wanted.append(monetary_value_col)
@@ -244,10 +244,10 @@ def daily_purchases(tx: pd.DataFrame, observation_end: pd.Timestamp | None = Non
 
 
 def summary_from_transactions(
-    df: pd.DataFrame,
+    transactions: pd.DataFrame,
+    *,
     observation_end: object = None,
     freq: str = "D",
-    *,
     customer_id_col: str = "customer_id",
     datetime_col: str = "date",
     monetary_value_col: str = "amount",
@@ -264,8 +264,8 @@ def summary_from_transactions(
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Transactions (see :func:`validate_transactions`).
+    transactions : pandas.DataFrame
+        See :func:`validate_transactions`.
     observation_end : date-like, optional
         End of the observation window (inclusive, day resolution). Later
         transactions are ignored. ``None`` (default) means the last
@@ -296,7 +296,12 @@ def summary_from_transactions(
     [2.0, 4.0, 10.0, 30.0]
     """
     unit = _check_freq(freq)
-    tx = validate_transactions(df, customer_id_col, datetime_col, monetary_value_col)
+    tx = validate_transactions(
+        transactions,
+        customer_id_col=customer_id_col,
+        datetime_col=datetime_col,
+        monetary_value_col=monetary_value_col,
+    )
     columns = [
         "frequency",
         "recency",

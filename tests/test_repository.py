@@ -2,6 +2,7 @@
 
 import ast
 import configparser
+import fnmatch
 import re
 import shutil
 import subprocess
@@ -89,6 +90,24 @@ def test_python_dependencies_are_installed_by_docker_and_tests():
         if d.strip()
     }
     assert engine <= reqs, engine - reqs
+
+
+def test_engine_distribution_holds_every_module():
+    """pip install of the repository ships every module of crm_engine, sub-packages included.
+
+    setuptools' ``packages.find`` (pyproject.toml) keeps the folders that have an
+    ``__init__.py`` and whose dotted name matches an ``include`` pattern: a folder of
+    modules that fails either (say crm_engine/normalize/ without ``__init__.py``) would
+    import from the checkout and be missing from the installed engine.
+    """
+    block = (ROOT / "pyproject.toml").read_text().split("[tool.setuptools.packages.find]", 1)[1]
+    include = ast.literal_eval(re.search(r"include\s*=\s*(\[[^\]]*\])", block).group(1))
+    folders = {py.parent for py in (ROOT / "crm_engine").rglob("*.py")}
+    assert ROOT / "crm_engine" / "normalize" in folders
+    for folder in folders:
+        name = ".".join(folder.relative_to(ROOT).parts)
+        assert (folder / "__init__.py").is_file(), f"{name} is not a package"
+        assert any(fnmatch.fnmatchcase(name, pattern) for pattern in include), name
 
 
 def test_oca_dependencies_are_listed():
@@ -203,6 +222,28 @@ def test_readme_names_the_test_command_ci_runs():
     readme = (ROOT / "README.md").read_text()
     assert "./test.sh" in readme
     assert "./test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_addons_load_without_the_repository():
+    """The Docker image mounts addons/ alone: no addon imports or reads tools/ or examples/.
+
+    Tests of those live in the test-only module of tests/odoo_addons, which the odoo part of
+    the test command installs beside the addons.
+    """
+    outside = re.compile(
+        r"^\s*(from|import)\s+datagen\b|[\"'](tools|examples)[\"']|parents\[[3-9]\]", re.M
+    )
+    for py in (ROOT / "addons").rglob("*.py"):
+        assert not outside.search(py.read_text()), py
+    module = ROOT / "tests" / "odoo_addons" / "crm_suite_repo_tests"
+    repo_tests = ast.literal_eval((module / "__manifest__.py").read_text())
+    assert repo_tests["installable"] is True
+    assert set(repo_tests["depends"]) <= set(ADDONS)
+    assert not (ROOT / "addons" / module.name).exists()
+    for test in ("test_data_generator", "test_example_lead_client", "test_example_metrics_client"):
+        assert f"from . import {test}\n" in (module / "tests" / "__init__.py").read_text(), test
+    runner = (ROOT / "tools" / "run_tests.py").read_text()
+    assert f'REPO_TEST_MODULES = ["{module.name}"]' in runner
 
 
 def test_engine_imports_no_odoo():

@@ -3,7 +3,8 @@
 
 Parts:
   engine     pytest on tests/ (engine, CLI, packaging, compose file, translations)
-  odoo       the three addons' tests inside a real Odoo 19 with a real PostgreSQL
+  odoo       the three addons' tests inside a real Odoo 19 with a real PostgreSQL, and the
+             repository's test module (tests/odoo_addons: data generator, example clients)
   lifecycle  each addon installed alone and uninstalled again, without leftovers
 
 Odoo is looked for in $ODOO_HOME (default /opt/odoo19: ``src/odoo-bin`` and
@@ -37,6 +38,10 @@ OCA_DIR = CACHE / "oca"
 # Odoo's data_dir (filestores); CRM_TEST_DATA_DIR shares one between work trees
 DATA_DIR = Path(os.environ.get("CRM_TEST_DATA_DIR") or CACHE / "odoo-data")
 ADDONS = ["crm_ops", "crm_analytics", "crm_collab"]
+# Test-only Odoo modules of the repository (tests of tools/ and examples/, which the addons
+# cannot hold: the Docker image mounts addons/ alone). Only the odoo part sees this folder.
+REPO_TEST_ADDONS = ROOT / "tests" / "odoo_addons"
+REPO_TEST_MODULES = ["crm_suite_repo_tests"]
 # auto_install glue addons, tested in the "stock" part (they pull in Inventory and Surveys)
 GLUE_ADDONS = ["crm_ops_stock", "crm_collab_survey"]
 # Odoo's and the OCA's own tests of the modules we extend, run with our addons installed
@@ -131,6 +136,7 @@ LINTERS = [
             "pylint",
             "--rcfile=.pylintrc-mandatory",
             *[f"addons/{a}" for a in ADDONS + GLUE_ADDONS],
+            *[str(REPO_TEST_ADDONS.relative_to(ROOT) / m) for m in REPO_TEST_MODULES],
         ],
     ),
 ]
@@ -299,10 +305,14 @@ def free_port(start: int) -> int:
 HTTP_PORT = int(os.environ.get("CRM_TEST_HTTP_PORT") or 0)
 
 
-def odoo_cmd(odoo: Odoo, pg: dict[str, str], db: str, *args: str) -> list[str]:
-    addons_path = ",".join(
-        [*odoo.addons_paths, str(OCA_DIR / "odoo" / "addons"), str(ROOT / "addons")]
-    )
+def odoo_cmd(
+    odoo: Odoo, pg: dict[str, str], db: str, *args: str, repo_tests: bool = False
+) -> list[str]:
+    """odoo-bin's command line; ``repo_tests`` adds the repository's test modules to the path."""
+    paths = [*odoo.addons_paths, str(OCA_DIR / "odoo" / "addons"), str(ROOT / "addons")]
+    if repo_tests:
+        paths.append(str(REPO_TEST_ADDONS))
+    addons_path = ",".join(paths)
     cmd = [
         odoo.python,
         odoo.odoo_bin,
@@ -502,16 +512,16 @@ def uninstall_check(odoo: Odoo, pg, db: str, addons: list[str], part: Part, log:
 
 
 def run_addon_tests(odoo: Odoo, pg, template, tags: str | None, keep: bool) -> tuple[Part, str]:
-    """Install the three addons in a copy of the template and run their tests (tags None:
-    install only)."""
+    """Install the three addons and the repository's test modules in a copy of the template and
+    run their tests (tags None: install only)."""
     part = Part("odoo")
     db = f"crm_test_{os.getpid()}"
     copy_db(pg, template, db)
     logs = CACHE / "reports"
-    modules = ",".join(ADDONS)
+    modules = ",".join(ADDONS + REPO_TEST_MODULES)
     test_args = ["--test-enable", f"--test-tags={tags}"] if tags else []
     rc, out = run_odoo(
-        odoo_cmd(odoo, pg, db, "-i", modules, *test_args, "--log-level=test"),
+        odoo_cmd(odoo, pg, db, "-i", modules, *test_args, "--log-level=test", repo_tests=True),
         logs / "odoo-tests.log",
     )
     parse_odoo_result(part, rc, out, logs / "odoo-tests.log")
@@ -585,7 +595,7 @@ def main(argv=None) -> int:
     )
     ap.add_argument(
         "--test-tags",
-        default=",".join(f"/{a}" for a in ADDONS),
+        default=",".join(f"/{a}" for a in ADDONS + REPO_TEST_MODULES),
         help="Odoo --test-tags for the odoo part",
     )
     ap.add_argument("--keep-db", action="store_true", help="keep the addon test database")

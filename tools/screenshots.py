@@ -492,15 +492,14 @@ def capture(args, ids):
         s.shot(admin, "05-followup-order", ".o_list_view .o_data_row")
 
         # 3. the customer answers the satisfaction request
-        public.goto(f"{s.base}/crm_ops/satisfaction/{ids['token']}")
-        public.check("#crm_ops_satisfaction_form input[name=rate][value='4']")
+        public.goto(f"{s.base}/rate/{ids['token']}/5")
         public.fill(
-            "#crm_ops_satisfaction_form textarea[name=comment]",
+            ".o_rating_page_submit textarea[name=feedback]",
             "Quick delivery, and the chairs are great. One was a bit scratched.",
         )
-        s.shot(public, "06-satisfaction", "#crm_ops_satisfaction_form")
-        public.click("#crm_ops_satisfaction_form button[type=submit]")
-        s.shot(public, "07-satisfaction-done", "#crm_ops_satisfaction_done")
+        s.shot(public, "06-satisfaction", ".o_rating_page_submit form")
+        public.click(".o_rating_page_submit button[type=submit]")
+        s.shot(public, "07-satisfaction-done", ".o_rating_page_thank_you")
 
         # 4. the segments dashboard, then one segment
         s.goto(

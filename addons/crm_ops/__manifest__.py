@@ -4,7 +4,7 @@
     "name": "CRM Operations",
     "summary": "Lead capture from every channel with de-duplication, "
     "post-sale follow-up plans, satisfaction and after-sales service, 360° customer view",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-suite/odoo-crm-suite",
     "author": "CRM Suite contributors",
@@ -49,8 +49,10 @@
         "views/crm_followup_run_views.xml",
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_ops_reply_template_views.xml",
         "views/helpdesk_ticket_views.xml",
-        "views/satisfaction_templates.xml",
+        "views/helpdesk_ticket_type_views.xml",
+        "views/rating_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [

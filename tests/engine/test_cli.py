@@ -52,6 +52,15 @@ def test_forecast_with_groups(tx_csv, tmp_path):
     frame = pd.read_csv(out)
     assert len(frame) == 6
     assert set(frame.columns) >= {"team", "month", "forecast", "lower", "upper"}
+    assert frame["month"].min() == "2024-01-01"  # the data end in December 2023
+
+
+def test_forecast_observation_end(tx_csv, tmp_path):
+    """--observation-end ends the history of the forecast too (its month is the last)."""
+    out = tmp_path / "fc.csv"
+    argv = ["forecast", str(tx_csv), "--observation-end", "2023-06-15", "-o", str(out)]
+    assert main(argv) == 0
+    assert pd.read_csv(out)["month"].tolist()[:2] == ["2023-07-01", "2023-08-01"]
 
 
 def test_clv_on_cdnow(tmp_path):

@@ -50,7 +50,7 @@ def test_log_transform_of_skewed_features():
     res = cluster_features(feats, k_range=(2, 4), random_state=0)
     assert "n_purchases" in res.transformed
     none = cluster_features(feats, k_range=(2, 4), random_state=0, log_transform=False)
-    assert none.transformed == []
+    assert none.transformed == ()
 
 
 def test_deterministic_with_seed():

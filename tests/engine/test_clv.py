@@ -26,7 +26,7 @@ PUBLISHED_GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}
 @pytest.fixture(scope="module")
 def cdnow():
     tx = pd.read_csv(DATA / "cdnow_sample_transactions.csv.gz")
-    return summary_from_transactions(tx, "1997-09-30", freq="W")
+    return summary_from_transactions(tx, observation_end="1997-09-30", freq="W")
 
 
 @pytest.fixture(scope="module")
@@ -102,15 +102,17 @@ def test_clv_discounting(bg, gg):
     x, t_x, big_t = [2, 0], [30.43, 0.0], [38.86, 38.86]
     value = np.array([20.0, 20.0])
     undiscounted = customer_lifetime_value(
-        bg, x, t_x, big_t, value, time=12, discount_rate=0.0, freq="W"
+        bg, x, t_x, big_t, value, horizon_months=12, discount_rate=0.0, freq="W"
     )
     purchases = bg.expected_purchases(12 * (365.25 / 12) / 7, x, t_x, big_t)
     np.testing.assert_allclose(undiscounted, value * purchases)
     discounted = customer_lifetime_value(
-        bg, x, t_x, big_t, value, time=12, discount_rate=0.05, freq="W"
+        bg, x, t_x, big_t, value, horizon_months=12, discount_rate=0.05, freq="W"
     )
     assert np.all(discounted < undiscounted)
-    assert np.all(customer_lifetime_value(bg, x, t_x, big_t, value, time=0, freq="W") == 0)
+    assert np.all(
+        customer_lifetime_value(bg, x, t_x, big_t, value, horizon_months=0, freq="W") == 0
+    )
 
 
 def test_weights_equal_repeated_rows():
@@ -151,10 +153,13 @@ def test_recovers_simulated_parameters():
 
 def test_clv_table_on_cdnow():
     tx = pd.read_csv(DATA / "cdnow_sample_transactions.csv.gz")
-    out = clv_table(tx, "1997-09-30", horizon_months=12, discount_rate=0.01, freq="W")
+    res = clv_table(
+        tx, observation_end="1997-09-30", horizon_months=12, discount_rate=0.01, freq="W"
+    )
+    out = res.table
     assert len(out) == 2357
     assert out["clv"].notna().all() and (out["clv"] >= 0).all()
-    assert out.attrs["bgnbd_params"]["r"] == pytest.approx(0.243, rel=0.01)
+    assert res.bgnbd_params["r"] == pytest.approx(0.243, rel=0.01)
     # The best customer by CLV bought more than average.
     assert out["frequency"].loc[out["clv"].idxmax()] > out["frequency"].mean()
 
@@ -223,7 +228,7 @@ def test_degenerate_fit_falls_back_to_finite_scores():
             "amount": [0.0, -7.129667e-141, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0],
         }
     )
-    out = clv_table(df, None, 3, 0.01, "D")
+    out = clv_table(df, horizon_months=3, discount_rate=0.01, freq="D").table
     for column in ("p_alive", "expected_purchases", "clv"):
         assert np.isfinite(out[column]).all(), column
     assert out["p_alive"].between(0, 1).all()

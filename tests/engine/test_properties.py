@@ -73,7 +73,7 @@ def test_summary_any_frame(df):
 @SETTINGS
 @given(frames(clean=True), st.sampled_from([None, "2023-06-30", "2019-01-01"]))
 def test_summary_clean_frames(df, end):
-    out = _ok_or_value_error(summary_from_transactions, df, end, "W")
+    out = _ok_or_value_error(summary_from_transactions, df, observation_end=end, freq="W")
     if out is not None and len(out):
         assert out["T"].ge(0).all()
         assert np.isfinite(out["monetary_value"]).all()
@@ -93,7 +93,8 @@ def test_rfm_any_frame(df):
 @SETTINGS
 @given(frames(clean=True))
 def test_clv_clean_frames(df):
-    out = _ok_or_value_error(clv_table, df, None, 3, 0.01, "D")
+    res = _ok_or_value_error(clv_table, df, horizon_months=3, discount_rate=0.01, freq="D")
+    out = None if res is None else res.table
     if out is not None:
         assert out["p_alive"].between(0, 1).all()
         assert np.isfinite(out["expected_purchases"]).all()
@@ -102,7 +103,7 @@ def test_clv_clean_frames(df):
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frames())
 def test_clusters_any_frame(df):
-    res = _ok_or_value_error(cluster_customers, df, None, (2, 3), 0)
+    res = _ok_or_value_error(cluster_customers, df, k_range=(2, 3), random_state=0)
     if res is not None:
         assert len(res.labels) == res.descriptions["size"].sum()
 
@@ -110,7 +111,7 @@ def test_clusters_any_frame(df):
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frames(clean=True), st.integers(1, 120))
 def test_churn_clean_frames(df, horizon):
-    res = _ok_or_value_error(train_churn_model, df, horizon, min_examples=4)
+    res = _ok_or_value_error(train_churn_model, df, horizon_days=horizon, min_examples=4)
     if res is not None:
         assert res.scores["probability"].between(0, 1).all()
 
@@ -118,7 +119,7 @@ def test_churn_clean_frames(df, horizon):
 @SETTINGS
 @given(frames(), st.integers(1, 4))
 def test_forecast_any_frame(df, horizon):
-    out = _ok_or_value_error(forecast_sales, df, None, horizon)
+    out = _ok_or_value_error(forecast_sales, df, horizon_months=horizon)
     if out is not None:
         assert len(out) == horizon
         assert (out["lower"] <= out["upper"]).all()

@@ -76,7 +76,7 @@ def test_refund_only_customer_is_left_out():
 
 def test_matches_hardie_cdnow_summary():
     tx = pd.read_csv(DATA / "cdnow_sample_transactions.csv.gz")
-    s = summary_from_transactions(tx, "1997-09-30", freq="W")
+    s = summary_from_transactions(tx, observation_end="1997-09-30", freq="W")
     ref = pd.read_csv(DATA / "cdnow_sample_summary.csv").set_index("ID").reindex(s.index)
     assert len(s) == 2357
     np.testing.assert_array_equal(s["frequency"], ref["x"])

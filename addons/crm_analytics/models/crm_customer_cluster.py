@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class CrmCustomerCluster(models.Model):
@@ -29,8 +30,10 @@ class CrmCustomerCluster(models.Model):
     def unlink(self):
         self.env["crm.customer.metric"].flush_model(["cluster_id"])
         self.env.cr.execute(
-            "UPDATE crm_customer_metric SET cluster_id = NULL WHERE cluster_id = ANY(%s)",
-            [self.ids],
+            SQL(
+                "UPDATE crm_customer_metric SET cluster_id = NULL WHERE cluster_id = ANY(%s)",
+                self.ids,
+            )
         )
         self.env["crm.customer.metric"].invalidate_model(["cluster_id"])
         return super().unlink()

@@ -1,7 +1,7 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 from crm_engine.rfm import SEGMENTS
 
@@ -21,7 +21,7 @@ class CrmCustomerMetric(models.Model):
 
     The table is derived data, rewritten by every run (one row per customer), so
     it is laid out by :meth:`init` rather than by the ORM (``_auto = False``):
-    the columns the ORM would make, its indexes, and no foreign keys. Checking
+    the columns and indexes the ORM would make, and no foreign keys. Checking
     six foreign keys on each inserted row took longer than the whole RFM
     computation. Integrity is kept by the writers instead: runs insert ids read
     in the same transaction, and deleting a partner, a company, a run or a
@@ -68,62 +68,24 @@ class CrmCustomerMetric(models.Model):
     response_probability = fields.Float(digits=(16, 3), aggregator="avg")
     response_factors = fields.Char(string="Response factors")
 
-    # (name, definition) of the table's indexes, few on purpose: every run inserts
-    # a row per customer. The first one keeps a customer once per run and serves
-    # the lookups by partner; the others are scans of at most two runs per company.
-    _indexes = (
-        ("crm_customer_metric_partner_run_key", "UNIQUE (partner_id, run_id)"),
-        ("crm_customer_metric__cluster_id_index", "(cluster_id) WHERE cluster_id IS NOT NULL"),
-    )
-    # Indexes of earlier versions, dropped on update.
-    _dropped_indexes = (
-        "crm_customer_metric__run_id_index",
-        "crm_customer_metric__partner_id_index",
-        "crm_customer_metric_run_partner_key",
-        "crm_customer_metric_company_segment_index",
-    )
+    # Few indexes on purpose: every run inserts a row per customer. The first keeps a
+    # customer once per run and serves the lookups by partner; the others are scans of
+    # at most two runs per company.
+    _partner_run_key = models.UniqueIndex("(partner_id, run_id)")
+    _cluster_id_index = models.Index("(cluster_id) WHERE cluster_id IS NOT NULL")
 
     def init(self):
+        # The table as the ORM lays out an _auto model (columns from the fields, the
+        # indexes above), without its foreign keys.
         cr = self.env.cr
-        table = SQL.identifier(self._table)
-        cr.execute(SQL("CREATE TABLE IF NOT EXISTS %s (id SERIAL PRIMARY KEY)", table))
-        for name, field in self._fields.items():
-            if name == "id" or not field.store or not field.column_type:
-                continue
-            cr.execute(
-                SQL(
-                    "ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s %s",
-                    table,
-                    SQL.identifier(name),
-                    SQL(field.column_type[1]),
-                )
-            )
-            if field.required:
-                cr.execute(
-                    SQL("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", table, SQL.identifier(name))
-                )
-        # Tables made by earlier versions of this module had foreign keys.
-        cr.execute(
-            SQL(
-                "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
-                self._table,
-            )
-        )
-        for (name,) in cr.fetchall():
-            cr.execute(SQL("ALTER TABLE %s DROP CONSTRAINT %s", table, SQL.identifier(name)))
-        for name in self._dropped_indexes:
-            cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
-        for name, definition in self._indexes:
-            unique = definition.startswith("UNIQUE ")
-            cr.execute(
-                SQL(
-                    "CREATE %s INDEX IF NOT EXISTS %s ON %s %s",
-                    SQL("UNIQUE") if unique else SQL(),
-                    SQL.identifier(name),
-                    table,
-                    SQL(definition.removeprefix("UNIQUE ")),
-                )
-            )
+        if not sql.table_exists(cr, self._table):
+            sql.create_model_table(cr, self._table, self._description)
+        existing = sql.table_columns(cr, self._table)
+        for field in self._fields.values():
+            if field.store and field.column_type and field.name not in existing:
+                column_type = field.column_type[1] + (" NOT NULL" if field.required else "")
+                sql.create_column(cr, self._table, field.name, column_type, field.string)
+        self._add_sql_constraints()
 
     @api.model
     def _delete_rows(self, column, ids):

@@ -41,10 +41,8 @@ class CrmCampaignReport(models.Model):
     revenue = fields.Float(readonly=True, digits=(16, 2))
 
     def _query(self):
-        Partner = self.env["res.partner"]
-        recipient = Partner._crm_mailing_recipient_sql("tr", SQL("u.company_id")).code
-        rate = self.env["res.currency"]._crm_order_rate_sql("so").code
-        return f"""
+        return SQL(
+            """
             SELECT tr.id AS id,
                    tr.mass_mailing_id AS mailing_id,
                    tr.campaign_id AS campaign_id,
@@ -65,10 +63,10 @@ class CrmCampaignReport(models.Model):
               FROM mailing_trace tr
               JOIN mailing_mailing mm ON mm.id = tr.mass_mailing_id
               LEFT JOIN res_users u ON u.id = mm.user_id
-              LEFT JOIN res_partner rp ON rp.id = {recipient}
+              LEFT JOIN res_partner rp ON rp.id = %(recipient)s
               LEFT JOIN res_company c ON c.id = COALESCE(u.company_id, rp.company_id)
               LEFT JOIN LATERAL (
-                    SELECT COUNT(*) AS n, SUM(so.amount_untaxed * {rate}) AS revenue
+                    SELECT COUNT(*) AS n, SUM(so.amount_untaxed * %(rate)s) AS revenue
                       FROM sale_order so
                       JOIN res_partner sp ON sp.id = so.partner_id
                      WHERE sp.commercial_partner_id = rp.commercial_partner_id
@@ -77,11 +75,17 @@ class CrmCampaignReport(models.Model):
                        AND tr.trace_status NOT IN ('bounce', 'error', 'cancel')
                        AND so.date_order >= tr.sent_datetime
                        AND so.date_order < tr.sent_datetime + make_interval(
-                               days => COALESCE(c.crm_campaign_window_days, {DEFAULT_WINDOW_DAYS:d}))
+                               days => COALESCE(c.crm_campaign_window_days, %(window)s))
               ) o ON TRUE
              WHERE tr.is_test_trace IS NOT TRUE
-        """
+            """,
+            recipient=self.env["res.partner"]._crm_mailing_recipient_sql("tr", SQL("u.company_id")),
+            rate=self.env["res.currency"]._crm_order_rate_sql("so"),
+            window=DEFAULT_WINDOW_DAYS,
+        )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(f"CREATE OR REPLACE VIEW {self._table} AS ({self._query()})")
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+        )

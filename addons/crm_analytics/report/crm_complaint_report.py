@@ -45,8 +45,9 @@ class CrmComplaintReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+            SQL(
+                """
+            CREATE OR REPLACE VIEW %s AS (
                 WITH main_product AS (
                     SELECT DISTINCT ON (sol.order_id) sol.order_id, sol.product_id
                       FROM sale_order_line sol
@@ -91,5 +92,7 @@ class CrmComplaintReport(models.Model):
                   LEFT JOIN main_product mp ON mp.order_id = so.id
                  WHERE t.active
             )
-            """
+            """,
+                SQL.identifier(self._table),
+            )
         )

@@ -2,12 +2,12 @@ from . import test_actions
 from . import test_attribute_import
 from . import test_currency
 from . import test_dead_run
-from . import test_example_client
 from . import test_forecast
 from . import test_http
 from . import test_i18n
 from . import test_install
 from . import test_mailing_lists
+from . import test_metric_table
 from . import test_multi_company
 from . import test_recompute
 from . import test_reports

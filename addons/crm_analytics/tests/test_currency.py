@@ -164,7 +164,7 @@ class TestTwoCurrencies(CrmOpsCommon):
         tx = pd.DataFrame(
             [(when, eur) for __, __, when, __, eur in self.plan], columns=["date", "amount"]
         )
-        expected = forecast_sales(tx, horizon=6, last_month="2026-02-01")
+        expected = forecast_sales(tx, horizon_months=6, observation_end="2026-02-01")
         forecast = rows.filtered(lambda r: r.kind == "forecast").sorted("date")
         self.assertEqual(len(forecast), 6)
         for row, exp in zip(forecast, expected.itertuples(), strict=True):

@@ -117,8 +117,8 @@ class TestSalesForecast(CrmAnalyticsCommon):
         tx = run._transactions()[["date", "amount"]]
         end = last_complete_month(run.date)
         tx = tx[tx["date"] < end + pd.DateOffset(months=1)]
-        expected_actual = monthly_sales(tx, last_month=end).tail(24)
-        expected_forecast = forecast_sales(tx, horizon=6, last_month=end)
+        expected_actual = monthly_sales(tx, observation_end=end).tail(24)
+        expected_forecast = forecast_sales(tx, horizon_months=6, observation_end=end)
         company = self._rows(dimension="company")
         actual = company.filtered(lambda r: r.kind == "actual").sorted("date")
         self.assertEqual(
@@ -151,7 +151,7 @@ class TestSalesForecast(CrmAnalyticsCommon):
         self.assertGreater(run.forecast_team_naive_mae, 0.0)
         # The errors are the engine's on the last 6 complete months of the company total.
         tx = run._transactions()[["date", "amount"]]
-        expected = backtest(tx, holdout=6, last_month=last_complete_month(run.date))
+        expected = backtest(tx, holdout_months=6, observation_end=last_complete_month(run.date))
         self.assertAlmostEqual(run.forecast_mae, expected.loc["overall", "mae"], places=2)
         self.assertAlmostEqual(
             run.forecast_naive_mae, expected.loc["overall", "naive_mae"], places=2
@@ -267,13 +267,13 @@ class TestForecastAnyDayOfMonth(TransactionCase):
                 )
                 # The forecast is the engine's on the complete months: the big orders
                 # of the month under way do not inflate it (nor shrink it on the 1st).
-                expected = forecast_sales(complete, horizon=6, last_month=end)
+                expected = forecast_sales(complete, horizon_months=6, observation_end=end)
                 for row, exp in zip(forecast, expected.itertuples(), strict=True):
                     self.assertAlmostEqual(row.amount, exp.forecast, places=2)
                     self.assertEqual(row.method, exp.method)
                 # The backtest scores that same forecast: held-out months ending with
                 # the last actual month shown, by the method the forecast uses.
-                scored = backtest(complete, holdout=6, last_month=end)
+                scored = backtest(complete, holdout_months=6, observation_end=end)
                 self.assertAlmostEqual(run.forecast_mae, scored.loc["overall", "mae"], places=2)
                 self.assertAlmostEqual(
                     run.forecast_naive_mae, scored.loc["overall", "naive_mae"], places=2

@@ -185,19 +185,10 @@ class CrmCollabFeedbackRule(models.Model):
 class RatingRating(models.Model):
     _inherit = "rating.rating"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        ratings = super().create(vals_list)
-        ratings.filtered(lambda r: r.consumed and r.rating)._collab_route()
-        return ratings
-
-    def write(self, vals):
-        before = {r.id: (r.consumed, r.rating) for r in self} if "rating" in vals else {}
-        res = super().write(vals)
-        if before:
-            self.filtered(
-                lambda r: r.consumed and r.rating and before.get(r.id) != (r.consumed, r.rating)
-            )._collab_route()
+    def _crm_ops_route_rating(self):
+        """crm_ops' hook for ratings just given: route them by the feedback rules too."""
+        res = super()._crm_ops_route_rating()
+        self._collab_route()
         return res
 
     def _collab_route(self):

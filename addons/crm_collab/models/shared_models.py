@@ -33,6 +33,17 @@ class SaleOrder(models.Model):
         "margin",
         "margin_percent",
         "access_token",
+        # the customer's satisfaction answers (crm_ops: sale.order inherits rating.mixin,
+        # whose statistics are computed as superuser)
+        "rating_ids",
+        "rating_last_value",
+        "rating_last_feedback",
+        "rating_last_image",
+        "rating_last_text",
+        "rating_count",
+        "rating_avg",
+        "rating_avg_text",
+        "rating_percentage_satisfaction",
     )
 
     # computed as the reader, from the activities they may see (see collab_conversation)

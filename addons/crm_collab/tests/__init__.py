@@ -1,4 +1,3 @@
-from . import test_install
 from . import test_lifecycle
 from . import test_access
 from . import test_private_oracle
@@ -13,4 +12,5 @@ from . import test_security_audit
 from . import test_i18n
 from . import test_tours
 from . import test_attack_agreements
+from . import test_attack_rating
 from . import test_performance

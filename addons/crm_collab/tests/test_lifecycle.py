@@ -112,7 +112,10 @@ class TestLifecycle(CollabCase):
             agreement.with_user(self.admin_b).action_accept()
         agreement2 = self.make_agreement()
         agreement2.sudo().date_end = "2020-01-01"
-        self.env["crm.collab.agreement"]._cron_refresh()
+        # as the scheduler runs it: the cron's code string, through its server action
+        cron = self.env.ref("crm_collab.ir_cron_collab_refresh")
+        self.assertTrue(cron.active)
+        cron.ir_actions_server_id.with_user(cron.user_id).run()
         self.assertEqual(agreement2.state, "expired")
         self.assertEqual(agreement2.share_count, 0)
         self.assertIn("expire", agreement2.audit_ids.mapped("action"))

@@ -1,1 +1,1 @@
-from . import lead_api, lead_form, satisfaction
+from . import lead_api, lead_form, rating

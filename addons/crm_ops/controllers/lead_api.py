@@ -17,6 +17,7 @@ from werkzeug.exceptions import NotFound
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
+from odoo.tools import SQL
 
 from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
 
@@ -77,8 +78,11 @@ class CrmLeadApi(http.Controller):
             token = match.group(1)
             # raw SQL: res.users.apikeys has no ORM access for reading the hashes
             request.env.cr.execute(
-                "SELECT id, key FROM res_users_apikeys WHERE user_id = %s AND index = %s",
-                [request.env.uid, token[:INDEX_SIZE]],
+                SQL(
+                    "SELECT id, key FROM res_users_apikeys WHERE user_id = %s AND index = %s",
+                    request.env.uid,
+                    token[:INDEX_SIZE],
+                )
             )
             rows = request.env.cr.fetchall()
             for key_id, hashed in rows:

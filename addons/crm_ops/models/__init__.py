@@ -4,6 +4,7 @@ from . import crm_followup_item
 from . import crm_followup_plan
 from . import crm_followup_run
 from . import crm_followup_step
+from . import crm_ops_lead_capture
 from . import crm_lead
 from . import crm_lead_import
 from . import crm_lead_match_review
@@ -17,5 +18,4 @@ from . import rating_rating
 from . import res_company
 from . import res_config_settings
 from . import res_partner
-from . import res_partner_match
 from . import sale_order

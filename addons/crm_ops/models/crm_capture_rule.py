@@ -1,9 +1,11 @@
 """Rules that turn campaign responders and purchase history into leads."""
 
 import logging
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .crm_lead import CaptureError
 
@@ -81,100 +83,103 @@ class CrmCaptureRule(models.Model):
 
     # ------------------------------------------------------------------
     def _target_partner_ids(self):
-        """Partners of the company the rule selects, found with one SQL query."""
+        """Partners of the company the rule selects, found with one query."""
         self.ensure_one()
-        cr = self.env.cr
-        self.env["sale.order"].flush_model()
+        if self.rule_type == "mailing_responders":
+            return self._responder_partner_ids()
+        if self.rule_type == "lapsed_category":
+            if not self.product_category_id:
+                raise UserError(_("Choose the product category."))
+            lines = [("product_id.categ_id", "child_of", self.product_category_id.id)]
+        else:
+            if not self.product_ids:
+                raise UserError(_("Choose the renewable products."))
+            lines = [("product_id", "in", self.product_ids.ids)]
+        # customers whose last confirmed order with such a line is older than the rule's
+        # days. sudo: the rule's company is named in the domain and only partner ids are
+        # read; a salesperson running a rule sees the leads it captures, not the orders.
+        # active_test off: an archived product still counts as bought.
+        cutoff = fields.Datetime.now() - timedelta(days=self.days)
+        groups = (
+            self.env["sale.order"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                [
+                    ("state", "=", "sale"),
+                    ("company_id", "=", self.company_id.id),
+                    ("order_line", "any", lines),
+                ],
+                ["partner_id"],
+                having=[("date_order:max", "<", cutoff)],
+            )
+        )
+        return [partner.id for (partner,) in groups if partner]
+
+    def _responder_partner_ids(self):
+        """Partners of the company who clicked or replied to the rule's mailings."""
         self.env["mailing.trace"].flush_model()
         self.env["mailing.contact"].flush_model(["email_normalized"])
         self.env["res.partner"].flush_model(["email_normalized", "active", "company_id"])
-        if self.rule_type == "mailing_responders":
-            # only the ids of the mailings the rule names, to filter the traces below (a
-            # sales manager may run a rule without Email Marketing rights to read mailings)
-            mailing_ids = self.sudo().mailing_ids.ids
-            if not mailing_ids:
-                raise UserError(_("Choose the mailings whose responders become leads."))
-            conds = {
-                "clicked": "t.links_click_datetime IS NOT NULL",
-                "replied": "t.trace_status = 'reply'",
-                "clicked_or_replied": "(t.links_click_datetime IS NOT NULL "
-                "OR t.trace_status = 'reply')",
-            }[self.responder_action]
-            cr.execute(
-                f"""SELECT DISTINCT p.id FROM mailing_trace t
+        self.env["crm.lead"].flush_model(["partner_id", "company_id"])
+        # only the ids of the mailings the rule names, to filter the traces below (a
+        # sales manager may run a rule without Email Marketing rights to read mailings)
+        mailing_ids = self.sudo().mailing_ids.ids
+        if not mailing_ids:
+            raise UserError(_("Choose the mailings whose responders become leads."))
+        responded = {
+            "clicked": SQL("t.links_click_datetime IS NOT NULL"),
+            "replied": SQL("t.trace_status = 'reply'"),
+            "clicked_or_replied": SQL(
+                "(t.links_click_datetime IS NOT NULL OR t.trace_status = 'reply')"
+            ),
+        }[self.responder_action]
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT p.id FROM mailing_trace t
                       JOIN res_partner p ON p.id = t.res_id
-                     WHERE t.model = 'res.partner' AND t.mass_mailing_id = ANY(%s) AND {conds}
-                       AND p.active AND (p.company_id = %s OR p.company_id IS NULL)
+                     WHERE t.model = 'res.partner' AND t.mass_mailing_id = ANY(%(mailings)s)
+                       AND %(responded)s
+                       AND p.active AND (p.company_id = %(company)s OR p.company_id IS NULL)
                     UNION
                     SELECT DISTINCT l.partner_id FROM mailing_trace t
                       JOIN crm_lead l ON l.id = t.res_id
-                     WHERE t.model = 'crm.lead' AND t.mass_mailing_id = ANY(%s) AND {conds}
-                       AND l.partner_id IS NOT NULL AND l.company_id = %s
+                     WHERE t.model = 'crm.lead' AND t.mass_mailing_id = ANY(%(mailings)s)
+                       AND %(responded)s
+                       AND l.partner_id IS NOT NULL AND l.company_id = %(company)s
                     UNION
                     -- mailing list subscribers: the contact with their email, as Odoo
                     -- finds one (the company's own before shared ones, then the oldest)
                     SELECT DISTINCT (
                            SELECT p.id FROM res_partner p
                             WHERE p.email_normalized = mc.email_normalized AND p.active
-                              AND (p.company_id = %s OR p.company_id IS NULL)
+                              AND (p.company_id = %(company)s OR p.company_id IS NULL)
                             ORDER BY p.company_id IS NULL, p.id LIMIT 1)
                       FROM mailing_trace t
                       JOIN mailing_contact mc ON mc.id = t.res_id
-                     WHERE t.model = 'mailing.contact' AND t.mass_mailing_id = ANY(%s)
-                       AND {conds}""",
-                [
-                    mailing_ids,
-                    self.company_id.id,
-                    mailing_ids,
-                    self.company_id.id,
-                    self.company_id.id,
-                    mailing_ids,
-                ],
+                     WHERE t.model = 'mailing.contact' AND t.mass_mailing_id = ANY(%(mailings)s)
+                       AND %(responded)s""",
+                mailings=mailing_ids,
+                responded=responded,
+                company=self.company_id.id,
             )
-        elif self.rule_type == "lapsed_category":
-            if not self.product_category_id:
-                raise UserError(_("Choose the product category."))
-            cr.execute(
-                """SELECT so.partner_id FROM sale_order_line sol
-                     JOIN sale_order so ON so.id = sol.order_id
-                     JOIN product_product pp ON pp.id = sol.product_id
-                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                     JOIN product_category pc ON pc.id = pt.categ_id
-                    WHERE so.state = 'sale' AND so.company_id = %s
-                      AND (pc.id = %s OR pc.parent_path LIKE %s)
-                 GROUP BY so.partner_id
-                   HAVING max(so.date_order) < now() - make_interval(days => %s)""",
-                [
-                    self.company_id.id,
-                    self.product_category_id.id,
-                    f"{self.product_category_id.parent_path}%",
-                    self.days,
-                ],
-            )
-        else:
-            if not self.product_ids:
-                raise UserError(_("Choose the renewable products."))
-            cr.execute(
-                """SELECT so.partner_id FROM sale_order_line sol
-                     JOIN sale_order so ON so.id = sol.order_id
-                    WHERE so.state = 'sale' AND so.company_id = %s AND sol.product_id = ANY(%s)
-                 GROUP BY so.partner_id
-                   HAVING max(so.date_order) < now() - make_interval(days => %s)""",
-                [self.company_id.id, self.product_ids.ids, self.days],
-            )
-        return [pid for (pid,) in cr.fetchall() if pid]
+        )
+        return [pid for (pid,) in self.env.cr.fetchall() if pid]
 
     def _exclude_open(self, partner_ids):
         """Partners that already have an open lead of this rule are skipped, and those
         whose lead of this rule was merged into a lead that is still open."""
         self.env["crm.lead"].flush_model()
         self.env.cr.execute(
-            """SELECT DISTINCT l.partner_id FROM crm_lead l
+            SQL(
+                """SELECT DISTINCT l.partner_id FROM crm_lead l
                  LEFT JOIN crm_lead t ON t.id = l.crm_ops_merged_into_id
                 WHERE l.crm_ops_rule_id = %s AND l.partner_id = ANY(%s)
                   AND ((l.active AND COALESCE(l.probability, 0) < 100)
                        OR (t.active AND COALESCE(t.probability, 0) < 100))""",
-            [self.id, partner_ids],
+                self.id,
+                partner_ids,
+            )
         )
         busy = {pid for (pid,) in self.env.cr.fetchall()}
         return [pid for pid in partner_ids if pid not in busy]

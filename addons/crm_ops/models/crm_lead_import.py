@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .crm_lead import CAPTURE_FIELDS, CaptureError
 
@@ -491,7 +492,8 @@ class CrmLeadImport(models.Model):
         done = sum(counts.values())
         self.flush_recordset()
         self.env.cr.execute(
-            """UPDATE crm_lead_import SET processed_count = processed_count + %s,
+            SQL(
+                """UPDATE crm_lead_import SET processed_count = processed_count + %s,
                       created_count = created_count + %s, linked_count = linked_count + %s,
                       merged_count = merged_count + %s, error_count = error_count + %s,
                       chunks_done = concat_ws(' ', NULLIF(chunks_done, ''), %s::text),
@@ -500,7 +502,6 @@ class CrmLeadImport(models.Model):
                                    THEN 'done' ELSE state END
                 WHERE id = %s AND ' ' || COALESCE(chunks_done, '') || ' ' NOT LIKE %s
             RETURNING id""",
-            [
                 done,
                 counts["created"] + counts["duplicate_request"],
                 counts["linked"],
@@ -510,7 +511,7 @@ class CrmLeadImport(models.Model):
                 done,
                 self.id,
                 f"% {start} %",
-            ],
+            )
         )
         if not self.env.cr.fetchone():
             # another run recorded this chunk meanwhile: roll these rows back
@@ -546,13 +547,15 @@ class CrmLeadImport(models.Model):
             return []
         self.env.flush_all()
         self.env.cr.execute(
-            """SELECT j.id FROM queue_job j
+            SQL(
+                """SELECT j.id FROM queue_job j
                 WHERE j.id = ANY(%s)
                   AND (NOT EXISTS (SELECT 1 FROM queue_job_lock l WHERE l.queue_job_id = j.id)
                        OR j.id IN (SELECT l.queue_job_id FROM queue_job_lock l
                                     WHERE l.queue_job_id = j.id
                                       FOR NO KEY UPDATE SKIP LOCKED))""",
-            [started.ids],
+                started.ids,
+            )
         )
         return [job_id for (job_id,) in self.env.cr.fetchall()]
 

@@ -4,6 +4,7 @@ from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import api, fields, models
 from odoo.sql_db import Cursor
+from odoo.tools import SQL
 
 
 class CrmOpsRateLimit(models.Model):
@@ -45,10 +46,13 @@ class CrmOpsRateLimit(models.Model):
                 # registry lends the test's cursor, already in its transaction)
                 cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
             cr.execute(
-                """INSERT INTO crm_ops_rate_limit (key, window_start, hits) VALUES (%s, %s, 1)
+                SQL(
+                    """INSERT INTO crm_ops_rate_limit (key, window_start, hits) VALUES (%s, %s, 1)
                    ON CONFLICT (key, window_start) DO UPDATE SET hits = crm_ops_rate_limit.hits + 1
                    RETURNING hits""",
-                [key, window],
+                    key,
+                    window,
+                )
             )
             hits = cr.fetchone()[0]
         return 0 if hits <= limit else max(1, window + period - now)
@@ -56,5 +60,5 @@ class CrmOpsRateLimit(models.Model):
     @api.autovacuum
     def _gc_old_windows(self):
         self.env.cr.execute(
-            "DELETE FROM crm_ops_rate_limit WHERE window_start < %s", [int(time.time()) - 86400]
+            SQL("DELETE FROM crm_ops_rate_limit WHERE window_start < %s", int(time.time()) - 86400)
         )

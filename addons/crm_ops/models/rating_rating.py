@@ -1,5 +1,9 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Ratings of the suite: the satisfaction requests of orders (Odoo's rating flow, with a
+validity date and a company) and the one hook that reacts to a rating just given,
+``_crm_ops_route_rating``."""
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -17,9 +21,11 @@ class RatingRating(models.Model):
     )
     crm_expiry_date = fields.Datetime(string="Link valid until")
     crm_ticket_id = fields.Many2one("helpdesk.ticket", string="Complaint ticket", readonly=True)
+    # ticked by the customer on Odoo's rating page of an order (see controllers/rating.py)
+    crm_complaint = fields.Boolean(string="Complaint", readonly=True, copy=False)
     # The company of the rated order: the record rule crm_ops.rating_rating_order_company_rule
-    # hides the ratings of other companies' orders (and their access tokens, which open the
-    # public satisfaction page and Odoo's /rate pages) from their employees.
+    # hides the ratings of other companies' orders (and their access tokens, which open
+    # Odoo's /rate pages) from their employees.
     crm_company_id = fields.Many2one(
         "res.company",
         string="Order company",
@@ -43,6 +49,25 @@ class RatingRating(models.Model):
         for rating in orders:
             rating.crm_company_id = companies.get(rating.res_id, False)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        ratings = super().create(vals_list)
+        ratings.filtered(lambda r: r.consumed and r.rating)._crm_ops_route_rating()
+        return ratings
+
+    def write(self, vals):
+        given = {"rating", "consumed"} & set(vals)
+        before = {r.id: (r.consumed, r.rating) for r in self} if given else {}
+        res = super().write(vals)
+        if before:
+            self.filtered(
+                lambda r: r.consumed and r.rating and before.get(r.id) != (r.consumed, r.rating)
+            )._crm_ops_route_rating()
+        return res
+
+    # ------------------------------------------------------------
+    # Satisfaction requests of orders
+    # ------------------------------------------------------------
     def _crm_find_by_token(self, token):
         """The satisfaction request of ``token`` (sudo), or an empty recordset."""
         if not token or len(token) < 16:
@@ -63,36 +88,43 @@ class RatingRating(models.Model):
         self.ensure_one()
         return bool(self.crm_expiry_date and self.crm_expiry_date < fields.Datetime.now())
 
-    def _crm_submit(self, value, comment="", complaint=False):
-        """Store the customer's answer. Returns 'done', 'already' or 'expired'."""
+    def _crm_closed_state(self):
+        """Why this satisfaction request takes no answer: 'already' (each is answered
+        once) or 'expired'; False while it is open, and for Odoo's other ratings."""
         self.ensure_one()
+        if not self.crm_expiry_date:
+            return False
         if self.consumed:
             return "already"
-        if self._crm_is_expired():
-            return "expired"
-        value = max(1, min(5, int(value)))
-        self.write({"rating": value, "feedback": comment or False, "consumed": True})
-        order = self.env["sale.order"].sudo().browse(self.res_id)
-        order.message_post(
-            body=Markup("<p>%s</p><p>%s</p>")
-            % (
-                self.env._("Customer satisfaction: %(value)s/5", value=value),
-                comment or "",
-            ),
-            author_id=self.partner_id.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-        )
+        return "expired" if self._crm_is_expired() else False
+
+    # ------------------------------------------------------------
+    # The low-rating router
+    # ------------------------------------------------------------
+    def _crm_ops_route_rating(self):
+        """React to ratings a customer just gave (created consumed, or answered): the one
+        hook of the suite for feedback by rating, whichever way it came (Odoo's /rate
+        pages, the portal, code). Here: a low rating of an order, or one with a complaint,
+        opens a complaint ticket (threshold: system parameter
+        ``crm_ops.low_rating_threshold``). crm_collab extends it (``super()``) to route the
+        ratings by its feedback rules."""
         threshold = int(
             self.env["ir.config_parameter"]
             .sudo()
             .get_param("crm_ops.low_rating_threshold", DEFAULT_LOW_RATING)
         )
-        if value <= threshold or complaint:
-            self._crm_open_complaint(order, value, comment, complaint)
-        return "done"
+        # sudo: the customer who rates is often the public user of the /rate page; the
+        # ticket is the order's company's own, opened on its order
+        for rating in self.sudo():
+            if rating.res_model != "sale.order" or rating.crm_ticket_id:
+                continue
+            if rating.rating <= threshold or rating.crm_complaint:
+                order = self.env["sale.order"].sudo().browse(rating.res_id).exists()
+                if order:
+                    rating._crm_open_complaint(order)
 
-    def _crm_open_complaint(self, order, value, comment, complaint):
+    def _crm_open_complaint(self, order):
+        value, comment, complaint = round(self.rating), self.feedback, self.crm_complaint
         ticket_type = (
             self.env["helpdesk.ticket.type"].sudo().search([("is_complaint", "=", True)], limit=1)
         )

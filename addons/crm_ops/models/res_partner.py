@@ -2,17 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-from psycopg2.extras import execute_values
-
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools import SQL
 
-from .res_partner_match import (
+from ..tools.match_keys import (
     MATCH_KEYS_BATCH,
     NAME_KEYS_COLUMN,
     ensure_name_keys_column,
     partner_match_keys,
     partner_name_keys,
+    update_from_values,
     write_name_keys,
 )
 
@@ -179,7 +179,7 @@ class ResPartner(models.Model):
             "domain": [("email", "=", self.email_normalized or "-")],
         }
 
-    # Match keys of lead capture (see res_partner_match.py)
+    # Match keys of lead capture (see tools/match_keys.py)
 
     # kept up to date by create/write, and filled in bulk by _crm_ops_recompute_match_keys
     # (a stored compute would load every partner into the ORM when the addon is installed)
@@ -265,17 +265,25 @@ class ResPartner(models.Model):
         self.flush_model()
         cr = self.env.cr
         default_region = self.env.company.country_id.code
-        where = f"p.{NAME_KEYS_COLUMN} IS NULL" if only_missing else "TRUE"
+        where = (
+            SQL("%s IS NULL", SQL.identifier("p", NAME_KEYS_COLUMN))
+            if only_missing
+            else SQL("TRUE")
+        )
         last_id, done = 0, 0
         while True:
             cr.execute(
-                f"""SELECT p.id, p.email, p.phone, p.website, c.code, p.name, p.is_company,
-                           parent.name
-                      FROM res_partner p
-                      LEFT JOIN res_country c ON c.id = p.country_id
-                      LEFT JOIN res_partner parent ON parent.id = p.parent_id
-                     WHERE p.id > %s AND ({where}) ORDER BY p.id LIMIT %s""",
-                [last_id, MATCH_KEYS_BATCH],
+                SQL(
+                    """SELECT p.id, p.email, p.phone, p.website, c.code, p.name, p.is_company,
+                              parent.name
+                         FROM res_partner p
+                         LEFT JOIN res_country c ON c.id = p.country_id
+                         LEFT JOIN res_partner parent ON parent.id = p.parent_id
+                        WHERE p.id > %s AND (%s) ORDER BY p.id LIMIT %s""",
+                    last_id,
+                    where,
+                    MATCH_KEYS_BATCH,
+                )
             )
             rows = cr.fetchall()
             if not rows:
@@ -284,16 +292,18 @@ class ResPartner(models.Model):
                 (pid, *partner_match_keys(email, phone, website, code))
                 for pid, email, phone, website, code, *__ in rows
             ]
-            execute_values(
-                cr._obj,
-                """UPDATE res_partner p
-                      SET email_normalized = COALESCE(p.email_normalized, v.email),
-                          phone_sanitized = COALESCE(p.phone_sanitized, v.phone),
-                          crm_ops_domain = v.domain
-                     FROM (VALUES %s) AS v(id, email, phone, domain) WHERE p.id = v.id""",
+            update_from_values(
+                cr,
+                lambda rows: SQL(
+                    """UPDATE res_partner p
+                          SET email_normalized = COALESCE(p.email_normalized, v.email),
+                              phone_sanitized = COALESCE(p.phone_sanitized, v.phone),
+                              crm_ops_domain = v.domain
+                         FROM (VALUES %s) AS v(id, email, phone, domain) WHERE p.id = v.id""",
+                    rows,
+                ),
                 values,
-                template="(%s, %s, %s, %s)",
-                page_size=5000,
+                "(%s, %s, %s, %s)",
             )
             write_name_keys(
                 cr,

@@ -5,12 +5,16 @@ from datetime import timedelta
 from odoo import fields, models
 from odoo.fields import Domain
 
+from odoo.addons.rating.models.rating_data import RATING_NEUTRAL_VALUE
+
 # Orders scanned per plan when the cron looks for late triggers (invoiced, paid, delivered).
 SCAN_LIMIT = 5000
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    # satisfaction requests are Odoo's ratings: answered on Odoo's /rate pages
+    _inherit = ["rating.mixin", "sale.order"]
 
     crm_followup_item_ids = fields.One2many("crm.followup.item", "order_id", string="Follow-ups")
     crm_followup_pending_count = fields.Integer(compute="_compute_crm_followup_pending_count")
@@ -29,7 +33,8 @@ class SaleOrder(models.Model):
             order.crm_followup_pending_count = counts.get(order.id, 0)
 
     def _compute_crm_satisfaction_url(self):
-        """Link to the latest open satisfaction request of the order.
+        """Link to the latest open satisfaction request of the order: Odoo's rating page
+        (``/rate/<token>/<rate>``), "neutral" chosen until the customer picks a face.
 
         Read with the user's rights (no sudo): the link holds the rating's token, and the
         rating rules hide the ratings of other companies' orders. The follow-up executor
@@ -49,11 +54,9 @@ class SaleOrder(models.Model):
         ratings = self.env["rating.rating"].browse(list(latest.values()))
         tokens = {rating.id: rating.access_token for rating in ratings}
         for order in self:
-            rating_id = latest.get(order.id)
+            token = tokens.get(latest.get(order.id))
             order.crm_satisfaction_url = (
-                f"{order.get_base_url()}/crm_ops/satisfaction/{tokens[rating_id]}"
-                if rating_id
-                else False
+                f"{order.get_base_url()}/rate/{token}/{RATING_NEUTRAL_VALUE}" if token else False
             )
 
     # ------------------------------------------------------------
@@ -153,6 +156,11 @@ class SaleOrder(models.Model):
             )
         )
 
+    def _rating_apply_get_default_subtype_id(self):
+        """The customer's answer is a note on the order: the customer follows it and is
+        not sent their own rating back."""
+        return self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+
     def rating_apply(
         self,
         rate,
@@ -162,27 +170,18 @@ class SaleOrder(models.Model):
         subtype_xmlid=None,
         notify_delay_send=False,
     ):
-        """Odoo's rating flow (``/rate/<token>/...``) on the suite's satisfaction requests.
-
-        A request sent by a follow-up (it has a validity date) is answered once, before it
-        expires, and goes through the same low-rating router as the satisfaction page
-        (``rating.rating._crm_submit``). Other ratings keep Odoo's behaviour.
-        """
+        """Odoo's rating flow, for satisfaction requests answered once, before they expire:
+        a closed request is returned unchanged. The answer itself (a low rating opens a
+        complaint ticket) is ``rating.rating._crm_ops_route_rating``."""
+        request = rating
         if token and not rating:
-            # sudo: Odoo's own lookup does the same (rating/models/mail_thread.py); the
-            # rating must belong to one of these orders
-            rating = (
+            # sudo: only to tell whether the token's request is closed (nothing is read
+            # back or written); Odoo's own lookup below applies the caller's rights
+            request = (
                 self.env["rating.rating"].sudo().search([("access_token", "=", token)], limit=1)
             )
-        if (
-            len(self) == 1
-            and rating
-            and rating.crm_expiry_date
-            and rating.res_model == "sale.order"
-            and rating.res_id == self.id
-        ):
-            rating._crm_submit(rate, feedback or "")
-            return rating
+        if request and request._crm_closed_state():
+            return request.sudo(False)
         return super().rating_apply(
             rate,
             token=token,

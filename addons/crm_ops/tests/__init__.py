@@ -4,10 +4,8 @@ from . import test_capture_concurrency
 from . import test_capture_http
 from . import test_capture_properties
 from . import test_click_everywhere
-from . import test_data_generator
 from . import test_dedup_evaluation_http
 from . import test_dedup_review
-from . import test_example_client
 from . import test_followup
 from . import test_followup_concurrency
 from . import test_followup_http
@@ -19,4 +17,5 @@ from . import test_partner_360
 from . import test_satisfaction
 from . import test_side_doors
 from . import test_tours
+from . import test_migration
 from . import test_performance

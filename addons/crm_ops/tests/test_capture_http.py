@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo.exceptions import ConcurrencyError
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.crm_ops.models.crm_lead import CrmLead
+from odoo.addons.crm_ops.models.crm_ops_lead_capture import CrmOpsLeadCapture
 
 from .common import SALES_MANAGER, SALESMAN_ALL_LEADS, CrmOpsCommon
 
@@ -57,7 +57,7 @@ class TestLeadApi(HttpCase, CrmOpsCommon):
     def test_body_survives_odoo_retry(self):
         """Odoo re-runs a request after a serialization failure: the retry reads the
         same body (it was answered 400 "A lead must be a JSON object." before)."""
-        original = CrmLead._crm_ops_match
+        original = CrmOpsLeadCapture._crm_ops_match
         calls = []
 
         def match_conflicting_once(lead_model, vals, company):
@@ -66,7 +66,7 @@ class TestLeadApi(HttpCase, CrmOpsCommon):
                 raise ConcurrencyError("serialization failure in this test")
             return original(lead_model, vals, company)
 
-        with patch.object(CrmLead, "_crm_ops_match", match_conflicting_once):
+        with patch.object(CrmOpsLeadCapture, "_crm_ops_match", match_conflicting_once):
             res = self._post(
                 "/api/crm/v1/leads",
                 {"email": "retry@client.example", "contact_name": "Retry"},

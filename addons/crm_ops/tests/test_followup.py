@@ -166,7 +166,7 @@ class TestFollowupExecution(CrmOpsFollowupCommon):
             delta=timedelta(minutes=5),
         )
         message = order.message_ids.filtered(lambda m: m.subject and "How was" in m.subject)
-        self.assertIn(f"/crm_ops/satisfaction/{rating.access_token}", str(message.body))
+        self.assertIn(f"/rate/{rating.access_token}/3", str(message.body))
 
     def test_action_ticket(self):
         self._plan_with(action_type="ticket", ticket_team_id=self.team.id)

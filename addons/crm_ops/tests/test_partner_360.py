@@ -35,7 +35,7 @@ class TestPartner360(CrmOpsFollowupCommon):
             ]
         )
         rating = order._crm_satisfaction_request(contact)
-        rating._crm_submit(3, "ok")
+        order.rating_apply(3, rating=rating, feedback="ok")
         self.env["mailing.trace"].create(
             {
                 "model": "res.partner",

@@ -231,16 +231,20 @@ class TestRatingTokens(SideDoorCase):
         return self.env["helpdesk.ticket"].search([("sale_order_ids", "in", self.order_a.ids)])
 
     def _rate_page(self, token, value):
-        """Answer as the public does, on the suite's page and on Odoo's /rate pages."""
-        self.url_open(
-            f"/crm_ops/satisfaction/{token}/submit",
-            data={"rate": value, "comment": "Terrible", "complaint": "1"},
-        )
-        page = self.url_open(f"/rate/{token}/1")
+        """Answer as the public does: the suite's old link, then Odoo's /rate pages."""
+        self.url_open(f"/crm_ops/satisfaction/{token}")
+        self.url_open(f"/rate/{token}/{value}")
+        # the session's CSRF token (a closed request's page has no form)
+        page = self.url_open("/web/login")
         csrf = re.search(r'name="csrf_token"\s+value="([^"]+)"', page.text or "")
         self.url_open(
             f"/rate/{token}/submit_feedback",
-            data={"rate": 1, "feedback": "Terrible", "csrf_token": csrf and csrf.group(1)},
+            data={
+                "rate": value,
+                "feedback": "Terrible",
+                "complaint": "1",
+                "csrf_token": csrf and csrf.group(1),
+            },
         )
 
     def _assert_rating_untouched(self):
@@ -303,7 +307,7 @@ class TestRatingTokens(SideDoorCase):
         )
 
     def test_odoo_rate_pages_follow_the_suite_rules(self):
-        """Odoo's /rate pages and the suite's page are one flow: answered once, not after
+        """Satisfaction requests are answered on Odoo's /rate pages: once, not after
         expiry, and a low answer opens the complaint ticket."""
         token = self.rating_a.access_token
         self.rating_a.crm_expiry_date = fields.Datetime.now() - timedelta(minutes=1)
@@ -326,7 +330,9 @@ class TestRatingTokens(SideDoorCase):
             f"/rate/{token}/submit_feedback",
             data={"rate": 5, "feedback": "Changed", "csrf_token": csrf},
         )
-        self.url_open(f"/crm_ops/satisfaction/{token}/submit", data={"rate": 5})
+        self.assertIn(
+            "crm_ops_satisfaction_already", self.url_open(f"/crm_ops/satisfaction/{token}").text
+        )
         self.rating_a.invalidate_recordset()
         self.assertEqual(self.rating_a.rating, 1)
         self.assertEqual(self.rating_a.feedback, "Broken")

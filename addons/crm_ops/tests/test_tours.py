@@ -73,8 +73,9 @@ class TestTours(TourCase):
         self.start_tour(PIPELINE_URL, "crm_ops_lead_pipeline_tour", login=self.sales_manager.login)
 
     def test_satisfaction_answer(self):
-        """A customer answers the satisfaction request of an order with a low rating and a
-        complaint: the rating is stored, noted on the order and a complaint ticket opened."""
+        """A customer follows the link of a satisfaction request to Odoo's rating page and
+        answers "unhappy" with a complaint: the rating is stored, noted on the order and a
+        complaint ticket opened."""
         customer = self.env["res.partner"].create(
             {"name": "Rita Rater", "email": "rita@example.com"}
         )
@@ -98,9 +99,12 @@ class TestTours(TourCase):
 
         rating.invalidate_recordset()
         self.assertTrue(rating.consumed)
-        self.assertEqual(rating.rating, 2)
+        self.assertEqual(rating.rating, 1)
         self.assertEqual(rating.feedback, "The lamp arrived with a broken shade.")
-        self.assertIn("Customer satisfaction: 2/5", order.message_ids.mapped("body")[0])
+        self.assertTrue(rating.crm_complaint)
+        note = order.message_ids.filtered(lambda m: m.rating_id == rating)
+        self.assertIn("The lamp arrived with a broken shade.", str(note.body))
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
         ticket = rating.crm_ticket_id
         self.assertTrue(ticket, "a complaint ticket is opened")
         self.assertEqual(ticket.partner_id, customer)

@@ -1,38 +1,21 @@
 import json
-import subprocess
-import sys
-from datetime import datetime, timedelta
 from pathlib import Path
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+from .common import ExampleClientCase
 
 
 @tagged("post_install", "-at_install")
-class TestExampleLeadClient(HttpCase):
+class TestExampleLeadClient(ExampleClientCase):
     """examples/push_leads.py, run as a separate process against the running test server."""
 
     def _run(self, *args):
-        # the client is another process: it cannot carry the test cursor cookie
-        with self.allow_requests(all_requests=True):
-            proc = subprocess.run(
-                [sys.executable, str(EXAMPLES / "push_leads.py"), "--url", self.base_url(), *args],
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
+        proc = self.run_example("push_leads.py", *args)
         return proc.returncode, [json.loads(line) for line in proc.stdout.splitlines() if line]
 
     def test_push_one_lead_and_a_file(self):
-        user = new_test_user(
-            self.env, login="example_client", groups="sales_team.group_sale_salesman"
-        )
-        key = (
-            self.env["res.users.apikeys"]
-            .with_user(user)
-            ._generate("rpc", "example", datetime.now() + timedelta(days=1))
-        )
+        key = self.api_key("example_client", "example")
         code, out = self._run("--key", key, "--email", "Client@Example.org", "--name", "ana client")
         self.assertEqual(code, 0, out)
         self.assertEqual(out[0]["http_status"], 201)

@@ -1,38 +1,17 @@
 import json
-import subprocess
-import sys
-from datetime import datetime, timedelta
-from pathlib import Path
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+from .common import ExampleClientCase
 
 
 @tagged("post_install", "-at_install")
-class TestExampleMetricsClient(HttpCase):
+class TestExampleMetricsClient(ExampleClientCase):
     """examples/read_metrics.py, run as a separate process against the running test server,
     reads metrics through /json/2 with an API key: only its own company's."""
 
     def _run(self, key, *args):
-        # the client is another process: it cannot carry the test cursor cookie
-        with self.allow_requests(all_requests=True):
-            proc = subprocess.run(
-                [
-                    sys.executable,
-                    str(EXAMPLES / "read_metrics.py"),
-                    "--url",
-                    self.base_url(),
-                    "--key",
-                    key,
-                    "--db",
-                    self.env.cr.dbname,
-                    *args,
-                ],
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
+        proc = self.run_example("read_metrics.py", "--key", key, "--db", self.env.cr.dbname, *args)
         return proc.returncode, proc.stdout, proc.stderr
 
     def test_read_metrics_of_own_company_only(self):
@@ -58,14 +37,7 @@ class TestExampleMetricsClient(HttpCase):
                 },
             ]
         )
-        user = new_test_user(
-            self.env, login="metrics_reader", groups="sales_team.group_sale_salesman"
-        )
-        key = (
-            self.env["res.users.apikeys"]
-            .with_user(user)
-            ._generate("rpc", "metrics", datetime.now() + timedelta(days=1))
-        )
+        key = self.api_key("metrics_reader", "metrics")
         code, out, err = self._run(key, "--segment", "champions")
         self.assertEqual(code, 0, err)
         rows = json.loads(out)

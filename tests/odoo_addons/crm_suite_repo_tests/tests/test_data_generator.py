@@ -7,22 +7,17 @@ import subprocess
 import sys
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
+# datagen is the repository's tools/datagen: tests/__init__.py imports .common first, which
+# puts tools/ on sys.path
+from datagen import DataGenError, Progress, generate
+from datagen.generator import DUP_TABLE, _fold
+from datagen.vocab import COUNTRIES
 from rapidfuzz import fuzz
 
 from odoo.tests import TransactionCase, tagged
 
-# the generator lives in the repository's tools/ folder, beside addons/
-TOOLS = Path(__file__).resolve().parents[3] / "tools"
-if not (TOOLS / "datagen").is_dir():
-    raise ImportError(f"the data generator is not at {TOOLS}: run from a repository checkout")
-if str(TOOLS) not in sys.path:
-    sys.path.insert(0, str(TOOLS))
-
-from datagen import DataGenError, Progress, generate  # noqa: E402
-from datagen.generator import DUP_TABLE, _fold  # noqa: E402
-from datagen.vocab import COUNTRIES  # noqa: E402
+from .common import TOOLS
 
 END = date(2025, 12, 31)
 SIZE = dict(
