@@ -26,8 +26,8 @@ class TestCapturePerformance(CrmOpsCaptureCommon):
     @users("capture_a")
     @warmup
     def test_capture_new_contact(self):
-        # measured: 33
-        with self.assertQueryCount(capture_a=33):
+        # measured: 34 (33 before each name key got its own candidate lookup, 19146e1)
+        with self.assertQueryCount(capture_a=34):
             result = self.env["crm.lead"]._crm_ops_capture(
                 {
                     "contact_name": "Pau Serra",
@@ -42,8 +42,8 @@ class TestCapturePerformance(CrmOpsCaptureCommon):
     @users("capture_a")
     @warmup
     def test_capture_known_contact(self):
-        # measured: 37 (4 more than a new contact: the match is scored and linked)
-        with self.assertQueryCount(capture_a=37):
+        # measured: 38 (4 more than a new contact: the match is scored and linked)
+        with self.assertQueryCount(capture_a=38):
             result = self.env["crm.lead"]._crm_ops_capture(
                 {"contact_name": "Laura Garcia", "email": "laura.garcia@acme-iberia.es"}, "api"
             )
