@@ -13,3 +13,4 @@ from . import test_recompute
 from . import test_reports
 from . import test_tours
 from . import test_views
+from . import test_performance

@@ -3,24 +3,22 @@
 import random
 from datetime import timedelta
 
-from odoo import fields
-from odoo.tests import TransactionCase, new_test_user
+from odoo import Command, fields
+from odoo.tests import new_test_user
+
+from odoo.addons.crm_ops.tests.common import MAIL_QUIET, SALES_MANAGER, CrmOpsCommon
 
 
-class CrmAnalyticsCommon(TransactionCase):
+class CrmAnalyticsCommon(CrmOpsCommon):
     """A small generated data set: customers with confirmed orders over two
     years, mailings with traces and complaint tickets, in the main company."""
+
+    env_context = MAIL_QUIET
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(
-                cls.env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True
-            )
-        )
         cls.today = fields.Date.today()
-        cls.company = cls.env.company
         cls.product = cls.env["product.product"].create(
             {"name": "Analytics widget", "list_price": 100.0, "type": "consu"}
         )
@@ -28,9 +26,7 @@ class CrmAnalyticsCommon(TransactionCase):
             {"name": "Analytics gadget", "list_price": 40.0, "type": "consu"}
         )
         cls.team = cls.env["crm.team"].create({"name": "Analytics team"})
-        cls.manager = new_test_user(
-            cls.env, login="ana_manager", groups="sales_team.group_sale_manager,base.group_user"
-        )
+        cls.manager = new_test_user(cls.env, login="ana_manager", groups=SALES_MANAGER)
         cls.customers = cls._create_customers(cls.company, 60, "A")
         cls.orders = cls._create_orders(cls.customers, cls.company, seed=7)
         cls.mailing, cls.traces = cls._create_mailing_traces(cls.customers)
@@ -77,23 +73,19 @@ class CrmAnalyticsCommon(TransactionCase):
                         "team_id": cls.team.id,
                         "date_order": fields.Datetime.now() - timedelta(days=age, hours=1),
                         "order_line": [
-                            (
-                                0,
-                                0,
+                            Command.create(
                                 {
                                     "product_id": cls.product.id,
                                     "product_uom_qty": qty,
                                     "price_unit": 100.0 + 10 * kind,
-                                },
+                                }
                             ),
-                            (
-                                0,
-                                0,
+                            Command.create(
                                 {
                                     "product_id": cls.product_b.id,
                                     "product_uom_qty": 1,
                                     "price_unit": 40.0,
-                                },
+                                }
                             ),
                         ],
                     }
@@ -158,8 +150,10 @@ class CrmAnalyticsCommon(TransactionCase):
             )
         return cls.env["helpdesk.ticket"].create(vals_list)
 
-    def _run(self, company=None):
-        run = self.env["crm.analytics.run"].create({"company_id": (company or self.company).id})
+    @classmethod
+    def _run(cls, company=None):
+        """A run of every stage for ``company`` (default: the main one), in this transaction."""
+        run = cls.env["crm.analytics.run"].create({"company_id": (company or cls.company).id})
         run._run_all()
         return run
 

@@ -5,7 +5,7 @@ from odoo.tests import tagged
 from .common import CrmAnalyticsCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_analytics_actions")
 class TestActions(CrmAnalyticsCommon):
     @classmethod
     def setUpClass(cls):

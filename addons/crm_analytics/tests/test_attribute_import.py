@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from .common import CrmAnalyticsCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_analytics_import")
 class TestAttributeImport(CrmAnalyticsCommon):
     def _import(self, text, match_by="ref"):
         wizard = self.env["crm.partner.attribute.import"].create(

@@ -7,17 +7,20 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import tagged
+
+from odoo.addons.crm_ops.tests.common import SALES_MANAGER, CrmOpsCommon
 
 from crm_engine.forecast import forecast_sales
 
 
-@tagged("post_install", "-at_install")
-class TestTwoCurrencies(TransactionCase):
+@tagged("crm_analytics_currency")
+class TestTwoCurrencies(CrmOpsCommon):
+    env_context = {"tracking_disable": True}
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         Currency = cls.env["res.currency"].with_context(active_test=False)
         cls.eur = Currency.search([("name", "=", "EUR")])
         cls.usd = Currency.search([("name", "=", "USD")])
@@ -64,13 +67,7 @@ class TestTwoCurrencies(TransactionCase):
         cls.product = cls.env["product.product"].create(
             {"name": "Two-currency widget", "type": "consu", "taxes_id": [(5, 0, 0)]}
         )
-        cls.user = new_test_user(
-            cls.env,
-            login="two_currencies_user",
-            groups="base.group_user,sales_team.group_sale_manager",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, cls.company.ids)],
-        )
+        cls.user = cls._create_company_user("two_currencies_user", cls.company, SALES_MANAGER)
         cls.buyer, cls.other = cls.env["res.partner"].create(
             [
                 {"name": "Buys in dollars", "company_id": cls.company.id},

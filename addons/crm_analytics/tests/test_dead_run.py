@@ -30,7 +30,7 @@ time.sleep(600)
 """
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_analytics_run", "crm_analytics_concurrency")
 class TestDeadRun(TransactionCase):
     @classmethod
     def setUpClass(cls):

@@ -14,7 +14,7 @@ from crm_engine.forecast import backtest, forecast_sales, last_complete_month, m
 from .common import CrmAnalyticsCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_analytics_forecast")
 class TestSalesForecast(CrmAnalyticsCommon):
     """Monthly sales and forecasts per company, sales team and product category."""
 
@@ -176,7 +176,7 @@ class TestSalesForecast(CrmAnalyticsCommon):
         self.assertEqual(len(self._rows(kind="forecast", dimension="company")), 6)
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_analytics_forecast")
 class TestForecastAnyDayOfMonth(TransactionCase):
     """The run's month is still under way on most days: the forecast is made from the
     complete months, which its backtest holds out and scores, on the first, a middle

@@ -12,7 +12,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from ..models.crm_analytics_run import STAGES
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_analytics_http")
 class TestAnalyticsHttp(HttpCase):
     @classmethod
     def setUpClass(cls):

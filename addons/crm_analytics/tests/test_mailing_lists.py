@@ -9,7 +9,7 @@ from datetime import date, datetime
 from odoo.tests import TransactionCase, tagged
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_analytics_mailing")
 class TestMailingLists(TransactionCase):
     @classmethod
     def setUpClass(cls):

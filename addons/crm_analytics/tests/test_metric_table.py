@@ -4,7 +4,7 @@ from odoo.tools import SQL
 from ..tools.pg_copy import copy_from, copy_to
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_analytics_run")
 class TestMetricTable(TransactionCase):
     """crm.customer.metric is laid out by its init() (``_auto = False``): the columns
     and indexes the ORM would make, no foreign keys."""

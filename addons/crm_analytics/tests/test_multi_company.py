@@ -1,33 +1,21 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged, users
 
 from .common import CrmAnalyticsCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_analytics_security")
 class TestMultiCompany(CrmAnalyticsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Analytics B"})
+        cls.company_b = cls._create_company(name="Analytics B")
         cls.customers_b = cls._create_customers(cls.company_b, 30, "B")
         cls.orders_b = cls._create_orders(cls.customers_b, cls.company_b, seed=3)
-        cls.user_a = new_test_user(
-            cls.env,
-            login="ana_user_a",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, cls.company.ids)],
-        )
-        cls.user_b = new_test_user(
-            cls.env,
-            login="ana_user_b",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company_b.id,
-            company_ids=[(6, 0, cls.company_b.ids)],
-        )
+        cls.user_a = cls._create_company_user("ana_user_a", cls.company)
+        cls.user_b = cls._create_company_user("ana_user_b", cls.company_b)
 
     def test_company_isolation(self):
         run_a = self._run(self.company)
@@ -67,3 +55,29 @@ class TestMultiCompany(CrmAnalyticsCommon):
             partner_b.with_user(self.user_a).with_company(self.company).crm_metric_id,
             Metric.browse(),
         )
+
+
+@tagged("crm_analytics_security")
+class TestMultiCompanyAsUsers(TestMultiCompany):
+    """After a run in each company, each company's salesperson reads only its own."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.run_a = cls._run(cls.company)
+        cls.run_b = cls._run(cls.company_b)
+
+    @users("ana_user_a", "ana_user_b")
+    def test_each_company_reads_its_own_results(self):
+        company = self.env.company
+        customers = self.customers if company == self.company else self.customers_b
+        self.assertEqual(self.env["crm.customer.metric"].search([]).partner_id, customers)
+        for model in (
+            "crm.customer.cluster",
+            "crm.sales.forecast",
+            "crm.analytics.run",
+            "crm.purchase.report",
+        ):
+            records = self.env[model].search([])
+            self.assertTrue(records, model)
+            self.assertEqual(records.company_id, company, model)

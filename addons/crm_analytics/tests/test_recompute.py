@@ -14,7 +14,7 @@ from crm_engine.rfm import SEGMENTS, rfm_table
 from .common import CrmAnalyticsCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_analytics_run")
 class TestRecompute(CrmAnalyticsCommon):
     def test_recompute_metrics(self):
         run = self._run()

@@ -8,7 +8,7 @@ from odoo.tools import mute_logger
 from .common import CrmAnalyticsCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_analytics_reports")
 class TestReports(CrmAnalyticsCommon):
     def test_campaign_report_matches_sql(self):
         Report = self.env["crm.campaign.report"]

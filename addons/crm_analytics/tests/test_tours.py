@@ -4,22 +4,22 @@
 
 from ast import literal_eval
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
+from odoo.addons.crm_ops.tests.common import SALES_MANAGER
 from odoo.addons.crm_ops.tests.test_tours import TourCase
 
 SEGMENTS_URL = "/odoo/action-crm_analytics.crm_customer_metric_action_segments"
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_analytics_tours")
 class TestTours(TourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.manager = new_test_user(
-            cls.env,
-            login="tour_analytics_manager",
-            groups="base.group_user,sales_team.group_sale_manager,mass_mailing.group_mass_mailing_user",
+        cls.manager = cls._create_company_user(
+            "tour_analytics_manager",
+            groups=f"{SALES_MANAGER},mass_mailing.group_mass_mailing_user",
         )
         company = cls.env.company
         # only the tour's metrics are shown

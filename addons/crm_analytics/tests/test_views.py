@@ -19,7 +19,7 @@ ACTIONS = [
 ]
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_analytics_views")
 class TestViews(TransactionCase):
     def test_actions_views_load(self):
         for xmlid in ACTIONS:

@@ -1,46 +1,34 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import TransactionCase, new_test_user
 
-SALES = "sales_team.group_sale_salesman_all_leads"
-HELPDESK = "helpdesk_mgmt.group_helpdesk_manager"
+from odoo.addons.crm_ops.tests.common import HELPDESK_MANAGER as HELPDESK
+from odoo.addons.crm_ops.tests.common import SALESMAN_ALL_LEADS as SALES
+from odoo.addons.crm_ops.tests.common import CrmOpsCommon
+
+COLLAB_ADMIN = "crm_collab.group_collab_admin"
 
 
-class CollabCase(TransactionCase):
-    """Three companies: A owns the data, B is A's partner, C is a stranger."""
+class CollabCase(CrmOpsCommon):
+    """Three companies: A owns the data, B is A's partner, C is a stranger; an admin
+    (``admin_a``…) and a user (``user_a``…) of each, for ``@users``."""
+
+    # tracking on: the timeline and audit tests read the tracked changes
+    env_context = {"tracking_disable": False, "mail_create_nolog": True, "mail_notrack": False}
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(
-                cls.env.context, tracking_disable=False, mail_create_nolog=True, mail_notrack=False
-            )
-        )
-        Company = cls.env["res.company"]
-        cls.company_a = Company.create({"name": "Owner A"})
-        cls.company_b = Company.create({"name": "Distributor B"})
-        cls.company_c = Company.create({"name": "Stranger C"})
-
-        def user(login, company, groups):
-            return new_test_user(
-                cls.env,
-                login=login,
-                groups=groups,
-                company_id=company.id,
-                company_ids=[(6, 0, company.ids)],
-                email=f"{login}@example.com",
-                context={"no_reset_password": True},
-            )
-
-        admin_groups = f"base.group_user,{SALES},{HELPDESK},crm_collab.group_collab_admin,base.group_allow_export"
+        cls.company_a = cls._create_company(name="Owner A")
+        cls.company_b = cls._create_company(name="Distributor B")
+        cls.company_c = cls._create_company(name="Stranger C")
+        admin_groups = f"base.group_user,{SALES},{HELPDESK},{COLLAB_ADMIN},base.group_allow_export"
         user_groups = f"base.group_user,{SALES},{HELPDESK},base.group_allow_export"
-        cls.admin_a = user("admin_a", cls.company_a, admin_groups)
-        cls.user_a = user("user_a", cls.company_a, user_groups)
-        cls.admin_b = user("admin_b", cls.company_b, admin_groups)
-        cls.user_b = user("user_b", cls.company_b, user_groups)
-        cls.admin_c = user("admin_c", cls.company_c, admin_groups)
-        cls.user_c = user("user_c", cls.company_c, user_groups)
+        cls.admin_a = cls._create_collab_user("admin_a", cls.company_a, admin_groups)
+        cls.user_a = cls._create_collab_user("user_a", cls.company_a, user_groups)
+        cls.admin_b = cls._create_collab_user("admin_b", cls.company_b, admin_groups)
+        cls.user_b = cls._create_collab_user("user_b", cls.company_b, user_groups)
+        cls.admin_c = cls._create_collab_user("admin_c", cls.company_c, admin_groups)
+        cls.user_c = cls._create_collab_user("user_c", cls.company_c, user_groups)
 
         cls.tag_north = cls.env["res.partner.category"].create({"name": "North"})
         Partner = cls.env["res.partner"]
@@ -76,26 +64,35 @@ class CollabCase(TransactionCase):
             }
         )
 
-        Lead = cls.env["crm.lead"]
-        cls.lead_north = Lead.create(
-            {
-                "name": "North deal",
-                "type": "opportunity",
-                "company_id": cls.company_a.id,
-                "partner_id": cls.north[0].id,
-                "expected_revenue": 1000,
-                "user_id": cls.user_a.id,
-                "description": "A internal: margin 40%",
-            }
+        cls.lead_north = cls._create_opportunity(
+            "North deal", cls.north[0], 1000, description="A internal: margin 40%"
         )
-        cls.lead_south = Lead.create(
+        cls.lead_south = cls._create_opportunity("South deal", cls.south[0], 500)
+
+    @classmethod
+    def _create_collab_user(cls, login, company, groups, **kwargs):
+        """A user of ``company`` whose e-mail is ``<login>@example.com``."""
+        return cls._create_company_user(
+            login,
+            company,
+            groups,
+            email=f"{login}@example.com",
+            context={"no_reset_password": True},
+            **kwargs,
+        )
+
+    @classmethod
+    def _create_opportunity(cls, name, partner, revenue, **vals):
+        """An opportunity of company A, for ``partner``, assigned to ``user_a``."""
+        return cls.env["crm.lead"].create(
             {
-                "name": "South deal",
+                "name": name,
                 "type": "opportunity",
                 "company_id": cls.company_a.id,
-                "partner_id": cls.south[0].id,
-                "expected_revenue": 500,
+                "partner_id": partner.id,
+                "expected_revenue": revenue,
                 "user_id": cls.user_a.id,
+                **vals,
             }
         )
 
@@ -137,6 +134,30 @@ class CollabCase(TransactionCase):
             agreement.action_propose()
             agreement.with_user(cls.admin_b).action_accept()
         return agreement
+
+    @classmethod
+    def make_handoff_agreement(cls):
+        """A's leads of North customers can be handed off to B."""
+        return cls.make_agreement(
+            res_model="crm.lead",
+            access="handoff",
+            domain=f"[('partner_id.category_id', 'in', [{cls.tag_north.id}])]",
+        )
+
+    @classmethod
+    def make_feedback_rule(cls, **vals):
+        """A's complaint tickets routed to B, as an activity of ``user_b``."""
+        return cls.env["crm.collab.feedback.rule"].create(
+            {
+                "name": "Complaints to distributor",
+                "company_id": cls.company_a.id,
+                "trigger": "ticket",
+                "ticket_domain": "[('name', 'ilike', 'complaint')]",
+                "target_company_id": cls.company_b.id,
+                "activity_user_id": cls.user_b.id,
+                **vals,
+            }
+        )
 
     def as_user(self, model, user):
         return self.env[model].with_user(user).with_company(user.company_id)

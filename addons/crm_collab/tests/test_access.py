@@ -3,24 +3,25 @@
 from datetime import date, timedelta
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged, users
 
 from .common import CollabCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_security")
 class TestAccess(CollabCase):
     def b_partners(self, user=None, domain=()):
         return self.as_user("res.partner", user or self.user_b).search(
             [("is_company", "=", True), *domain]
         )
 
+    @users("user_b", "admin_b")
     def test_no_agreement_no_access(self):
-        partners = self.b_partners()
+        partners = self.env["res.partner"].search([("is_company", "=", True)])
         self.assertIn(self.b_partner, partners)
         self.assertFalse(partners & (self.north | self.south))
         with self.assertRaises(AccessError):
-            self.north[0].with_user(self.user_b).read(["name"])
+            self.north[0].with_env(self.env).read(["name"])
 
     def test_read_level_and_domain(self):
         self.make_agreement(access="read")
@@ -173,25 +174,15 @@ class TestAccess(CollabCase):
 
     def test_portal_users_get_no_share(self):
         self.make_agreement()
-        portal = new_test_user(
-            self.env,
-            login="portal_b",
-            groups="base.group_portal",
-            company_id=self.company_b.id,
-            company_ids=[(6, 0, self.company_b.ids)],
-        )
+        portal = self._create_company_user("portal_b", self.company_b, "base.group_portal")
         found = self.env["res.partner"].with_user(portal).search([("id", "in", self.north.ids)])
         self.assertFalse(found)
 
     def test_multi_company_user_with_b_active(self):
         """A user of A and B keeps A's private fields when working in B."""
         self.make_agreement()
-        both = new_test_user(
-            self.env,
-            login="ab",
-            groups="base.group_user",
-            company_id=self.company_b.id,
-            company_ids=[(6, 0, (self.company_a | self.company_b).ids)],
+        both = self._create_company_user(
+            "ab", self.company_b, "base.group_user", extra_companies=self.company_a
         )
         rec = self.north[0].with_user(both).with_company(self.company_b)
         self.assertIn("A secret note 0", rec.comment)

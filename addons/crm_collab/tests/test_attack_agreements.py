@@ -17,13 +17,15 @@ reads back that nothing leaked and nothing changed.
 from datetime import date, timedelta
 
 from odoo.tests import tagged
-from odoo.tests.common import JsonRpcException, new_test_user
+from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
+
+from odoo.addons.crm_ops.tests.common import SALESMAN
 
 from .test_http import Json2Case
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_attack")
 class TestAttackAgreements(Json2Case):
     @classmethod
     def setUpClass(cls):
@@ -116,12 +118,8 @@ class TestAttackAgreements(Json2Case):
             )
         # Odoo's partner merge, by a B user allowed to merge contacts: A's contact is
         # neither merged into B's nor deleted
-        merger = new_test_user(
-            self.env,
-            login="merger_b",
-            groups="base.group_user,base.group_partner_manager,sales_team.group_sale_salesman",
-            company_id=self.company_b.id,
-            company_ids=[(6, 0, self.company_b.ids)],
+        merger = self._create_company_user(
+            "merger_b", self.company_b, f"base.group_partner_manager,{SALESMAN}"
         )
         self.assertTrue(merger)
         self.authenticate("merger_b", "merger_b")
@@ -411,12 +409,11 @@ class TestAttackAgreements(Json2Case):
         self.authenticate("user_a", "user_a")
         self.call_kw("res.partner", "write", [leaving.ids, {"category_id": [(5, 0, 0)]}])
         # A's manager, also in company C, moves another one to C
-        manager = new_test_user(
-            self.env,
-            login="manager_ac",
-            groups="base.group_user,base.group_partner_manager",
-            company_id=self.company_a.id,
-            company_ids=[(6, 0, (self.company_a | self.company_c).ids)],
+        manager = self._create_company_user(
+            "manager_ac",
+            self.company_a,
+            "base.group_user,base.group_partner_manager",
+            extra_companies=self.company_c,
         )
         self.assertTrue(manager)
         self.authenticate("manager_ac", "manager_ac")

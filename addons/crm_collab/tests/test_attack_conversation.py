@@ -31,7 +31,7 @@ class AttackCase(Json2Case):
         self.assertEqual(res.status_code, 403, f"{model}.{method}: {res.text[:300]}")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_attack")
 class TestAttackTimeline(AttackCase):
     """(1) The customer history of A's user: lead names, order totals, note previews."""
 
@@ -148,7 +148,7 @@ class SharedOrderCase(AttackCase):
         self.assertEqual(order.amount_untaxed, 901)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_attack")
 class TestAttackPortal(SharedOrderCase):
     """(2) The portal page, the report and the access token of a shared order."""
 
@@ -196,7 +196,7 @@ class TestAttackPortal(SharedOrderCase):
         self.assert_owner_intact()
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_attack")
 class TestAttackConversation(SharedOrderCase):
     """(7) The chatter does not come with the shared record."""
 
@@ -337,7 +337,7 @@ class TestAttackConversation(SharedOrderCase):
         self.assertTrue(self.agreement.collab_share_conversation)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_attack")
 class TestAttackHandoffContext(AttackCase):
     """(4) A context key sent by the client lifted the hand-off guard."""
 
@@ -393,17 +393,13 @@ class TestAttackHandoffContext(AttackCase):
         self.assertEqual(lead_c.message_ids, messages)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_attack")
 class TestAttackHandoffAnswer(AttackCase):
     """Issue #13: the partner company accepts or declines a hand-off, and only it."""
 
     def setUp(self):
         super().setUp()
-        self.agreement = self.make_agreement(
-            res_model="crm.lead",
-            access="handoff",
-            domain="[('partner_id.category_id', 'in', [%d])]" % self.tag_north.id,
-        )
+        self.agreement = self.make_handoff_agreement()
         self.lead_north2 = self.env["crm.lead"].create(
             {
                 "name": "North deal 2",
@@ -461,22 +457,13 @@ class TestAttackHandoffAnswer(AttackCase):
         self.assertEqual(again.collab_handoff_state, "offered")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_attack")
 class TestAttackFeedbackRouting(AttackCase):
     """Issue #13: feedback is routed only to users who can open the record."""
 
     def _rule(self, **vals):
-        return self.env["crm.collab.feedback.rule"].create(
-            {
-                "name": "Complaints to distributor",
-                "company_id": self.company_a.id,
-                "trigger": "ticket",
-                "ticket_domain": "[('name', 'ilike', 'complaint')]",
-                "target_company_id": self.company_b.id,
-                "activity_user_id": self.user_b.id,
-                "follower_partner_ids": [(6, 0, self.admin_b.partner_id.ids)],
-                **vals,
-            }
+        return self.make_feedback_rule(
+            follower_partner_ids=[(6, 0, self.admin_b.partner_id.ids)], **vals
         )
 
     def _ticket(self):
@@ -532,7 +519,7 @@ class TestAttackFeedbackRouting(AttackCase):
         self.assertNotIn(self.admin_b.partner_id, ticket.message_partner_ids)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_attack")
 class TestAttackTicketClose(AttackCase):
     """helpdesk_mgmt's ``/ticket/close`` closed any ticket by id, as superuser."""
 

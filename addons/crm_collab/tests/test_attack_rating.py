@@ -19,7 +19,7 @@ RATING_FIELDS = [
 ]
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_attack")
 class TestAttackRating(SharedOrderCase):
     def test_rating_of_shared_order_not_readable(self):
         rating = self.order._crm_satisfaction_request(self.north[0], validity_days=10)

@@ -6,15 +6,11 @@ from odoo.tests import tagged
 from .common import CollabCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_handoff")
 class TestHandoff(CollabCase):
     def setUp(self):
         super().setUp()
-        self.agreement = self.make_agreement(
-            res_model="crm.lead",
-            access="handoff",
-            domain="[('partner_id.category_id', 'in', [%d])]" % self.tag_north.id,
-        )
+        self.agreement = self.make_handoff_agreement()
 
     def handoff(self):
         wizard = (

@@ -30,7 +30,7 @@ class Json2Case(HttpCase, CollabCase):
         return res.json()
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_http")
 class TestHttp(Json2Case):
     def test_json2_api_key(self):
         agreement = self.make_agreement()

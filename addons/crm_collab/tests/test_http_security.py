@@ -13,7 +13,7 @@ from .test_http import Json2Case
 PICK = {"collab_partner_company_pick": True}
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_http")
 class TestHttpPrivateOracle(Json2Case):
     def test_sort_filter_group_on_private_fields(self):
         self.make_agreement(access="write")
@@ -118,7 +118,7 @@ class TestHttpPrivateOracle(Json2Case):
         self.assertEqual([r["id"] for r in rows], ids[::-1])
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_http")
 class TestHttpForecastCampaign(Json2Case):
     """B reads the forecast and co-marketing campaigns of the agreements it is party
     to, and nothing of those between A and C."""
@@ -275,7 +275,7 @@ class TestHttpForecastCampaign(Json2Case):
         self.assertEqual(self.ac.state, "active")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_http")
 class TestHttpCompanyPick(Json2Case):
     """A Sharing Administrator without the Access Rights group picks the partner
     company among all companies: names only, nothing else of the others."""
@@ -383,7 +383,7 @@ class TestHttpCompanyPick(Json2Case):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security", "crm_collab_http")
 class TestHttpRuleAfterLifeCycle(Json2Case):
     def test_read_right_after_accept_and_revoke(self):
         agreement = self.make_agreement(activate=False)

@@ -1,28 +1,13 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The addon's Spanish, Catalan and Italian translations are complete.
-
-The checks (terms read with Odoo's own exporter, missing translations listed,
-.po files parsed, placeholders and markup kept) live in crm_ops' test_i18n.
-"""
+"""The addon's es/ca/it translations are complete (crm_ops' ``I18nCheckMixin`` checks)."""
 
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.crm_ops.tests.test_i18n import I18nCheckMixin
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_i18n")
 class TestI18n(I18nCheckMixin, TransactionCase):
+    allow_inherited_tests_method = True
     i18n_module = "crm_collab"
-
-    def test_reader_finds_terms(self):
-        self._check_reader_finds_terms()
-
-    def test_po_files_parse(self):
-        self._check_po_files_parse()
-
-    def test_every_term_translated(self):
-        self._check_every_term_translated()
-
-    def test_placeholders_and_markup_preserved(self):
-        self._check_placeholders_and_markup()

@@ -7,7 +7,7 @@ from odoo.tools import mute_logger
 from .common import CollabCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_agreement")
 class TestLifecycle(CollabCase):
     def test_full_life_cycle_and_audit(self):
         agreement = self.make_agreement(activate=False)

@@ -4,7 +4,7 @@
 grouping or aggregating on it (directly or through a path from another model) tells
 the partner company nothing of its value, while the owner keeps using it."""
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import html2plaintext
 
 from .common import CollabCase
@@ -14,7 +14,7 @@ THRESHOLDS = ("", "A", "A secret note 1", "A secret note 9", "z")
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "ilike", "not ilike", "=like")
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_security")
 class TestPrivateOracle(CollabCase):
     def setUp(self):
         super().setUp()
@@ -179,12 +179,8 @@ class TestPrivateOracle(CollabCase):
         self.assertIn("A secret note 1", self.north[1].with_user(self.user_a).comment)
 
     def test_members_of_both_companies_keep_the_value(self):
-        both = new_test_user(
-            self.env,
-            login="ab_oracle",
-            groups="base.group_user",
-            company_id=self.company_b.id,
-            company_ids=[(6, 0, (self.company_a | self.company_b).ids)],
+        both = self._create_company_user(
+            "ab_oracle", self.company_b, "base.group_user", extra_companies=self.company_a
         )
         Partner = self.env["res.partner"].with_user(both).with_company(self.company_b)
         self.assertEqual(

@@ -13,7 +13,7 @@ WITHOUT_COMPANY = {
 }
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_security")
 class TestSecurityAudit(TransactionCase):
     def suite_models(self):
         return sorted(

@@ -8,7 +8,7 @@ from ..models.collab_agreement import SHARED_MODELS
 from .common import CollabCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_security")
 class TestShareCache(CollabCase):
     """``collab_agreement_ids`` on the shared tables is a cache of the share table."""
 
@@ -186,7 +186,7 @@ class TestShareCache(CollabCase):
         self.assertCacheAgrees()
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_security")
 class TestRuleCache(CollabCase):
     """The record rules' cache never outlives an agreement's state: it is keyed by the
     agreements valid in the reading transaction."""
@@ -268,7 +268,7 @@ class RollBack(Exception):
     """Raised to roll a savepoint back."""
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_security")
 class TestAgreementTransactionCache(CollabCase):
     """The agreements a transaction may use are read once per transaction: a record
     rule check adds no query, and any change to an agreement (or a rollback) is seen."""

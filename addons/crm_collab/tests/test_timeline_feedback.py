@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from .common import CollabCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_timeline")
 class TestTimeline(CollabCase):
     def test_timeline_filters_by_viewer(self):
         customer = self.north[0]
@@ -55,7 +55,7 @@ class TestTimeline(CollabCase):
         self.assertEqual({(line.res_model, line.res_id) for line in lines}, refs_b)
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_timeline")
 class TestFeedbackRouting(CollabCase):
     def setUp(self):
         super().setUp()
@@ -110,16 +110,7 @@ class TestFeedbackRouting(CollabCase):
 
     def test_complaint_ticket_to_partner_company(self):
         self.make_agreement()
-        rule = self.env["crm.collab.feedback.rule"].create(
-            {
-                "name": "Complaints to distributor",
-                "company_id": self.company_a.id,
-                "trigger": "ticket",
-                "ticket_domain": "[('name', 'ilike', 'complaint')]",
-                "target_company_id": self.company_b.id,
-                "activity_user_id": self.user_b.id,
-            }
-        )
+        rule = self.make_feedback_rule()
         ticket = self.env["helpdesk.ticket"].create(
             {
                 "name": "Complaint: broken",

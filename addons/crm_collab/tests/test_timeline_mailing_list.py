@@ -5,7 +5,7 @@ from odoo.tests import tagged
 from .common import CollabCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_collab_timeline")
 class TestTimelineMailingList(CollabCase):
     def test_mailing_list_mailings_in_the_history(self):
         """A mailing sent to a mailing list subscriber (``mailing.contact``) with the

@@ -2,39 +2,27 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Tour of the sharing flow in headless Chromium (static/tests/tours/*.js)."""
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
+from odoo.addons.crm_ops.tests.common import SALESMAN_ALL_LEADS as SALES
 from odoo.addons.crm_ops.tests.test_tours import TourCase
 
 AGREEMENTS_URL = "/odoo/action-crm_collab.action_crm_collab_agreement"
 AGREEMENT = "Tour: North customers to the distributor"
-SALES = "sales_team.group_sale_salesman_all_leads"
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_collab_tours")
 class TestTours(TourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Company = cls.env["res.company"]
-        cls.company_a = Company.create({"name": "Tour Owner A"})
-        cls.company_b = Company.create({"name": "Tour Distributor B"})
-
-        def user(login, company, groups):
-            return new_test_user(
-                cls.env,
-                login=login,
-                groups=groups,
-                company_id=company.id,
-                company_ids=[(6, 0, company.ids)],
-                email=f"{login}@example.com",
-            )
-
+        cls.company_a = cls._create_company(name="Tour Owner A")
+        cls.company_b = cls._create_company(name="Tour Distributor B")
         admin = f"base.group_user,{SALES},crm_collab.group_collab_admin"
         # the owner picks the partner company among all companies, without Access Rights
-        cls.admin_a = user("tour_collab_admin_a", cls.company_a, admin)
-        cls.admin_b = user("tour_collab_admin_b", cls.company_b, admin)
-        cls.user_b = user("tour_collab_user_b", cls.company_b, f"base.group_user,{SALES}")
+        cls.admin_a = cls._create_company_user("tour_collab_admin_a", cls.company_a, admin)
+        cls.admin_b = cls._create_company_user("tour_collab_admin_b", cls.company_b, admin)
+        cls.user_b = cls._create_company_user("tour_collab_user_b", cls.company_b, SALES)
         north = cls.env["res.partner.category"].create({"name": "Tour North"})
         Partner = cls.env["res.partner"]
         cls.north = Partner.create(

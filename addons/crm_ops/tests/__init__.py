@@ -18,3 +18,4 @@ from . import test_satisfaction
 from . import test_side_doors
 from . import test_tours
 from . import test_migration
+from . import test_performance

@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_after_sales")
 class TestAfterSales(TransactionCase):
     @classmethod
     def setUpClass(cls):

@@ -3,60 +3,18 @@ import logging
 import random
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, tagged, users
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_ops.models.crm_lead import CaptureError
 
+from .common import CrmOpsCaptureCommon
+
 _logger = logging.getLogger(__name__)
 
 
-class CaptureCommon(TransactionCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.company_a.country_id = cls.env.ref("base.es")
-        cls.company_b = cls.env["res.company"].create(
-            {"name": "Company B", "country_id": cls.env.ref("base.it").id}
-        )
-        cls.user_a = new_test_user(
-            cls.env,
-            login="capture_a",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company_a.id,
-            company_ids=[cls.company_a.id],
-        )
-        cls.user_b = new_test_user(
-            cls.env,
-            login="capture_b",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company_b.id,
-            company_ids=[cls.company_b.id],
-        )
-        cls.Lead = cls.env["crm.lead"].with_user(cls.user_a)
-        cls.customer = cls.env["res.partner"].create(
-            {
-                "name": "Acme Iberia S.L.",
-                "is_company": True,
-                "email": "info@acme-iberia.es",
-                "website": "https://www.acme-iberia.es",
-                "company_id": cls.company_a.id,
-            }
-        )
-        cls.contact = cls.env["res.partner"].create(
-            {
-                "name": "Laura García",
-                "email": "laura.garcia@acme-iberia.es",
-                "phone": "+34 600 12 34 56",
-                "parent_id": cls.customer.id,
-                "company_id": cls.company_a.id,
-            }
-        )
-
-
-@tagged("post_install", "-at_install")
-class TestCaptureService(CaptureCommon):
+@tagged("crm_ops_capture")
+class TestCaptureService(CrmOpsCaptureCommon):
     def test_normalisation_table(self):
         """Messy inputs are stored clean."""
         cases = [
@@ -149,13 +107,11 @@ class TestCaptureService(CaptureCommon):
         self.assertEqual(result["status"], "created")
         self.assertIn("domain", result["reasons"])
 
+    @users("capture_b")
     def test_other_company_customers_are_not_candidates(self):
-        result = (
-            self.env["crm.lead"]
-            .with_user(self.user_b)
-            ._crm_ops_capture(
-                {"email": "laura.garcia@acme-iberia.es", "contact_name": "Laura García"}, "api"
-            )
+        """Company B's salesperson captures A's contact: a new lead, not linked to it."""
+        result = self.env["crm.lead"]._crm_ops_capture(
+            {"email": "laura.garcia@acme-iberia.es", "contact_name": "Laura García"}, "api"
         )
         self.assertEqual(result["status"], "created")
         self.assertFalse(result["partner_id"])
@@ -268,8 +224,8 @@ class TestCaptureService(CaptureCommon):
         self.assertEqual(lead.tag_ids, tag)
 
 
-@tagged("post_install", "-at_install")
-class TestCaptureEmail(CaptureCommon):
+@tagged("crm_ops_capture")
+class TestCaptureEmail(CrmOpsCaptureCommon):
     def test_mail_to_team_alias_extracts_signature_and_links(self):
         body = """<p>Hello, we need 40 chairs for our new office.</p>
         <p>Best regards,<br/>Laura García<br/>Acme Iberia S.L.<br/>Tel: +34 600 12 34 56<br/>
@@ -289,8 +245,8 @@ class TestCaptureEmail(CaptureCommon):
         self.assertEqual(lead.partner_id, self.contact, lead.crm_ops_dedup_reason)
 
 
-@tagged("post_install", "-at_install")
-class TestCaptureImport(CaptureCommon):
+@tagged("crm_ops_capture")
+class TestCaptureImport(CrmOpsCaptureCommon):
     def _import(self, content, filename="leads.csv"):
         imp = (
             self.env["crm.lead.import"]
@@ -379,8 +335,8 @@ class TestCaptureImport(CaptureCommon):
         self.assertEqual(imp.created_count, 1200)
 
 
-@tagged("post_install", "-at_install")
-class TestCaptureRules(CaptureCommon):
+@tagged("crm_ops_capture")
+class TestCaptureRules(CrmOpsCaptureCommon):
     def test_mailing_responders_become_leads_once(self):
         mailing = self.env["mailing.mailing"].create(
             {
@@ -447,8 +403,8 @@ class TestCaptureRules(CaptureCommon):
             self.env["crm.capture.rule"].create({"name": "x", "days": -1})
 
 
-@tagged("post_install", "-at_install")
-class TestDeduplicationQuality(CaptureCommon):
+@tagged("crm_ops_capture")
+class TestDeduplicationQuality(CrmOpsCaptureCommon):
     def test_precision_and_recall_on_generated_duplicates(self):
         """Variants of known customers must be linked to them, strangers must not."""
         rng = random.Random(7)
@@ -519,8 +475,8 @@ class TestDeduplicationQuality(CaptureCommon):
         self.assertGreaterEqual(recall, 0.9)
 
 
-@tagged("post_install", "-at_install")
-class TestCaptureSettings(CaptureCommon):
+@tagged("crm_ops_capture")
+class TestCaptureSettings(CrmOpsCaptureCommon):
     def test_settings_form_edits_thresholds(self):
         with Form(self.env["res.config.settings"]) as settings:
             settings.crm_ops_link_threshold = 70

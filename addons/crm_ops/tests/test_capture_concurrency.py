@@ -7,24 +7,21 @@ import threading
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from .common import CrmOpsCommittedCase, CrmOpsCommon
 from .test_lead_import_jobs import wait_for_lock_wait
 
 
-@tagged("post_install", "-at_install")
-class TestRateLimitConcurrency(TransactionCase):
+@tagged("post_install", "-at_install", "crm_ops_capture", "crm_ops_concurrency")
+class TestRateLimitConcurrency(CrmOpsCommittedCase):
     """Requests of one API key in two workers: the counter never makes one fail.
 
     The counters are committed; the cleanup removes them.
     """
 
     KEY = "api:key:crm-ops-concurrency-test"
-
-    def setUp(self):
-        super().setUp()
-        self.addCleanup(self._cleanup)
 
     def _cleanup(self):
         with self.env.registry.cursor() as cr:
@@ -35,10 +32,8 @@ class TestRateLimitConcurrency(TransactionCase):
         count is not a serialization failure (it was under REPEATABLE READ in the
         request's transaction), and both hits are counted."""
         registry = self.env.registry
-        cr_a, cr_b = registry.cursor(), registry.cursor()
-        try:
-            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
-            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+        with self._two_cursors() as (env_a, env_b):
+            cr_a, cr_b = env_a.cr, env_b.cr
             cr_b.execute("SELECT 1")  # B's request has its snapshot
             self.assertEqual(env_a["crm.ops.rate.limit"]._hit(self.KEY, 2, 3600), 0)
             cr_a.commit()  # pylint: disable=invalid-commit  # A's request ends
@@ -46,16 +41,13 @@ class TestRateLimitConcurrency(TransactionCase):
             # a third request is over the limit of 2
             self.assertGreater(env_b["crm.ops.rate.limit"]._hit(self.KEY, 2, 3600), 0)
             cr_b.rollback()  # B's request fails later: its hits stay counted
-        finally:
-            cr_a.close()
-            cr_b.close()
         with registry.cursor() as cr:
             cr.execute("SELECT sum(hits) FROM crm_ops_rate_limit WHERE key = %s", [self.KEY])
             self.assertEqual(cr.fetchone()[0], 3)
 
 
-@tagged("post_install", "-at_install")
-class TestMergedLeadScoring(TransactionCase):
+@tagged("crm_ops_capture")
+class TestMergedLeadScoring(CrmOpsCommon):
     """A merged lead is archived, not lost: predictive lead scoring does not count it."""
 
     def _lost_counts(self):
@@ -63,13 +55,7 @@ class TestMergedLeadScoring(TransactionCase):
         return sum(frequencies.mapped("lost_count"))
 
     def test_merge_and_undo_leave_lead_scoring_alone(self):
-        user = new_test_user(
-            self.env,
-            login="pls_merge",
-            groups="sales_team.group_sale_salesman",
-            company_id=self.env.company.id,
-            company_ids=[self.env.company.id],
-        )
+        user = self._create_company_user("pls_merge")
         Lead = self.env["crm.lead"].with_user(user)
         values = {"email": "pls@merge.example", "contact_name": "Pia Lopez", "partner_name": "PLS"}
         first = Lead._crm_ops_capture(dict(values), "api")
@@ -91,17 +77,13 @@ class TestMergedLeadScoring(TransactionCase):
         self.assertGreater(self._lost_counts(), before)
 
 
-@tagged("post_install", "-at_install")
-class TestCaptureRace(TransactionCase):
+@tagged("post_install", "-at_install", "crm_ops_capture", "crm_ops_concurrency")
+class TestCaptureRace(CrmOpsCommittedCase):
     """Two requests (two real cursors) capture the same new contact, or name the same
     new UTM source, at the same time. The data is committed; the cleanup removes it."""
 
     EMAIL = "race.contact@crm-ops-race.example"
     SOURCE = "CRM ops race source"
-
-    def setUp(self):
-        super().setUp()
-        self.addCleanup(self._cleanup)
 
     def _cleanup(self):
         with self.env.registry.cursor() as cr:
@@ -114,11 +96,9 @@ class TestCaptureRace(TransactionCase):
         earlier) captures the same values, then A commits. Returns B's outcome."""
         admin = self.env.ref("base.user_admin").id
         registry = self.env.registry
-        cr_a, cr_b = registry.cursor(), registry.cursor()
         result = {}
-        try:
-            env_a = api.Environment(cr_a, admin, {})
-            env_b = api.Environment(cr_b, admin, {})
+        with self._two_cursors(admin) as (env_a, env_b):
+            cr_a, cr_b = env_a.cr, env_b.cr
             cr_b.execute("SELECT pg_backend_pid()")  # B's snapshot is taken
             pid_b = cr_b.fetchone()[0]
             first = env_a["crm.lead"]._crm_ops_capture(dict(values), "api")
@@ -141,9 +121,6 @@ class TestCaptureRace(TransactionCase):
             result["b_again"] = env_b["crm.lead"]._crm_ops_capture(dict(values), "api")
             result["first"] = first
             cr_b.commit()  # pylint: disable=invalid-commit  # B's retry ends
-        finally:
-            cr_a.close()
-            cr_b.close()
         return result
 
     def test_same_new_contact_at_once_is_not_created_twice(self):
@@ -161,11 +138,8 @@ class TestCaptureRace(TransactionCase):
         again (not answered 422) and then uses A's source."""
         values = {"email": self.EMAIL, "contact_name": "Rita Race", "utm_source": self.SOURCE}
         admin = self.env.ref("base.user_admin").id
-        registry = self.env.registry
-        cr_a, cr_b = registry.cursor(), registry.cursor()
-        try:
-            env_a = api.Environment(cr_a, admin, {})
-            env_b = api.Environment(cr_b, admin, {})
+        with self._two_cursors(admin) as (env_a, env_b):
+            cr_a, cr_b = env_a.cr, env_b.cr
             cr_b.execute("SELECT 1")  # B's snapshot is taken
             first = env_a["crm.lead"]._crm_ops_capture(dict(values), "api")
             cr_a.commit()  # pylint: disable=invalid-commit  # A's request ends
@@ -177,6 +151,3 @@ class TestCaptureRace(TransactionCase):
             lead_a = env_b["crm.lead"].browse(first["id"])
             self.assertEqual(env_b["crm.lead"].browse(again["id"]).source_id, lead_a.source_id)
             cr_b.rollback()
-        finally:
-            cr_a.close()
-            cr_b.close()

@@ -1,39 +1,26 @@
 import json
-from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo.exceptions import ConcurrencyError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.crm_ops.models.crm_ops_lead_capture import CrmOpsLeadCapture
 
+from .common import SALES_MANAGER, SALESMAN_ALL_LEADS, CrmOpsCommon
 
-@tagged("post_install", "-at_install")
-class TestLeadApi(HttpCase):
+
+@tagged("post_install", "-at_install", "crm_ops_capture", "crm_ops_http")
+class TestLeadApi(HttpCase, CrmOpsCommon):
     """The JSON API through real HTTP requests, as a machine client (or an attacker) would."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.company_b = cls.env["res.company"].create({"name": "API Company B"})
-        cls.user_a = new_test_user(
-            cls.env,
-            login="api_a",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company_a.id,
-            company_ids=[cls.company_a.id],
-        )
-        cls.user_b = new_test_user(
-            cls.env,
-            login="api_b",
-            groups="sales_team.group_sale_salesman_all_leads",
-            company_id=cls.company_b.id,
-            company_ids=[cls.company_b.id],
-        )
-        expiry = datetime.now() + timedelta(days=1)
-        cls.key_a = cls.env["res.users.apikeys"].with_user(cls.user_a)._generate("rpc", "t", expiry)
-        cls.key_b = cls.env["res.users.apikeys"].with_user(cls.user_b)._generate("rpc", "t", expiry)
+        cls.company_b = cls._create_company(name="API Company B")
+        cls.user_a = cls._create_company_user("api_a", cls.company_a)
+        cls.user_b = cls._create_company_user("api_b", cls.company_b, SALESMAN_ALL_LEADS)
+        cls.key_a = cls._create_api_key(cls.user_a, "t")
+        cls.key_b = cls._create_api_key(cls.user_b, "t")
 
     def _post(self, path, payload, key=None, headers=None, raw=None):
         hdrs = {"Content-Type": "application/json"}
@@ -169,8 +156,7 @@ class TestLeadApi(HttpCase):
         """Two keys of one user (two shops of one integration user) have their own limit;
         a browser session of the user counts on its own."""
         self.company_a.crm_ops_api_rate_limit = 2
-        expiry = datetime.now() + timedelta(days=1)
-        key_a2 = self.env["res.users.apikeys"].with_user(self.user_a)._generate("rpc", "t2", expiry)
+        key_a2 = self._create_api_key(self.user_a, "t2")
 
         def post(key, i):
             return self._post(
@@ -252,7 +238,7 @@ class TestLeadApi(HttpCase):
         self.assertIsNone(res.json()["partner_id"])
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_capture", "crm_ops_http")
 class TestLeadWebForm(HttpCase):
     def _submit(self, data, utm=""):
         page = self.url_open(f"/crm/contact{utm}")
@@ -309,18 +295,13 @@ class TestLeadWebForm(HttpCase):
         )
 
 
-@tagged("post_install", "-at_install")
-class TestCaptureRuleButton(HttpCase):
+@tagged("post_install", "-at_install", "crm_ops_capture", "crm_ops_http")
+class TestCaptureRuleButton(HttpCase, CrmOpsCommon):
     """A lead generation rule's *Run Now*, as the form's button calls it."""
 
     def test_rule_leads_go_through_the_capture_service(self):
         self.env.company.country_id = self.env.ref("base.es")
-        new_test_user(
-            self.env,
-            login="rule_manager",
-            password="rule_manager",
-            groups="sales_team.group_sale_manager",
-        )
+        self._create_company_user("rule_manager", groups=SALES_MANAGER)
         partner = self.env["res.partner"].create(
             {
                 "name": "Marta Responder",

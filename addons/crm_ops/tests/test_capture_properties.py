@@ -35,7 +35,7 @@ PROFILE = settings(
 )
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_capture")
 class TestCaptureProperties(TransactionCase):
     @given(payload=st.one_of(lead_objects, json_values))
     @PROFILE
@@ -59,7 +59,7 @@ class TestCaptureProperties(TransactionCase):
         self.assertEqual(Lead.search_count([]), before + 1)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_capture", "crm_ops_http")
 class TestApiProperties(HttpCase):
     @classmethod
     def setUpClass(cls):

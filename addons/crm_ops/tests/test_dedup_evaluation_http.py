@@ -10,32 +10,24 @@ the lead's first entry in *Matches to Review* offers. The whole set runs in the 
 
 import json
 import logging
-from datetime import datetime, timedelta
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from crm_engine.dedup_eval import KINDS, generate, report, score
+
+from .common import SALESMAN_ALL_LEADS, CrmOpsCommon
 
 _logger = logging.getLogger(__name__)
 
 
-@tagged("post_install", "-at_install")
-class TestDedupEvaluationApi(HttpCase):
+@tagged("post_install", "-at_install", "crm_ops_dedup", "crm_ops_http")
+class TestDedupEvaluationApi(HttpCase, CrmOpsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.company
-        cls.company.country_id = cls.env.ref("base.es")
-        cls.company.crm_ops_api_rate_limit = 0
-        cls.user = new_test_user(
-            cls.env,
-            login="dedup_eval",
-            groups="sales_team.group_sale_salesman_all_leads",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
-        )
-        expiry = datetime.now() + timedelta(days=1)
-        cls.key = cls.env["res.users.apikeys"].with_user(cls.user)._generate("rpc", "eval", expiry)
+        cls._setup_api_company()
+        cls.user = cls._create_company_user("dedup_eval", groups=SALESMAN_ALL_LEADS)
+        cls.key = cls._create_api_key(cls.user, "eval")
         cls.data = generate(seed=16, contacts=600, per_kind=12)
         countries = {c: cls.env.ref(f"base.{c.lower()}").id for c in ("ES", "IT")}
         ids = {}

@@ -6,57 +6,35 @@ the JSON API with an API key.
 """
 
 import json
-from datetime import datetime, timedelta
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from .common import SALES_MANAGER, CrmOpsCommon
 
-@tagged("post_install", "-at_install")
-class TestMatchReview(HttpCase):
+
+@tagged("post_install", "-at_install", "crm_ops_dedup", "crm_ops_http")
+class TestMatchReview(HttpCase, CrmOpsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.company_a.country_id = cls.env.ref("base.es")
-        cls.company_a.crm_ops_api_rate_limit = 0
-        cls.company_b = cls.env["res.company"].create(
-            {"name": "Review Company B", "country_id": cls.env.ref("base.es").id}
+        cls._setup_api_company()
+        cls.company_b = cls._create_company(
+            name="Review Company B", country_id=cls.env.ref("base.es").id
         )
-        cls.user_a = new_test_user(
-            cls.env,
-            login="review_a",
-            password="review_a_pwd",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company_a.id,
-            company_ids=[cls.company_a.id],
+        cls.user_a = cls._create_company_user("review_a", password="review_a_pwd")
+        cls.other_a = cls._create_company_user("review_other", password="review_other_pwd")
+        cls.user_b = cls._create_company_user(
+            "review_b", cls.company_b, SALES_MANAGER, password="review_b_pwd"
         )
-        cls.other_a = new_test_user(
-            cls.env,
-            login="review_other",
-            password="review_other_pwd",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company_a.id,
-            company_ids=[cls.company_a.id],
-        )
-        cls.user_b = new_test_user(
-            cls.env,
-            login="review_b",
-            password="review_b_pwd",
-            groups="sales_team.group_sale_manager",
-            company_id=cls.company_b.id,
-            company_ids=[cls.company_b.id],
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="review_mgr",
+        cls.manager = cls._create_company_user(
+            "review_mgr",
+            cls.company_a,
+            SALES_MANAGER,
+            extra_companies=cls.company_b,
             password="review_mgr_pwd",
-            groups="sales_team.group_sale_manager",
-            company_id=cls.company_a.id,
-            company_ids=[cls.company_a.id, cls.company_b.id],
         )
-        expiry = datetime.now() + timedelta(days=1)
-        cls.key_a = cls.env["res.users.apikeys"].with_user(cls.user_a)._generate("rpc", "t", expiry)
+        cls.key_a = cls._create_api_key(cls.user_a, "t")
         cls.marc = cls.env["res.partner"].create(
             {"name": "Marc Vidal", "phone": "+34 611 22 33 44", "company_id": cls.company_a.id}
         )

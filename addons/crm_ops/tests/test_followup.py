@@ -9,15 +9,15 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .followup_common import FollowupCommon
+from .common import SALES_MANAGER, CrmOpsFollowupCommon
 
 
 class Crash(BaseException):
     """Simulates the worker being killed: not caught by the per-item error handling."""
 
 
-@tagged("post_install", "-at_install")
-class TestFollowupPlanning(FollowupCommon):
+@tagged("crm_ops_followup")
+class TestFollowupPlanning(CrmOpsFollowupCommon):
     def test_confirm_plans_one_row_per_step(self):
         order = self._order()
         items = self._items(order)
@@ -113,8 +113,8 @@ class TestFollowupPlanning(FollowupCommon):
         self.assertEqual(len(self._items(order).filtered(lambda i: i.plan_id == invoiced_plan)), 2)
 
 
-@tagged("post_install", "-at_install")
-class TestFollowupExecution(FollowupCommon):
+@tagged("crm_ops_followup")
+class TestFollowupExecution(CrmOpsFollowupCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -335,20 +335,14 @@ class TestFollowupExecution(FollowupCommon):
         self.assertLessEqual(per_record, 2, f"{q10} queries for 10 follow-ups, {q50} for 50")
 
 
-@tagged("post_install", "-at_install")
-class TestFollowupMultiCompany(FollowupCommon):
+@tagged("crm_ops_followup")
+class TestFollowupMultiCompany(CrmOpsFollowupCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Company B"})
-        cls.user_b = new_user = cls.env["res.users"].create(
-            {
-                "name": "Seller B",
-                "login": "fu_seller_b",
-                "company_id": cls.company_b.id,
-                "company_ids": [(6, 0, cls.company_b.ids)],
-                "group_ids": [(6, 0, [cls.env.ref("sales_team.group_sale_manager").id])],
-            }
+        cls.company_b = cls._create_company(name="Company B")
+        cls.user_b = new_user = cls._create_company_user(
+            "fu_seller_b", cls.company_b, SALES_MANAGER, name="Seller B"
         )
         cls.plan_b = cls.env["crm.followup.plan"].create(
             {
@@ -380,8 +374,8 @@ class TestFollowupMultiCompany(FollowupCommon):
         self.assertEqual(self._items(order_a, self.step_now).state, "pending")
 
 
-@tagged("post_install", "-at_install")
-class TestFollowupDefaults(FollowupCommon):
+@tagged("crm_ops_followup")
+class TestFollowupDefaults(CrmOpsFollowupCommon):
     def test_default_plans_work_out_of_the_box(self):
         self.plan.active = False
         defaults = self.env.ref("crm_ops.followup_plan_after_sale") | self.env.ref(
@@ -414,8 +408,8 @@ class TestFollowupDefaults(FollowupCommon):
         self.assertEqual(self.env["rating.rating"]._crm_find_by_token(rating.access_token), rating)
 
 
-@tagged("post_install", "-at_install")
-class TestFollowupViews(FollowupCommon):
+@tagged("crm_ops_followup")
+class TestFollowupViews(CrmOpsFollowupCommon):
     def test_actions_views_load(self):
         for xmlid in (
             "crm_ops.crm_followup_plan_action",

@@ -1,11 +1,13 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import SUPERUSER_ID, api, fields
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from .common import CrmOpsCommittedCase
 
 
-@tagged("post_install", "-at_install")
-class TestFollowupConcurrency(TransactionCase):
+@tagged("post_install", "-at_install", "crm_ops_followup", "crm_ops_concurrency")
+class TestFollowupConcurrency(CrmOpsCommittedCase):
     """Two workers (two real cursors) run the job at the same time: no duplicates.
 
     The data is committed in setUp and removed in the cleanup.
@@ -50,9 +52,10 @@ class TestFollowupConcurrency(TransactionCase):
             "orders": orders.ids,
             "items": items.ids,
         }
-        self.addCleanup(self._cleanup)
 
     def _cleanup(self):
+        if not hasattr(self, "data"):  # setUp failed before committing anything
+            return
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["mail.activity"].search(
@@ -67,12 +70,24 @@ class TestFollowupConcurrency(TransactionCase):
             env["res.partner"].browse(self.data["partner"]).unlink()
             cr.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
 
+    def _assert_each_order_acted_once(self):
+        """Every follow-up done in one attempt: one activity on each order."""
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            items = env["crm.followup.item"].browse(self.data["items"])
+            self.assertEqual(set(items.mapped("state")), {"done"})
+            self.assertEqual(set(items.mapped("attempts")), {1})
+            data = env["mail.activity"]._read_group(
+                [("res_model", "=", "sale.order"), ("res_id", "in", self.data["orders"])],
+                ["res_id"],
+                ["__count"],
+            )
+            self.assertEqual(len(data), self.N)
+            self.assertEqual({count for _res_id, count in data}, {1}, "one activity per order")
+
     def test_two_workers_skip_locked(self):
-        cr1 = self.env.registry.cursor()
-        cr2 = self.env.registry.cursor()
-        try:
-            env1 = api.Environment(cr1, SUPERUSER_ID, {})
-            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+        with self._two_cursors() as (env1, env2):
+            cr1, cr2 = env1.cr, env2.cr
             mine = set(self.data["items"])
             # worker 1 claims a batch and is still working on it (transaction open)
             claimed1 = env1["crm.followup.item"]._claim_due(12).filtered(lambda i: i.id in mine)
@@ -94,21 +109,7 @@ class TestFollowupConcurrency(TransactionCase):
             )
             cr1.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
             cr2.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
-        finally:
-            cr1.close()
-            cr2.close()
-        with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            items = env["crm.followup.item"].browse(self.data["items"])
-            self.assertEqual(set(items.mapped("state")), {"done"})
-            self.assertEqual(set(items.mapped("attempts")), {1})
-            data = env["mail.activity"]._read_group(
-                [("res_model", "=", "sale.order"), ("res_id", "in", self.data["orders"])],
-                ["res_id"],
-                ["__count"],
-            )
-            self.assertEqual(len(data), self.N)
-            self.assertEqual({count for _res_id, count in data}, {1}, "one activity per order")
+        self._assert_each_order_acted_once()
 
     def test_two_workers_never_share_an_order(self):
         """Every order has two due follow-ups: a worker claims both, never one of them
@@ -136,28 +137,18 @@ class TestFollowupConcurrency(TransactionCase):
                 ]
             )
             self.data["items"] += seconds.ids
-        cr1 = self.env.registry.cursor()
-        cr2 = self.env.registry.cursor()
-        try:
-            env1 = api.Environment(cr1, SUPERUSER_ID, {})
-            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+        with self._two_cursors() as (env1, env2):
             mine = set(self.data["items"])
             claimed1 = env1["crm.followup.item"]._claim_due(5).filtered(lambda i: i.id in mine)
             claimed2 = env2["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine)
             self.assertFalse(set(claimed1.order_id.ids) & set(claimed2.order_id.ids))
             self.assertEqual(len(claimed1), 6, "whole orders, up to the batch size")
             self.assertEqual(len(claimed1) + len(claimed2), 2 * self.N)
-        finally:
-            cr1.close()
-            cr2.close()
 
     def test_run_now_while_a_worker_runs_them(self):
         """A user clicks *Run now* on follow-ups the job is running: each acts once."""
-        cr1 = self.env.registry.cursor()
-        cr2 = self.env.registry.cursor()
-        try:
-            env1 = api.Environment(cr1, SUPERUSER_ID, {})
-            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+        with self._two_cursors() as (env1, env2):
+            cr1, cr2 = env1.cr, env2.cr
             mine = set(self.data["items"])
             # the job claimed them and is still sending (transaction open)
             claimed = env1["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine)
@@ -168,18 +159,4 @@ class TestFollowupConcurrency(TransactionCase):
             cr2.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
             claimed._execute()
             cr1.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
-        finally:
-            cr1.close()
-            cr2.close()
-        with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            items = env["crm.followup.item"].browse(self.data["items"])
-            self.assertEqual(set(items.mapped("state")), {"done"})
-            self.assertEqual(set(items.mapped("attempts")), {1})
-            data = env["mail.activity"]._read_group(
-                [("res_model", "=", "sale.order"), ("res_id", "in", self.data["orders"])],
-                ["res_id"],
-                ["__count"],
-            )
-            self.assertEqual({count for _res_id, count in data}, {1}, "one activity per order")
-            self.assertEqual(len(data), self.N)
+        self._assert_each_order_acted_once()

@@ -5,7 +5,7 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_followup", "crm_ops_http")
 class TestFollowupWebClient(HttpCase):
     @classmethod
     def setUpClass(cls):

@@ -51,8 +51,9 @@ def tags(text):
 class I18nCheckMixin:
     """Checks for ``i18n/<lang>.po`` of the addon named ``i18n_module``.
 
-    Odoo's test loader only runs the ``test_*`` methods a test class defines
-    itself, so each addon's ``TestI18n`` calls the ``_check_*`` methods.
+    Odoo's test loader only runs the ``test_*`` methods a test class defines itself,
+    unless the class sets ``allow_inherited_tests_method`` (as each addon's ``TestI18n``
+    does); a class without it calls the ``_check_*`` methods from its own tests.
     """
 
     i18n_module = None
@@ -156,19 +157,13 @@ class I18nCheckMixin:
                 f"{len(problems)} translation(s) alter their source:\n{self._listing(problems)}"
             )
 
+    test_reader_finds_terms = _check_reader_finds_terms
+    test_po_files_parse = _check_po_files_parse
+    test_every_term_translated = _check_every_term_translated
+    test_placeholders_and_markup_preserved = _check_placeholders_and_markup
 
-@tagged("post_install", "-at_install")
+
+@tagged("crm_ops_i18n")
 class TestI18n(I18nCheckMixin, TransactionCase):
+    allow_inherited_tests_method = True
     i18n_module = "crm_ops"
-
-    def test_reader_finds_terms(self):
-        self._check_reader_finds_terms()
-
-    def test_po_files_parse(self):
-        self._check_po_files_parse()
-
-    def test_every_term_translated(self):
-        self._check_every_term_translated()
-
-    def test_placeholders_and_markup_preserved(self):
-        self._check_placeholders_and_markup()

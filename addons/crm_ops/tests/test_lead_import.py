@@ -43,7 +43,7 @@ def excel_csv(rows, delimiter=";", encoding="cp1252"):
     return out.getvalue().encode(encoding)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_import", "crm_ops_http")
 class TestLeadImportDoors(HttpCase):
     @classmethod
     def setUpClass(cls):

@@ -19,6 +19,8 @@ from odoo.tools import mute_logger
 from odoo.addons.crm_ops.models import crm_lead_import
 from odoo.addons.queue_job.controllers.main import RunJobController
 
+from .common import CrmOpsCommittedCase
+
 ROWS = 30
 CHUNK = 10
 
@@ -41,7 +43,7 @@ def wait_for_lock_wait(registry, pid, timeout=30):
     return False
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_import", "crm_ops_concurrency")
 class TestLeadImportKilledWorker(TransactionCase):
     def setUp(self):
         super().setUp()
@@ -198,13 +200,9 @@ class TestLeadImportKilledWorker(TransactionCase):
             cr.commit()  # pylint: disable=invalid-commit  # real workers need committed data
 
 
-@tagged("post_install", "-at_install")
-class TestIdempotencyRace(TransactionCase):
+@tagged("post_install", "-at_install", "crm_ops_import", "crm_ops_concurrency")
+class TestIdempotencyRace(CrmOpsCommittedCase):
     KEY = "race-key-crm-ops"
-
-    def setUp(self):
-        super().setUp()
-        self.addCleanup(self._cleanup)
 
     def _cleanup(self):
         with self.env.registry.cursor() as cr:
@@ -217,11 +215,9 @@ class TestIdempotencyRace(TransactionCase):
         duplicate request, not an error."""
         admin = self.env.ref("base.user_admin").id
         registry = self.env.registry
-        cr_a, cr_b = registry.cursor(), registry.cursor()
         result = {}
-        try:
-            env_a = api.Environment(cr_a, admin, {})
-            env_b = api.Environment(cr_b, admin, {})
+        with self._two_cursors(admin) as (env_a, env_b):
+            cr_a, cr_b = env_a.cr, env_b.cr
             values = {"email": "race@race.example", "contact_name": "Race Condition"}
             # B's transaction starts (its snapshot has no lead with the key)
             self.assertFalse(env_b["crm.lead"]._crm_ops_find_idempotent(env_b.company, self.KEY))
@@ -248,9 +244,6 @@ class TestIdempotencyRace(TransactionCase):
             self.assertEqual(result["b"]["status"], "duplicate_request")
             self.assertEqual(result["b"]["id"], first["id"])
             cr_b.commit()  # pylint: disable=invalid-commit  # B's request ends
-        finally:
-            cr_a.close()
-            cr_b.close()
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
             self.assertEqual(

@@ -9,7 +9,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
 
-@tagged("post_install", "-at_install")
+@tagged("crm_ops_migration")
 class TestMigration(TransactionCase):
     def _migrate(self, version, from_version):
         path = f"{get_module_path('crm_ops')}/migrations/{version}/post-migration.py"

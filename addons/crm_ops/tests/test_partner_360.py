@@ -1,12 +1,12 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import tagged
+from odoo.tests import Form, tagged, users
 
-from .followup_common import FollowupCommon
+from .common import CrmOpsFollowupCommon
 
 
-@tagged("post_install", "-at_install")
-class TestPartner360(FollowupCommon):
+@tagged("crm_ops_partner_360")
+class TestPartner360(CrmOpsFollowupCommon):
     def test_counts_and_actions(self):
         company = self.env["res.partner"].create(
             {"name": "Acme", "is_company": True, "email": "acme@example.com"}
@@ -69,8 +69,7 @@ class TestPartner360(FollowupCommon):
             found = self.env[action["res_model"]].search_count(action["domain"])
             self.assertEqual(found, expected, method)
 
+    @users("fu_salesman")
     def test_form_view_loads_for_salesman(self):
-        from odoo.tests import Form
-
-        with Form(self.customer.with_user(self.salesman)) as form:
+        with Form(self.customer.with_env(self.env)) as form:
             self.assertEqual(form.crm_pending_followup_count, 0)

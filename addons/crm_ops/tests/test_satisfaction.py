@@ -8,7 +8,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_satisfaction", "crm_ops_http")
 class TestSatisfactionPage(HttpCase):
     @classmethod
     def setUpClass(cls):

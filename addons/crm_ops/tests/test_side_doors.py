@@ -10,44 +10,30 @@ import re
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
+from .common import HELPDESK_MANAGER, SALES_MANAGER, CrmOpsCommon
 
-class SideDoorCase(HttpCase):
+
+class SideDoorCase(HttpCase, CrmOpsCommon):
+    env_context = {"tracking_disable": True}
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.env["crm.followup.plan"].search([]).active = False
-        Company = cls.env["res.company"]
-        cls.company_a = cls.env.company
-        cls.company_b = Company.create({"name": "Partner B"})
-        cls.company_c = Company.create({"name": "Partner C"})
-        groups = "sales_team.group_sale_salesman,base.group_user"
-        cls.user_a = new_test_user(
-            cls.env,
-            login="sd_user_a",
-            groups="sales_team.group_sale_manager,helpdesk_mgmt.group_helpdesk_manager",
-            company_id=cls.company_a.id,
-            company_ids=[(6, 0, cls.company_a.ids)],
+        cls.company_b = cls._create_company(name="Partner B")
+        cls.company_c = cls._create_company(name="Partner C")
+        cls.user_a = cls._create_company_user(
+            "sd_user_a", cls.company_a, f"{SALES_MANAGER},{HELPDESK_MANAGER}"
         )
-        cls.user_b = new_test_user(
-            cls.env,
-            login="sd_user_b",
-            groups=groups,
-            email="b-salesman@example.com",
-            company_id=cls.company_b.id,
-            company_ids=[(6, 0, cls.company_b.ids)],
+        cls.user_b = cls._create_company_user(
+            "sd_user_b", cls.company_b, email="b-salesman@example.com"
         )
-        cls.user_c = new_test_user(
-            cls.env,
-            login="sd_user_c",
-            groups=groups,
-            email="c-salesman@example.com",
-            company_id=cls.company_c.id,
-            company_ids=[(6, 0, cls.company_c.ids)],
+        cls.user_c = cls._create_company_user(
+            "sd_user_c", cls.company_c, email="c-salesman@example.com"
         )
         cls.product = cls.env["product.product"].create(
             {"name": "Desk", "list_price": 300.0, "company_id": False}
@@ -94,7 +80,7 @@ class SideDoorCase(HttpCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_security", "crm_ops_http")
 class TestFollowupRepointed(SideDoorCase):
     """#12.3: a partner company's salesman points his own follow-up at A's order."""
 
@@ -230,7 +216,7 @@ class TestFollowupRepointed(SideDoorCase):
         self._assert_nothing_reached_a(items_untouched=False)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_security", "crm_ops_http")
 class TestRatingTokens(SideDoorCase):
     """#12.8: tokens of A's satisfaction requests, read by other companies' employees."""
 
@@ -353,19 +339,15 @@ class TestRatingTokens(SideDoorCase):
         self.assertEqual(len(self._tickets_a()), 1)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_security", "crm_ops_http")
 class TestCompanyRelations(SideDoorCase):
     """What runs as superuser is configured inside its company: a partner company's manager
     cannot point his plan's steps, capture rules or reply templates at A's records."""
 
     @mute_logger("odoo.http", "odoo.addons.rpc.controllers.json2")
     def test_manager_b_cannot_borrow_a_records(self):
-        manager_b = new_test_user(
-            self.env,
-            login="sd_manager_b",
-            groups="sales_team.group_sale_manager,helpdesk_mgmt.group_helpdesk_manager",
-            company_id=self.company_b.id,
-            company_ids=[(6, 0, self.company_b.ids)],
+        manager_b = self._create_company_user(
+            "sd_manager_b", self.company_b, f"{SALES_MANAGER},{HELPDESK_MANAGER}"
         )
         team_a = self.env["helpdesk.ticket.team"].create(
             {"name": "A desk", "company_id": self.company_a.id}

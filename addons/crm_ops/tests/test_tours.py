@@ -9,14 +9,16 @@ flow stored.
 import unittest
 
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import SALES_MANAGER, CrmOpsCommon
 
 LEAD_FORM_URL = "/crm/contact?utm_source=Tour%20Fair&utm_medium=Banner&utm_campaign=Tour%20Spring"
 PIPELINE_URL = "/odoo/action-crm.crm_lead_action_pipeline"
 PLANS_URL = "/odoo/action-crm_ops.crm_followup_plan_action"
 
 
-class TourCase(HttpCase):
+class TourCase(HttpCase, CrmOpsCommon):
     """HttpCase whose tours fail, instead of being skipped, when no browser can run them.
 
     Odoo skips a browser test when it finds no Chrome/Chromium or no websocket-client;
@@ -36,16 +38,15 @@ class TourCase(HttpCase):
             )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "crm_ops_tours")
 class TestTours(TourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sales_manager = new_test_user(
-            cls.env,
-            login="tour_sales_manager",
+        cls.sales_manager = cls._create_company_user(
+            "tour_sales_manager",
+            groups=SALES_MANAGER,
             name="Tour Sales Manager",
-            groups="base.group_user,sales_team.group_sale_manager",
             email="tour.manager@example.com",
         )
 
