@@ -39,19 +39,24 @@ def incoming_leads(env, count, seed):
     rng = random.Random(seed)
     cr = env.cr
     cr.execute(
-        """SELECT name, email_normalized, phone_sanitized FROM res_partner
+        # the pages of a 5% sample, then rows in random order: the first rows of the
+        # table's pages are the generator's companies, so a plain LIMIT would compare
+        # people at 10k with companies at 1M
+        """SELECT name, email_normalized, phone_sanitized, is_company FROM res_partner
             TABLESAMPLE SYSTEM (5) REPEATABLE (%s)
-            WHERE email_normalized ~ '^[^@ ]+@[^@ ]+[.][a-z]+$' AND active LIMIT %s""",
-        [seed, count],
+            WHERE email_normalized ~ '^[^@ ]+@[^@ ]+[.][a-z]+$' AND active
+            ORDER BY md5(id::text || %s) LIMIT %s""",
+        [seed, str(seed), count],
     )
     existing = cr.fetchall()
     leads = []
     for i in range(count):
         if i % 2 == 0 and existing:
-            name, email, phone = existing[(i // 2) % len(existing)]
+            name, email, phone, is_company = existing[(i // 2) % len(existing)]
             leads.append(
                 {
-                    "contact_name": (name or "").lower(),
+                    # a company writes its name as the company
+                    "partner_name" if is_company else "contact_name": (name or "").lower(),
                     "email": email.upper(),
                     "phone": phone and phone.replace("+", "00"),
                 }

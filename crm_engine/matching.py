@@ -760,6 +760,13 @@ def _tokens(text: str) -> list[str]:
     return [t for t in _TOKEN_RE.split(_fold(text)) if t]
 
 
+#: Blocking keys that many records share (name prefixes, a company's first word):
+#: looked up only when the precise ones (e-mail, phone, domain, full name, company)
+#: find no candidate, so that at a million records they do not add a page of
+#: namesakes to score for every lead.
+BROAD_KEY_PREFIXES: tuple[str, ...] = ("pp:", "cf:")
+
+
 def blocking_keys(
     name: Any = None,
     company_name: Any = None,

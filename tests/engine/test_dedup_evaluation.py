@@ -17,7 +17,13 @@ from collections import defaultdict
 import pytest
 
 from crm_engine.dedup_eval import KINDS, REVIEW_KINDS, generate, report, score
-from crm_engine.matching import Thresholds, best_match, blocking_keys, score_candidate
+from crm_engine.matching import (
+    BROAD_KEY_PREFIXES,
+    Thresholds,
+    best_match,
+    blocking_keys,
+    score_candidate,
+)
 from crm_engine.normalize import company_domain, normalize_email, normalize_phone
 
 LIMIT = 10  # candidates per key, as CANDIDATE_LIMIT in the addon
@@ -89,7 +95,13 @@ class Register:
                 incoming.get("contact_name"), incoming.get("partner_name"), email
             )
         ]
-        ids = dict.fromkeys(i for key in keys for i in self.index.get(key, [])[:LIMIT])
+        # broad keys (name prefixes, a company's first word) only when the precise ones
+        # find nobody, as the addon's lookup does
+        precise = [k for k in keys if not k[1].startswith(BROAD_KEY_PREFIXES)]
+        ids = dict.fromkeys(i for key in precise for i in self.index.get(key, [])[:LIMIT])
+        if not ids:
+            broad = [k for k in keys if k not in precise]
+            ids = dict.fromkeys(i for key in broad for i in self.index.get(key, [])[:LIMIT])
         candidates = [_candidate(self.by_id[i], self.by_id) for i in ids]
         record = {
             "name": incoming.get("contact_name"),

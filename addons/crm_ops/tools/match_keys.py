@@ -65,7 +65,14 @@ def _candidate_function(table):
 
 
 def ensure_name_keys_column(cr, table):
-    """Add the text[] column and its GIN index (partial on active rows) if missing."""
+    """Add the text[] column and its GIN index (partial on active rows) if missing.
+
+    The index is built without GIN's pending list (``fastupdate = off``): with it, new
+    and changed keys wait in an unsorted list that every lookup reads in full until
+    VACUUM merges it (measured: 16,000 pending keys of 100,000 leads made each lead
+    lookup 1.2 ms instead of 0.05 ms). Lead capture looks keys up for every lead, so
+    each write pays its few index entries at once instead."""
+    index = f"{table}_{NAME_KEYS_COLUMN}_idx"
     cr.execute(
         SQL(
             "ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s text[]",
@@ -75,12 +82,23 @@ def ensure_name_keys_column(cr, table):
     )
     cr.execute(
         SQL(
-            "CREATE INDEX IF NOT EXISTS %s ON %s USING gin (%s) WHERE active",
-            SQL.identifier(f"{table}_{NAME_KEYS_COLUMN}_idx"),
+            "CREATE INDEX IF NOT EXISTS %s ON %s USING gin (%s) WITH (fastupdate = off)"
+            " WHERE active",
+            SQL.identifier(index),
             SQL.identifier(table),
             SQL.identifier(NAME_KEYS_COLUMN),
         )
     )
+    # an index made by an earlier version: switch the list off and merge what it holds
+    cr.execute(
+        SQL(
+            "SELECT 1 FROM pg_class WHERE relname = %s AND reloptions @> ARRAY['fastupdate=off']",
+            index,
+        )
+    )
+    if not cr.fetchone():
+        cr.execute(SQL("ALTER INDEX %s SET (fastupdate = off)", SQL.identifier(index)))
+        cr.execute(SQL("SELECT gin_clean_pending_list(%s::regclass)", index))
 
 
 def drop_name_keys(cr):
@@ -99,6 +117,8 @@ def drop_name_keys(cr):
 def create_candidate_functions(cr):
     """(Re)create the candidate lookups as functions: PL/pgSQL keeps each statement's
     plan, so the planner does not weigh every index of res_partner again for every lead."""
+    from crm_engine.matching import BROAD_KEY_PREFIXES
+
     for table, company_cond in CANDIDATE_TABLES.items():
         name, tab = _candidate_function(table), SQL.identifier(table)
         cr.execute(
@@ -110,31 +130,46 @@ def create_candidate_functions(cr):
                     p_email text, p_phone text, p_domain text, p_keys text[],
                     p_company integer, p_limit integer)
                 RETURNS SETOF integer LANGUAGE plpgsql STABLE AS $fn$
-                DECLARE v_key text;
+                DECLARE v_key text; v_found boolean := false;
                 BEGIN
                     IF p_email IS NOT NULL THEN
                         RETURN QUERY SELECT id FROM %(tab)s WHERE email_normalized = p_email
                             AND active AND %(cond)s LIMIT p_limit;
+                        v_found := v_found OR FOUND;
                     END IF;
                     IF p_phone IS NOT NULL THEN
                         RETURN QUERY SELECT id FROM %(tab)s WHERE phone_sanitized = p_phone
                             AND active AND %(cond)s LIMIT p_limit;
+                        v_found := v_found OR FOUND;
                     END IF;
                     IF p_domain IS NOT NULL THEN
                         RETURN QUERY SELECT id FROM %(tab)s WHERE crm_ops_domain = p_domain
                             AND active AND %(cond)s LIMIT p_limit;
+                        v_found := v_found OR FOUND;
                     END IF;
                     -- each key its own limit: a broad key (the first word of a company
-                    -- name, "cf:talleres") must not crowd out the person's own key
+                    -- name, "cf:talleres") must not crowd out the person's own key;
+                    -- broad keys only when the precise ones found nobody
+                    -- (crm_engine.matching.BROAD_KEY_PREFIXES)
                     FOREACH v_key IN ARRAY coalesce(p_keys, ARRAY[]::text[]) LOOP
+                        CONTINUE WHEN v_key LIKE ANY(%(broad)s);
                         RETURN QUERY SELECT id FROM %(tab)s WHERE %(keys)s @> ARRAY[v_key]
                             AND active AND %(cond)s LIMIT p_limit;
+                        v_found := v_found OR FOUND;
                     END LOOP;
+                    IF NOT v_found THEN
+                        FOREACH v_key IN ARRAY coalesce(p_keys, ARRAY[]::text[]) LOOP
+                            CONTINUE WHEN NOT v_key LIKE ANY(%(broad)s);
+                            RETURN QUERY SELECT id FROM %(tab)s WHERE %(keys)s @> ARRAY[v_key]
+                                AND active AND %(cond)s LIMIT p_limit;
+                        END LOOP;
+                    END IF;
                 END $fn$""",
                 name=name,
                 tab=tab,
                 cond=company_cond,
                 keys=SQL.identifier(NAME_KEYS_COLUMN),
+                broad=[f"{prefix}%" for prefix in BROAD_KEY_PREFIXES],
             )
         )
 
