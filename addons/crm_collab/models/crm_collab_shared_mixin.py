@@ -13,7 +13,7 @@ from odoo.orm.models import fix_import_export_id_paths
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, table_exists
 
-from .collab_agreement import NEVER_WRITABLE, NEVER_WRITABLE_PREFIXES
+from .crm_collab_agreement import NEVER_WRITABLE, NEVER_WRITABLE_PREFIXES
 from .ir_rule import COLLAB_COLUMN, collab_share_domain
 
 # the superuser's id: its own jobs (crons, install) are not done on behalf of a user
