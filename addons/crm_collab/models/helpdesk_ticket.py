@@ -1,6 +1,6 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HelpdeskTicket(models.Model):
@@ -17,3 +17,12 @@ class HelpdeskTicket(models.Model):
     collab_internal_note = fields.Html(
         string="Internal Note", help="Private to the company of the ticket, even when shared."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        for ticket in tickets:
+            self.env["crm.collab.feedback.rule"]._route(
+                "ticket", ticket, summary=ticket.name, partner=ticket.partner_id
+            )
+        return tickets

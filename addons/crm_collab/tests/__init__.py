@@ -13,3 +13,4 @@ from . import test_security_audit
 from . import test_i18n
 from . import test_tours
 from . import test_attack_agreements
+from . import test_upgrade_pins
