@@ -82,10 +82,6 @@ def collab_valid_agreement_ids(env, model_name, mode="read"):
 class IrRule(models.Model):
     _inherit = "ir.rule"
 
-    def _compute_domain_keys(self):
-        # turning the shares off (benchmarks, comparisons) only ever narrows access
-        return super()._compute_domain_keys() + ["collab_rules_off"]
-
     @api.model
     def _collab_set_company_rules(self, narrow):
         """Odoo's multi-company rules of the shareable models guard create and delete
@@ -101,23 +97,26 @@ class IrRule(models.Model):
         ``mode`` 'read' or 'write' (the read-and-write agreements), for the rules of
         crm_collab (security/crm_collab_security.xml).
 
-        Odoo caches the evaluated rule domains per user, active companies and
-        ``_compute_domain_keys``: the domain returned holds the company ids only (as
-        Odoo's ``company_ids``), and reads the agreements valid today when its SQL is
-        built, in the transaction of the query (``_collab_valid_ids``: once per
-        transaction, from ``env.cr.cache``). Portal and public users never get shares,
-        nor anyone with ``collab_rules_off`` in the context."""
+        Odoo caches the evaluated rule domains per user and active companies: the
+        domain returned holds the company ids only (as Odoo's ``company_ids``), and reads
+        the agreements valid today when its SQL is built, in the transaction and the
+        context of the query (``_collab_valid_ids``: once per transaction, from
+        ``env.cr.cache``). Portal and public users never get shares; ``collab_rules_off``
+        in the context turns them off (benchmarks, comparisons: it only narrows access).
+        """
         context = super()._eval_context()
-        off = self.env.user.share or self.env.context.get("collab_rules_off")
+        portal = self.env.user.share
         company_ids = tuple(self.env.companies.ids)
 
         def collab_shared(mode="read"):
             if mode not in ("read", "write"):
                 raise ValueError(f"collab_shared: mode is 'read' or 'write', not {mode!r}")
-            if off:
+            if portal:
                 return Domain.FALSE
 
             def to_sql(model, alias, query):
+                if model.env.context.get("collab_rules_off"):
+                    return SQL("FALSE")
                 agreement_ids = (
                     model.env["crm.collab.agreement"]
                     .sudo()
