@@ -9,7 +9,6 @@ from itertools import groupby
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
-from odoo.orm.models import fix_import_export_id_paths
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, table_exists
 
@@ -345,40 +344,19 @@ class CrmCollabSharedMixin(models.AbstractModel):
 
     # ------------------------------------------------------------------ export audit
     def export_data(self, fields_to_export):
-        """Exports of shared records carry their private columns empty."""
-        paths = [fix_import_export_id_paths(f) for f in fields_to_export]
-        private_cols = {i for i, p in enumerate(paths) if p[0] in self._collab_private_fields}
-        foreign = private_cols and self._collab_foreign_ids()
-        if not foreign:
-            res = super().export_data(fields_to_export)
-        else:
-            own = self.browse([i for i in self._ids if i not in foreign])
-            shared = self - own
-            rows = (
-                super(CrmCollabSharedMixin, own).export_data(fields_to_export)["datas"]
-                if own
-                else []
-            )
-            public = [f for i, f in enumerate(fields_to_export) if i not in private_cols]
-            if public:
-                shared_rows = super(CrmCollabSharedMixin, shared).export_data(public)["datas"]
-            else:
-                shared.check_access("read")
-                shared_rows = [[] for _rec in shared]
-            for row in shared_rows:
-                for i in sorted(private_cols):
-                    row.insert(i, "")
-            res = {"datas": rows + shared_rows}
+        """Exports of shared records are audited per agreement (``_export_rows`` leaves
+        their private columns empty)."""
+        res = super().export_data(fields_to_export)
         self._collab_audit_access("export", _("Exported %(n)s shared record(s)"))
         return res
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
-        """Shared records reached through a path (``partner_id/comment`` exported from
-        a lead) carry their private columns empty, as at the top level (export_data)."""
+        """Shared records carry their private columns empty, in an export of their own
+        model and through a path (``partner_id/comment`` exported from a lead)."""
         private = {
             i for i, path in enumerate(fields) if path and path[0] in self._collab_private_fields
         }
-        foreign = (not _is_toplevel_call and private and self._collab_foreign_ids()) or set()
+        foreign = (private and self._collab_foreign_ids()) or set()
         if not foreign:
             return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
         self.browse(foreign).check_access("read")
@@ -389,11 +367,11 @@ class CrmCollabSharedMixin(models.AbstractModel):
             records = self.browse([rec.id for rec in run])
             if not is_foreign:
                 lines += super(CrmCollabSharedMixin, records)._export_rows(
-                    fields, _is_toplevel_call=False
+                    fields, _is_toplevel_call=_is_toplevel_call
                 )
                 continue
             for line in super(CrmCollabSharedMixin, records)._export_rows(
-                public, _is_toplevel_call=False
+                public, _is_toplevel_call=_is_toplevel_call
             ):
                 for i in sorted(private):
                     line.insert(i, "")
