@@ -4,6 +4,7 @@
 and the audit of exports of shared records."""
 
 from collections import defaultdict
+from contextvars import ContextVar
 from itertools import groupby
 
 from odoo import _, api, fields, models
@@ -17,6 +18,8 @@ from .ir_rule import COLLAB_COLUMN, collab_share_domain
 
 # the superuser's id: its own jobs (crons, install) are not done on behalf of a user
 SUPERUSER_UID = 1
+# ids of the queries ``_fetch_query`` is running in this thread: their values go to the cache
+FETCHING = ContextVar("crm_collab_fetching", default=frozenset())
 
 
 class CrmCollabSharedMixin(models.AbstractModel):
@@ -178,7 +181,7 @@ class CrmCollabSharedMixin(models.AbstractModel):
         if (
             fname in self._collab_private_fields
             and not self.env.su
-            and not getattr(query, "_collab_fetching", False)
+            and id(query) not in FETCHING.get()
             and self._fields[fname].column_type
             and "company_id" in self._fields
         ):
@@ -196,12 +199,11 @@ class CrmCollabSharedMixin(models.AbstractModel):
         # the fetched values go to the ORM cache, which every user of the transaction
         # shares: they must be the real ones (``_read_format`` and ``fetch`` keep the
         # private fields of shared records from this user)
-        fetching = getattr(query, "_collab_fetching", False)
-        query._collab_fetching = True
+        token = FETCHING.set(FETCHING.get() | {id(query)})
         try:
             return super()._fetch_query(query, fields)
         finally:
-            query._collab_fetching = fetching
+            FETCHING.reset(token)
 
     def _collab_private_domain(self, domain):
         """Restrict every condition on a private field to the user's own companies, so a
