@@ -2,6 +2,7 @@ from . import test_install
 from . import test_lifecycle
 from . import test_access
 from . import test_private_oracle
+from . import test_upgrade_pins
 from . import test_share_cache
 from . import test_handoff
 from . import test_timeline_feedback
@@ -13,4 +14,3 @@ from . import test_security_audit
 from . import test_i18n
 from . import test_tours
 from . import test_attack_agreements
-from . import test_upgrade_pins
