@@ -56,17 +56,6 @@ def main():
                 view._check_xml()
             except Exception as e:
                 problems.append(f"view {view.xml_id or view.id} broken: {str(e)[:200]}")
-        # crm_collab keeps Odoo's multi-company rules of the shared models for create and
-        # delete only while installed: without it they guard every operation again
-        for xmlid in (
-            "base.res_partner_rule",
-            "crm.crm_lead_company_rule",
-            "helpdesk_mgmt.helpdesk_ticket_comp_rule",
-            "sale.sale_order_comp_rule",
-        ):
-            rule = env.ref(xmlid, raise_if_not_found=False)
-            if "crm_collab" in installed and rule and not (rule.perm_read and rule.perm_write):
-                problems.append(f"rule {xmlid} left without read or write")
         for menu in env["ir.ui.menu"].search([("action", "!=", False)]):
             action = menu.action
             if action._name == "ir.actions.act_window" and action.res_model not in env:

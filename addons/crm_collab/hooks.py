@@ -8,12 +8,9 @@ from .models.ir_rule import COLLAB_COLUMN
 
 
 def uninstall_hook(env):
-    """Give Odoo's multi-company rules of the shareable models their read and write back
-    (crm_collab's own rules, which replaced them for those, go with the addon), and drop
-    the sharing cache: the columns on the shared tables (with their GIN index) and the
-    trigger functions. Agreement ids restart after a reinstall, so cached ids must not
-    survive the agreements."""
-    env["ir.rule"]._collab_set_company_rules(narrow=False)
+    """Drop the sharing cache: the columns on the shared tables (with their GIN index)
+    and the trigger functions. Agreement ids restart after a reinstall, so cached ids
+    must not survive the agreements."""
     cr = env.cr
     for model, _label in SHARED_MODELS:
         if model in env and column_exists(cr, env[model]._table, COLLAB_COLUMN):

@@ -5,26 +5,30 @@ with record rules and one variable of their evaluation context.
 
 Odoo's multi-company rules (``company_id in company_ids``) are *global* rules, and
 global rules are AND-ed: another rule cannot widen them. So, for each shareable model,
-``security/crm_collab_security.xml`` keeps Odoo's multi-company rule for create and
-delete only (its read and write permissions off; ``uninstall_hook`` sets them back) and
-adds two global rules of its own, for read and for write: Odoo's domain OR-ed with
-``collab_shared('read')`` (``'write'``), a variable that ``ir.rule._eval_context`` (the
-extension point Odoo gives for rule domains) adds. Its domain is an overlap test on the
-row's cached agreement ids (``collab_agreement_ids``, maintained from
-``crm_collab_share`` by a trigger) against the agreements valid today for the user's
-active companies, read when the SQL is built: the rule domain that Odoo caches holds no
-agreement, so accepting, suspending or revoking one takes effect in the next query of
-any transaction that sees it, with nothing to invalidate. Every ORM path (search, read,
-write, export, read_group, RPC, reports, portal) computes its access from the rules, so
-all of them obey the sharing, and nothing else is widened.
+``security/crm_collab_security.xml`` holds two rules, for read and for write: Odoo's
+domain OR-ed with ``collab_shared('read')`` (``'write'``), a variable that
+``ir.rule._eval_context`` (the extension point Odoo gives for rule domains) adds. They
+are archived, so that Odoo never selects them by itself (a registry without this code,
+while an addon is updated before crm_collab is loaded, keeps Odoo's rule alone), and
+``ir.rule._get_rules`` puts them in place of Odoo's rule for read and write. Odoo's rule
+records are not changed; create and delete keep Odoo's rule.
+
+``collab_shared`` is an overlap test on the row's cached agreement ids
+(``collab_agreement_ids``, maintained from ``crm_collab_share`` by a trigger) against the
+agreements valid today for the user's active companies, read when the SQL is built: the
+rule domain that Odoo caches holds no agreement, so accepting, suspending or revoking
+one takes effect in the next query of any transaction that sees it, with nothing to
+invalidate. Every ORM path (search, read, write, export, read_group, RPC, reports,
+portal) computes its access from the rules, so all of them obey the sharing, and
+nothing else is widened.
 """
 
-from odoo import api, models
+from odoo import models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-# model -> xmlid of Odoo's multi-company rule that shares widen (security/crm_collab_security.xml
-# keeps it for create and delete; its own rules, for read and write, add the shares)
+# model -> xmlid of Odoo's multi-company rule that shares widen: for read and write, the rule
+# ``crm_collab.rule_<table>_company_or_shared_<mode>`` stands in for it
 COLLAB_COMPANY_RULES = {
     "res.partner": "base.res_partner_rule",
     "crm.lead": "crm.crm_lead_company_rule",
@@ -82,15 +86,22 @@ def collab_valid_agreement_ids(env, model_name, mode="read"):
 class IrRule(models.Model):
     _inherit = "ir.rule"
 
-    @api.model
-    def _collab_set_company_rules(self, narrow):
-        """Odoo's multi-company rules of the shareable models guard create and delete
-        only (``narrow``: at each install and update, from the security data), or all
-        four operations again (at uninstall)."""
-        for xmlid in COLLAB_COMPANY_RULES.values():
-            rule = self.env.ref(xmlid, raise_if_not_found=False)
-            if rule:
-                rule.sudo().write({"perm_read": not narrow, "perm_write": not narrow})
+    def _get_rules(self, model_name, mode="read"):
+        """For read and write on a shareable model, crm_collab's rule (archived: see
+        security/crm_collab_security.xml) stands in for Odoo's multi-company rule. Without
+        it (deleted), Odoo's rule stays: nothing is shared, nothing is opened."""
+        rules = super()._get_rules(model_name, mode=mode)
+        xmlid = COLLAB_COMPANY_RULES.get(model_name)
+        if not rules or not xmlid or mode not in ("read", "write"):
+            return rules
+        odoo_rule = self.env.ref(xmlid, raise_if_not_found=False)
+        if not odoo_rule or odoo_rule not in rules:
+            return rules
+        table = self.env[model_name]._table
+        ours = self.env.ref(
+            f"crm_collab.rule_{table}_company_or_shared_{mode}", raise_if_not_found=False
+        )
+        return (rules - odoo_rule) | ours if ours else rules
 
     def _eval_context(self):
         """``collab_shared(mode)``: the rows shared with the user's active companies, for

@@ -35,6 +35,7 @@ ODOO_METHODS = {
     },
     "ir.rule": {
         "_eval_context": ("odoo.addons.base.models.ir_rule", "(self)"),
+        "_get_rules": ("odoo.addons.base.models.ir_rule", "(self, model_name, mode='read')"),
     },
     "ir.attachment": {
         "_check_access": ("odoo.addons.base.models.ir_attachment", "(self, operation)"),
@@ -132,19 +133,16 @@ class TestOdooSignatures(CollabCase):
                     self.assertEqual(parameters(vars(origin)[name]), expected)
 
     def test_shared_models_rules_keep_odoo_domains(self):
-        """Odoo's multi-company rule of each shareable model guards create and delete
-        only; crm_collab's read and write rules hold its domain word for word, OR-ed with
-        the shares."""
+        """crm_collab's read and write rules of each shareable model hold Odoo's
+        multi-company domain word for word, OR-ed with the shares; they are archived (Odoo
+        never selects them by itself), and Odoo's rule is left as Odoo made it."""
         for model_name, xmlid in COLLAB_COMPANY_RULES.items():
             with self.subTest(model=model_name):
                 odoo_rule = self.env.ref(xmlid)
+                self.assertTrue(odoo_rule["global"] and odoo_rule.active)
                 self.assertEqual(
-                    (odoo_rule.perm_read, odoo_rule.perm_write),
-                    (False, False),
-                )
-                self.assertEqual(
-                    (odoo_rule.perm_create, odoo_rule.perm_unlink),
-                    (True, True),
+                    [odoo_rule[f"perm_{m}"] for m in ("read", "write", "create", "unlink")],
+                    [True] * 4,
                 )
                 odoo_domain = odoo_rule.domain_force.strip()
                 self.assertTrue(odoo_domain.startswith("[") and odoo_domain.endswith("]"))
@@ -155,7 +153,8 @@ class TestOdooSignatures(CollabCase):
                         ours.domain_force,
                         f"['|', {odoo_domain[1:-1]}, collab_shared('{mode}')]",
                     )
-                    self.assertTrue(ours["global"] and ours.active)
+                    self.assertTrue(ours["global"])
+                    self.assertFalse(ours.active)
                     self.assertEqual(
                         [ours[f"perm_{m}"] for m in ("read", "write", "create", "unlink")],
                         [m == mode for m in ("read", "write", "create", "unlink")],
@@ -172,6 +171,20 @@ class TestOdooHooksBehaviour(CollabCase):
         self.make_agreement()
         self.Partner = self.as_user("res.partner", self.user_b)
         self.shared = self.Partner.browse(self.north[0].id)
+
+    def test_get_rules_puts_the_shares_in_place(self):
+        Rule = self.env["ir.rule"].with_user(self.user_b)
+        odoo_rule = self.env.ref("base.res_partner_rule")
+        for mode in ("read", "write"):
+            rules = Rule._get_rules("res.partner", mode=mode)
+            ours = self.env.ref(f"crm_collab.rule_res_partner_company_or_shared_{mode}")
+            self.assertIn(ours, rules)
+            self.assertNotIn(odoo_rule, rules)
+        for mode in ("create", "unlink"):
+            self.assertIn(odoo_rule, Rule._get_rules("res.partner", mode=mode))
+        # the stand-in widens Odoo's rule: B reads A's shared customers, not the others
+        self.assertEqual(self.Partner.search([("id", "in", self.north.ids)]).ids, self.north.ids)
+        self.assertFalse(self.Partner.search([("id", "in", self.south.ids)]))
 
     def test_eval_context_gives_the_shares(self):
         # ir.rule._eval_context: the rules evaluate ``collab_shared``
