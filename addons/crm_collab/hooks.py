@@ -3,7 +3,7 @@
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
-from .models.collab_agreement import SHARED_MODELS
+from .models.crm_collab_agreement import SHARED_MODELS
 from .models.ir_rule import COLLAB_COLUMN
 
 

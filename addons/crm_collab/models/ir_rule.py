@@ -1,24 +1,34 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Extend Odoo's multi-company record rules with the materialised shares.
+"""Widen Odoo's multi-company rules of the shareable models with the materialised shares,
+with record rules and one variable of their evaluation context.
 
 Odoo's multi-company rules (``company_id in company_ids``) are *global* rules, and
-global rules are AND-ed: another rule cannot widen them. Here the domain of the
-multi-company rule of each shareable model is OR-ed, when the rule is evaluated,
-with an overlap test on the row's cached agreement ids (``collab_agreement_ids``,
-maintained from ``crm_collab_share`` by a trigger) against the agreements valid
-today for the user's active companies. Every ORM path (search, read, write, export,
-read_group, RPC, reports, portal) computes its access through ``_compute_domain``,
-so all of them obey the sharing, and nothing else is widened. The rule records
-themselves are not modified, so nothing has to be restored on uninstall.
+global rules are AND-ed: another rule cannot widen them. So, for each shareable model,
+``security/crm_collab_security.xml`` holds two rules, for read and for write: Odoo's
+domain OR-ed with ``collab_shared('read')`` (``'write'``), a variable that
+``ir.rule._eval_context`` (the extension point Odoo gives for rule domains) adds. They
+are archived, so that Odoo never selects them by itself (a registry without this code,
+while an addon is updated before crm_collab is loaded, keeps Odoo's rule alone), and
+``ir.rule._get_rules`` puts them in place of Odoo's rule for read and write. Odoo's rule
+records are not changed; create and delete keep Odoo's rule.
+
+``collab_shared`` is an overlap test on the row's cached agreement ids
+(``collab_agreement_ids``, maintained from ``crm_collab_share`` by a trigger) against the
+agreements valid today for the user's active companies, read when the SQL is built: the
+rule domain that Odoo caches holds no agreement, so accepting, suspending or revoking
+one takes effect in the next query of any transaction that sees it, with nothing to
+invalidate. Every ORM path (search, read, write, export, read_group, RPC, reports,
+portal) computes its access from the rules, so all of them obey the sharing, and
+nothing else is widened.
 """
 
-from odoo import api, models, tools
+from odoo import models
 from odoo.fields import Domain
-from odoo.tools import SQL, config
-from odoo.tools.safe_eval import safe_eval
+from odoo.tools import SQL
 
-# model -> xmlid of Odoo's multi-company rule that shares widen
+# model -> xmlid of Odoo's multi-company rule that shares widen: for read and write, the rule
+# ``crm_collab.rule_<table>_company_or_shared_<mode>`` stands in for it
 COLLAB_COMPANY_RULES = {
     "res.partner": "base.res_partner_rule",
     "crm.lead": "crm.crm_lead_company_rule",
@@ -29,7 +39,7 @@ COLLAB_COMPANY_RULES = {
 COLLAB_COLUMN = "collab_agreement_ids"
 
 
-def collab_share_domain(env, mode="read", model_name=None, negate=False, agreement_ids=None):
+def collab_share_domain(env, mode="read", model_name=None, negate=False):
     """Domain on a shareable model: records shared with the active companies.
 
     Each shareable table carries ``collab_agreement_ids`` (int4[]), the agreements
@@ -40,22 +50,27 @@ def collab_share_domain(env, mode="read", model_name=None, negate=False, agreeme
     gives the complement (rows not shared with them). No sub-query,
     no hash of the shared ids, and it can use the column's GIN index. Agreements
     out of their dates (before the hourly cron deletes their shares) are simply not
-    in the list, so expiry and revocation take effect at once. ``agreement_ids``,
-    when given, is that list (already read by the caller).
+    in the list, so expiry and revocation take effect at once.
     """
-    if agreement_ids is None:
-        agreement_ids = collab_valid_agreement_ids(env, model_name, mode)
-    agreement_ids = list(agreement_ids)
+    agreement_ids = collab_valid_agreement_ids(env, model_name, mode)
     if not agreement_ids:
         return Domain.TRUE if negate else Domain.FALSE
 
     def to_sql(model, alias, query):
-        column = SQL.identifier(alias, COLLAB_COLUMN)
-        if negate:  # NULL (not shared at all) is "not shared" too
-            return SQL("(%s IS NULL OR NOT (%s && %s::int4[]))", column, column, agreement_ids)
-        return SQL("%s && %s::int4[]", column, agreement_ids)
+        return shared_row_sql(alias, agreement_ids, negate)
 
     return Domain.custom(to_sql=to_sql)
+
+
+def shared_row_sql(alias, agreement_ids, negate=False):
+    """SQL condition on the row ``alias`` of a shareable table: one of ``agreement_ids``
+    shares it (``negate``: none does)."""
+    column = SQL.identifier(alias, COLLAB_COLUMN)
+    if not agreement_ids:
+        return SQL("TRUE") if negate else SQL("FALSE")
+    if negate:  # NULL (not shared at all) is "not shared" too
+        return SQL("(%s IS NULL OR NOT (%s && %s::int4[]))", column, column, list(agreement_ids))
+    return SQL("%s && %s::int4[]", column, list(agreement_ids))
 
 
 def collab_valid_agreement_ids(env, model_name, mode="read"):
@@ -71,79 +86,56 @@ def collab_valid_agreement_ids(env, model_name, mode="read"):
 class IrRule(models.Model):
     _inherit = "ir.rule"
 
-    def _compute_domain_keys(self):
-        # turning the shares off (benchmarks, comparisons) only ever narrows access
-        return super()._compute_domain_keys() + ["collab_rules_off"]
-
-    @api.model
-    def _collab_company_rule_id(self, model_name):
+    def _get_rules(self, model_name, mode="read"):
+        """For read and write on a shareable model, crm_collab's rule (archived: see
+        security/crm_collab_security.xml) stands in for Odoo's multi-company rule. Without
+        it (deleted), Odoo's rule stays: nothing is shared, nothing is opened."""
+        rules = super()._get_rules(model_name, mode=mode)
         xmlid = COLLAB_COMPANY_RULES.get(model_name)
-        rule = xmlid and self.sudo().env.ref(xmlid, raise_if_not_found=False)
-        return rule.id if rule else None
+        if not rules or not xmlid or mode not in ("read", "write"):
+            return rules
+        odoo_rule = self.env.ref(xmlid, raise_if_not_found=False)
+        if not odoo_rule or odoo_rule not in rules:
+            return rules
+        table = self.env[model_name]._table
+        ours = self.env.ref(
+            f"crm_collab.rule_{table}_company_or_shared_{mode}", raise_if_not_found=False
+        )
+        return (rules - odoo_rule) | ours if ours else rules
 
-    @api.model
-    def _compute_domain(self, model_name, mode="read"):
-        """The agreements valid today are read in the current transaction at each call
-        (one indexed query) and are part of the cache key of the combined domain: the
-        cache never holds the state of an agreement. A concurrent request that fills it
-        from an older snapshot (during an acceptance or a revocation) stores its domain
-        under the agreement ids *it* saw, which a later transaction only reuses when it
-        sees the same ones; nothing has to be invalidated, in this worker or another."""
-        model = self.env.get(model_name)
-        if (
-            self.env.su
-            or model is None
-            or model_name not in COLLAB_COMPANY_RULES
-            or "collab_shared" not in model._fields
-            or mode not in ("read", "write")
-            or self.env.user.share  # portal / public users never get shares
-            or self.env.context.get("collab_rules_off")
-        ):
-            return super()._compute_domain(model_name, mode)
-        agreement_ids = collab_valid_agreement_ids(self.env, model_name, mode)
-        if not agreement_ids:  # nothing shared with these companies: Odoo's rules
-            return super()._compute_domain(model_name, mode)
-        return self._collab_compute_domain(model_name, mode, agreement_ids)
+    def _eval_context(self):
+        """``collab_shared(mode)``: the rows shared with the user's active companies, for
+        ``mode`` 'read' or 'write' (the read-and-write agreements), for the rules of
+        crm_collab (security/crm_collab_security.xml).
 
-    @api.model
-    @tools.conditional(
-        "xml" not in config["dev_mode"],
-        tools.ormcache(
-            "self.env.uid",
-            "self.env.su",
-            "model_name",
-            "mode",
-            "tuple(self._compute_domain_context_values())",
-            "agreement_ids",
-        ),
-    )
-    def _collab_compute_domain(self, model_name, mode, agreement_ids):
-        model = self.env[model_name]
-        company_rule_id = self._collab_company_rule_id(model_name)
-        rules = self._get_rules(model_name, mode=mode)
-        if company_rule_id not in rules.ids:
-            return super()._compute_domain(model_name, mode)
-        # same combination as ir.rule._compute_domain (these models have no _inherits),
-        # with the multi-company rule OR-ed with the shares
-        eval_context = self._eval_context()
-        user_groups = self.env.user.all_group_ids
-        global_domains, group_domains = [], []
-        for rule in rules.sudo():
-            if rule.groups and not (rule.groups & user_groups):
-                continue
-            dom = (
-                Domain(safe_eval(rule.domain_force, eval_context))
-                if rule.domain_force
-                else Domain.TRUE
-            )
-            if rule.id == company_rule_id:
-                dom = dom | collab_share_domain(
-                    self.env, mode, model_name, agreement_ids=agreement_ids
+        Odoo caches the evaluated rule domains per user and active companies: the
+        domain returned holds the company ids only (as Odoo's ``company_ids``), and reads
+        the agreements valid today when its SQL is built, in the transaction and the
+        context of the query (``_collab_valid_ids``: once per transaction, from
+        ``env.cr.cache``). Portal and public users never get shares; ``collab_rules_off``
+        in the context turns them off (benchmarks, comparisons: it only narrows access).
+        """
+        context = super()._eval_context()
+        portal = self.env.user.share
+        company_ids = tuple(self.env.companies.ids)
+
+        def collab_shared(mode="read"):
+            if mode not in ("read", "write"):
+                raise ValueError(f"collab_shared: mode is 'read' or 'write', not {mode!r}")
+            if portal:
+                return Domain.FALSE
+
+            def to_sql(model, alias, query):
+                if model.env.context.get("collab_rules_off"):
+                    return SQL("FALSE")
+                agreement_ids = (
+                    model.env["crm.collab.agreement"]
+                    .sudo()
+                    ._collab_valid_ids(company_ids, model._name, write=mode == "write")
                 )
-            if rule.groups:
-                group_domains.append(dom)
-            else:
-                global_domains.append(dom)
-        if group_domains:
-            global_domains.append(Domain.OR(group_domains))
-        return Domain.AND(global_domains).optimize(model)
+                return shared_row_sql(alias, agreement_ids)
+
+            return Domain.custom(to_sql=to_sql)
+
+        context["collab_shared"] = collab_shared
+        return context

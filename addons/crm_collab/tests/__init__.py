@@ -1,6 +1,7 @@
 from . import test_lifecycle
 from . import test_access
 from . import test_private_oracle
+from . import test_upgrade_pins
 from . import test_share_cache
 from . import test_handoff
 from . import test_timeline_feedback

@@ -4,7 +4,7 @@ from odoo import api
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..models.collab_agreement import SHARED_MODELS
+from ..models.crm_collab_agreement import SHARED_MODELS
 from .common import CollabCase
 
 

@@ -3,22 +3,6 @@
 from odoo import fields, models
 
 
-class HelpdeskTicket(models.Model):
-    _name = "helpdesk.ticket"
-    _inherit = ["helpdesk.ticket", "crm.collab.shared.mixin"]
-    # the access token opens the portal page without login: the owner's to give
-    _collab_private_fields = ("collab_internal_note", "access_token")
-
-    # computed as the reader, from the activities they may see (see collab_conversation)
-    activity_type_id = fields.Many2one(compute_sudo=False)
-    activity_type_icon = fields.Char(compute_sudo=False)
-    activity_summary = fields.Char(compute_sudo=False)
-
-    collab_internal_note = fields.Html(
-        string="Internal Note", help="Private to the company of the ticket, even when shared."
-    )
-
-
 class SaleOrder(models.Model):
     """Sale orders are shared as read-only summaries: header amounts and state, no lines."""
 

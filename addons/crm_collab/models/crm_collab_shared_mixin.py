@@ -4,20 +4,22 @@
 and the audit of exports of shared records."""
 
 from collections import defaultdict
+from contextvars import ContextVar
 from itertools import groupby
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
-from odoo.orm.models import fix_import_export_id_paths
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, table_exists
 
-from .collab_agreement import NEVER_WRITABLE, NEVER_WRITABLE_PREFIXES
+from .crm_collab_agreement import NEVER_WRITABLE, NEVER_WRITABLE_PREFIXES
 from .ir_rule import COLLAB_COLUMN, collab_share_domain
 
 # the superuser's id: its own jobs (crons, install) are not done on behalf of a user
 SUPERUSER_UID = 1
+# ids of the queries ``_fetch_query`` is running in this thread: their values go to the cache
+FETCHING = ContextVar("crm_collab_fetching", default=frozenset())
 
 
 class CrmCollabSharedMixin(models.AbstractModel):
@@ -179,7 +181,7 @@ class CrmCollabSharedMixin(models.AbstractModel):
         if (
             fname in self._collab_private_fields
             and not self.env.su
-            and not getattr(query, "_collab_fetching", False)
+            and id(query) not in FETCHING.get()
             and self._fields[fname].column_type
             and "company_id" in self._fields
         ):
@@ -197,12 +199,11 @@ class CrmCollabSharedMixin(models.AbstractModel):
         # the fetched values go to the ORM cache, which every user of the transaction
         # shares: they must be the real ones (``_read_format`` and ``fetch`` keep the
         # private fields of shared records from this user)
-        fetching = getattr(query, "_collab_fetching", False)
-        query._collab_fetching = True
+        token = FETCHING.set(FETCHING.get() | {id(query)})
         try:
             return super()._fetch_query(query, fields)
         finally:
-            query._collab_fetching = fetching
+            FETCHING.reset(token)
 
     def _collab_private_domain(self, domain):
         """Restrict every condition on a private field to the user's own companies, so a
@@ -345,40 +346,19 @@ class CrmCollabSharedMixin(models.AbstractModel):
 
     # ------------------------------------------------------------------ export audit
     def export_data(self, fields_to_export):
-        """Exports of shared records carry their private columns empty."""
-        paths = [fix_import_export_id_paths(f) for f in fields_to_export]
-        private_cols = {i for i, p in enumerate(paths) if p[0] in self._collab_private_fields}
-        foreign = private_cols and self._collab_foreign_ids()
-        if not foreign:
-            res = super().export_data(fields_to_export)
-        else:
-            own = self.browse([i for i in self._ids if i not in foreign])
-            shared = self - own
-            rows = (
-                super(CrmCollabSharedMixin, own).export_data(fields_to_export)["datas"]
-                if own
-                else []
-            )
-            public = [f for i, f in enumerate(fields_to_export) if i not in private_cols]
-            if public:
-                shared_rows = super(CrmCollabSharedMixin, shared).export_data(public)["datas"]
-            else:
-                shared.check_access("read")
-                shared_rows = [[] for _rec in shared]
-            for row in shared_rows:
-                for i in sorted(private_cols):
-                    row.insert(i, "")
-            res = {"datas": rows + shared_rows}
+        """Exports of shared records are audited per agreement (``_export_rows`` leaves
+        their private columns empty)."""
+        res = super().export_data(fields_to_export)
         self._collab_audit_access("export", _("Exported %(n)s shared record(s)"))
         return res
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
-        """Shared records reached through a path (``partner_id/comment`` exported from
-        a lead) carry their private columns empty, as at the top level (export_data)."""
+        """Shared records carry their private columns empty, in an export of their own
+        model and through a path (``partner_id/comment`` exported from a lead)."""
         private = {
             i for i, path in enumerate(fields) if path and path[0] in self._collab_private_fields
         }
-        foreign = (not _is_toplevel_call and private and self._collab_foreign_ids()) or set()
+        foreign = (private and self._collab_foreign_ids()) or set()
         if not foreign:
             return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
         self.browse(foreign).check_access("read")
@@ -389,11 +369,11 @@ class CrmCollabSharedMixin(models.AbstractModel):
             records = self.browse([rec.id for rec in run])
             if not is_foreign:
                 lines += super(CrmCollabSharedMixin, records)._export_rows(
-                    fields, _is_toplevel_call=False
+                    fields, _is_toplevel_call=_is_toplevel_call
                 )
                 continue
             for line in super(CrmCollabSharedMixin, records)._export_rows(
-                public, _is_toplevel_call=False
+                public, _is_toplevel_call=_is_toplevel_call
             ):
                 for i in sorted(private):
                     line.insert(i, "")

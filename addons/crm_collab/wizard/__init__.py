@@ -1,1 +1,0 @@
-from . import collab_handoff_wizard
