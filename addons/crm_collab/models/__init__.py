@@ -10,7 +10,7 @@ from . import helpdesk_ticket
 from . import sale_order
 from . import crm_collab_timeline
 from . import crm_collab_feedback_rule
-from . import collab_feedback
+from . import rating_rating
 from . import crm_collab_campaign
 from . import collab_conversation
 from . import mail_message

@@ -3,7 +3,7 @@
 """The rating trigger of the feedback routing (crm_collab_feedback_rule.py): ratings just
 given are routed by the rules of their record's company."""
 
-from odoo import _, api, models
+from odoo import _, models
 
 
 class RatingRating(models.Model):
