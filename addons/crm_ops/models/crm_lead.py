@@ -8,7 +8,12 @@ inherits; the match keys and candidate lookups in SQL are ``tools/match_keys.py`
 
 from odoo import _, api, fields, models, tools
 
-from ..tools.match_keys import create_candidate_functions, ensure_name_keys_column, write_name_keys
+from ..tools.match_keys import (
+    create_candidate_functions,
+    ensure_capture_lock_table,
+    ensure_name_keys_column,
+    write_name_keys,
+)
 
 # re-exported: the controllers, the import, the capture rules and tests import them from here
 from .crm_ops_lead_capture import CAPTURE_FIELDS, CaptureError
@@ -102,6 +107,7 @@ class CrmLead(models.Model):
         res = super().init()
         ensure_name_keys_column(self.env.cr, self._table)
         create_candidate_functions(self.env.cr)
+        ensure_capture_lock_table(self.env.cr)
         return res
 
     @api.model_create_multi

@@ -133,6 +133,28 @@ class TestCaptureRace(CrmOpsCommittedCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             self.assertEqual(env["crm.lead"].search_count([("email_from", "=", self.EMAIL)]), 1)
 
+    def test_contact_captured_after_the_snapshot_is_seen(self):
+        """B's transaction began (its snapshot is taken), then A captured the same new
+        contact and committed before B reached its lock: B does not create a second
+        lead unseen; it runs again and merges into A's."""
+        values = {"email": self.EMAIL, "contact_name": "Rita Race"}
+        admin = self.env.ref("base.user_admin").id
+        with self._two_cursors(admin) as (env_a, env_b):
+            cr_a, cr_b = env_a.cr, env_b.cr
+            cr_b.execute("SELECT 1")  # B's snapshot is taken
+            first = env_a["crm.lead"]._crm_ops_capture(dict(values), "api")
+            cr_a.commit()  # pylint: disable=invalid-commit  # A's request ends
+            with self.assertRaises(SerializationFailure):
+                env_b["crm.lead"]._crm_ops_capture(dict(values), "api")
+            cr_b.rollback()
+            again = env_b["crm.lead"]._crm_ops_capture(dict(values), "api")
+            self.assertEqual(again["status"], "merged")
+            self.assertEqual(again["merged_into"], first["id"])
+            cr_b.commit()  # pylint: disable=invalid-commit  # B's retry ends
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.assertEqual(env["crm.lead"].search_count([("email_from", "=", self.EMAIL)]), 1)
+
     def test_same_new_utm_source_at_once(self):
         """B's first capture naming the source fails on its unique name: B is run
         again (not answered 422) and then uses A's source."""

@@ -101,8 +101,25 @@ def ensure_name_keys_column(cr, table):
         cr.execute(SQL("SELECT gin_clean_pending_list(%s::regclass)", index))
 
 
+#: Rows of the capture lock table: contacts are spread over this many rows (two
+#: contacts sharing one only make one of two concurrent captures run again).
+CAPTURE_LOCK_BUCKETS = 1 << 20
+
+
+def ensure_capture_lock_table(cr):
+    """The table whose rows serialise the captures of one contact (see
+    ``crm.ops.lead.capture._crm_ops_lock_contact``); not a model: no one reads it."""
+    cr.execute(
+        SQL(
+            """CREATE TABLE IF NOT EXISTS crm_ops_capture_lock (
+                   bucket integer PRIMARY KEY, captures bigint NOT NULL DEFAULT 0)"""
+        )
+    )
+
+
 def drop_name_keys(cr):
-    """Uninstall: drop the name-key columns and the lookup functions."""
+    """Uninstall: drop the name-key columns, the lookup functions and the lock table."""
+    cr.execute(SQL("DROP TABLE IF EXISTS crm_ops_capture_lock"))
     for table in CANDIDATE_TABLES:
         cr.execute(
             SQL(
