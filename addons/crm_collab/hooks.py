@@ -21,5 +21,5 @@ def uninstall_hook(env):
                     SQL.identifier(COLLAB_COLUMN),
                 )
             )
-    cr.execute("DROP FUNCTION IF EXISTS crm_collab_share_sync() CASCADE")
-    cr.execute("DROP FUNCTION IF EXISTS crm_collab_share_sync_ids(varchar, int4[])")
+    cr.execute(SQL("DROP FUNCTION IF EXISTS crm_collab_share_sync() CASCADE"))
+    cr.execute(SQL("DROP FUNCTION IF EXISTS crm_collab_share_sync_ids(varchar, int4[])"))

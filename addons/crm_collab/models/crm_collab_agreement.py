@@ -179,9 +179,11 @@ class CrmCollabAgreement(models.Model):
         if self.ids:
             self.env["crm.collab.share"].flush_model()
             self.env.cr.execute(
-                "SELECT agreement_id, count(*) FROM crm_collab_share WHERE agreement_id IN %s "
-                "GROUP BY agreement_id",
-                [tuple(self.ids)],
+                SQL(
+                    "SELECT agreement_id, count(*) FROM crm_collab_share"
+                    " WHERE agreement_id IN %s GROUP BY agreement_id",
+                    tuple(self.ids),
+                )
             )
             counts = dict(self.env.cr.fetchall())
         for rec in self:
@@ -281,7 +283,8 @@ class CrmCollabAgreement(models.Model):
                 ]
             )
             self.env.cr.execute(
-                """
+                SQL(
+                    """
                 SELECT a.id, a.owner_company_id, a.partner_company_id, a.res_model,
                        a.access_level, a.date_start, a.date_end,
                        ARRAY(SELECT f.name FROM crm_collab_agreement_write_field_rel r
@@ -291,6 +294,7 @@ class CrmCollabAgreement(models.Model):
                  WHERE a.state = 'active'
                  ORDER BY a.id
                 """
+                )
             )
             rows = cache[CACHE_KEY] = tuple(
                 (*row[:7], frozenset(row[7] or ())) for row in self.env.cr.fetchall()
@@ -561,7 +565,7 @@ class CrmCollabAgreement(models.Model):
         self.flush_model(["state"])
         self.env["crm.collab.share"].flush_model()
         self.env.cr.execute(
-            "DELETE FROM crm_collab_share WHERE agreement_id IN %s", [tuple(self.ids)]
+            SQL("DELETE FROM crm_collab_share WHERE agreement_id IN %s", tuple(self.ids))
         )
         count = self.env.cr.rowcount
         self.env["crm.collab.share"].invalidate_model()
@@ -687,7 +691,7 @@ class CrmCollabAgreement(models.Model):
         that are active today, and an ended agreement never becomes active again."""
         self.flush_model(["state"])
         self.env.cr.execute(
-            "SELECT array_agg(id) FROM crm_collab_agreement WHERE state IN %s", [ENDED_STATES]
+            SQL("SELECT array_agg(id) FROM crm_collab_agreement WHERE state IN %s", ENDED_STATES)
         )
         ended = self.env.cr.fetchone()[0]
         total = 0

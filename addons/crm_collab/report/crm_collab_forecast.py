@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 
 class CrmCollabForecast(models.Model):
@@ -23,8 +24,10 @@ class CrmCollabForecast(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(f"""
-            CREATE VIEW {self._table} AS (
+        self.env.cr.execute(
+            SQL(
+                """
+            CREATE VIEW %s AS (
             SELECT row_number() OVER () AS id, t.* FROM (
                 SELECT a.id AS agreement_id, a.owner_company_id, a.partner_company_id,
                        src.source,
@@ -44,4 +47,7 @@ class CrmCollabForecast(models.Model):
                   JOIN crm_lead l ON l.id = src.lead_id
                  WHERE l.active AND l.type = 'opportunity'
                  GROUP BY 1, 2, 3, 4, 5
-            ) t)""")
+            ) t)""",
+                SQL.identifier(self._table),
+            )
+        )
