@@ -12,7 +12,6 @@ from . import crm_collab_timeline
 from . import crm_collab_feedback_rule
 from . import rating_rating
 from . import crm_collab_campaign
-from . import collab_conversation
 from . import mail_message
 from . import mail_activity
 from . import mail_followers

@@ -11,7 +11,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools.safe_eval import safe_eval
 
-from .collab_conversation import hidden_thread_ids
+from ..tools.conversation import hidden_thread_ids
 
 
 class CrmCollabFeedbackRule(models.Model):

@@ -6,7 +6,7 @@ the viewer's environment, so what they may not see is never read."""
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from .collab_conversation import hidden_thread_ids
+from ..tools.conversation import hidden_thread_ids
 
 KINDS = [
     ("message", "Email / Message"),

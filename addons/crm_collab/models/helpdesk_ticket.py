@@ -9,7 +9,7 @@ class HelpdeskTicket(models.Model):
     # the access token opens the portal page without login: the owner's to give
     _collab_private_fields = ("collab_internal_note", "access_token")
 
-    # computed as the reader, from the activities they may see (see collab_conversation)
+    # computed as the reader, from the activities they may see (see tools/conversation.py)
     activity_type_id = fields.Many2one(compute_sudo=False)
     activity_type_icon = fields.Char(compute_sudo=False)
     activity_summary = fields.Char(compute_sudo=False)

@@ -4,7 +4,7 @@ from odoo import api, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from .collab_conversation import forbid_hidden, visible_conversation_domain
+from ..tools.conversation import forbid_hidden, visible_conversation_domain
 
 
 class IrAttachment(models.Model):

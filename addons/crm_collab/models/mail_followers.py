@@ -3,7 +3,7 @@
 from odoo import api, models
 from odoo.fields import Domain
 
-from .collab_conversation import forbid_hidden, visible_conversation_domain
+from ..tools.conversation import forbid_hidden, visible_conversation_domain
 
 
 class MailFollowers(models.Model):

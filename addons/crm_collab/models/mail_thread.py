@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
-from .collab_conversation import hidden_thread_ids
+from ..tools.conversation import hidden_thread_ids
 
 
 class MailThread(models.AbstractModel):

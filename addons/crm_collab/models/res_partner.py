@@ -8,7 +8,7 @@ class ResPartner(models.Model):
     _inherit = ["res.partner", "crm.collab.shared.mixin"]
     _collab_private_fields = ("comment",)
 
-    # computed as the reader, from the activities they may see (see collab_conversation)
+    # computed as the reader, from the activities they may see (see tools/conversation.py)
     activity_type_id = fields.Many2one(compute_sudo=False)
     activity_type_icon = fields.Char(compute_sudo=False)
     activity_summary = fields.Char(compute_sudo=False)

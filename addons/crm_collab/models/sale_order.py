@@ -30,7 +30,7 @@ class SaleOrder(models.Model):
         "rating_percentage_satisfaction",
     )
 
-    # computed as the reader, from the activities they may see (see collab_conversation)
+    # computed as the reader, from the activities they may see (see tools/conversation.py)
     activity_type_id = fields.Many2one(compute_sudo=False)
     activity_type_icon = fields.Char(compute_sudo=False)
     activity_summary = fields.Char(compute_sudo=False)

@@ -22,7 +22,7 @@ from odoo import fields
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from .ir_rule import COLLAB_COLUMN, COLLAB_COMPANY_RULES
+from ..models.ir_rule import COLLAB_COLUMN, COLLAB_COMPANY_RULES
 
 # mail.activity.mixin's related fields (next activity's summary, type and icon) are
 # computed as superuser from all the record's activities: on a shared record they would
