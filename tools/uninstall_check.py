@@ -9,7 +9,7 @@ import sys
 
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
-from odoo.tools import config
+from odoo.tools import SQL, config
 
 
 def main():
@@ -34,19 +34,25 @@ def main():
         if left:
             problems.append(f"modules not uninstalled: {left.mapped('name')}")
         cr.execute(
-            "SELECT module, model, count(*) FROM ir_model_data WHERE module = ANY(%s) "
-            "GROUP BY module, model",
-            [installed],
+            SQL(
+                "SELECT module, model, count(*) FROM ir_model_data WHERE module = ANY(%s) "
+                "GROUP BY module, model",
+                installed,
+            )
         )
         problems += [f"xml ids left: {row}" for row in cr.fetchall()]
         cr.execute(
-            "SELECT model FROM ir_model WHERE model LIKE ANY(%s)",
-            [["crm.ops.%", "crm.analytics.%", "crm.collab.%"]],
+            SQL(
+                "SELECT model FROM ir_model WHERE model LIKE ANY(%s)",
+                ["crm.ops.%", "crm.analytics.%", "crm.collab.%"],
+            )
         )
         problems += [f"model left: {m}" for (m,) in cr.fetchall()]
         cr.execute(
-            "SELECT model, name FROM ir_model_fields WHERE name LIKE ANY(%s)",
-            [["crm_ops_%", "x_crm_%", "analytics_%", "collab_%"]],
+            SQL(
+                "SELECT model, name FROM ir_model_fields WHERE name LIKE ANY(%s)",
+                ["crm_ops_%", "x_crm_%", "analytics_%", "collab_%"],
+            )
         )
         problems += [f"field left: {m}.{f}" for (m, f) in cr.fetchall()]
         # every remaining view and menu must still work

@@ -20,6 +20,8 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
+from odoo.tools import SQL
+
 # DUP_TABLE, DataGenError and _fold are re-exported: callers import them from here
 from .common import BULK_TABLES, DROP_INDEX_ROWS, DUP_TABLE, RUN_TABLE, DataGenError, _count, _fold
 from .leads import LeadsStep
@@ -164,8 +166,9 @@ def generate(
     )
     result["seconds"] = round(time.monotonic() - t0, 1)
     cr.execute(
-        f"INSERT INTO {RUN_TABLE} (seed, params, result) VALUES (%s, %s, %s)",
-        (
+        SQL(
+            "INSERT INTO %s (seed, params, result) VALUES (%s, %s, %s)",
+            SQL.identifier(RUN_TABLE),
             seed,
             json.dumps(
                 dict(
@@ -177,7 +180,7 @@ def generate(
                 )
             ),
             json.dumps(result, default=str),
-        ),
+        )
     )
     if commit:
         commit()
@@ -185,18 +188,24 @@ def generate(
 
 
 def _ensure_side_tables(cr):
-    cr.execute(f"""
-        CREATE TABLE IF NOT EXISTS {DUP_TABLE} (
+    cr.execute(
+        SQL(
+            """
+        CREATE TABLE IF NOT EXISTS %(dup_table)s (
             partner_id integer PRIMARY KEY REFERENCES res_partner(id) ON DELETE CASCADE,
             original_id integer NOT NULL REFERENCES res_partner(id) ON DELETE CASCADE,
             variation varchar NOT NULL
         );
-        CREATE TABLE IF NOT EXISTS {RUN_TABLE} (
+        CREATE TABLE IF NOT EXISTS %(run_table)s (
             id serial PRIMARY KEY,
             create_date timestamp NOT NULL DEFAULT (now() at time zone 'UTC'),
             seed integer, params jsonb, result jsonb
         );
-    """)
+    """,
+            dup_table=SQL.identifier(DUP_TABLE),
+            run_table=SQL.identifier(RUN_TABLE),
+        )
+    )
 
 
 def _total_rows(counts, lines_per_order):

@@ -4,6 +4,8 @@ the steps in bulk mode (back and verified after), then the updates that need the
 
 import time
 
+from odoo.tools import SQL
+
 from .common import BULK_TABLES
 from .sqlload import (
     check_foreign_keys,
@@ -19,29 +21,38 @@ class PostLoadStep:
 
     def _count_into_partners(self, column, table, partner_column, condition):
         """Set ``res_partner.<column>`` to the partner's number of this run's ``table`` rows
-        that meet ``condition`` (the callers pass constants only)."""
+        that meet ``condition`` (an :class:`~odoo.tools.SQL` expression)."""
         self.cr.execute(
-            f"""
-            UPDATE res_partner p SET {column} = s.cnt
-              FROM (SELECT {partner_column}, count(*) AS cnt FROM {table}
-                     WHERE id >= %s AND {condition} GROUP BY {partner_column}) s
-             WHERE p.id = s.{partner_column}
+            SQL(
+                """
+            UPDATE res_partner p SET %(column)s = s.cnt
+              FROM (SELECT %(partner_column)s, count(*) AS cnt FROM %(table)s
+                     WHERE id >= %(first)s AND %(condition)s GROUP BY %(partner_column)s) s
+             WHERE p.id = s.%(partner_column)s
             """,
-            (self.first_ids[table],),
+                column=SQL.identifier(column),
+                partner_column=SQL.identifier(partner_column),
+                table=SQL.identifier(table),
+                first=self.first_ids[table],
+                condition=condition,
+            )
         )
 
     def link_records(self):
         """Updates that need the indexes: customer rank, bounces, won leads -> orders."""
         cr = self.cr
         if self.created.get("orders") and self.created.get("partners"):
-            self._count_into_partners("customer_rank", "sale_order", "partner_id", "state = 'sale'")
+            self._count_into_partners(
+                "customer_rank", "sale_order", "partner_id", SQL("state = 'sale'")
+            )
         if self.created.get("bounces"):
             self._count_into_partners(
-                "message_bounce", "mailing_trace", "res_id", "trace_status = 'bounce'"
+                "message_bounce", "mailing_trace", "res_id", SQL("trace_status = 'bounce'")
             )
         if self.created.get("leads") and self.created.get("orders"):
             cr.execute(
-                """
+                SQL(
+                    """
                 UPDATE sale_order so SET opportunity_id = x.lead_id
                   FROM (SELECT DISTINCT ON (l.id) l.id AS lead_id, o.id AS order_id
                           FROM crm_lead l
@@ -52,7 +63,9 @@ class PostLoadStep:
                          ORDER BY l.id, o.date_order) x
                  WHERE so.id = x.order_id AND so.opportunity_id IS NULL
             """,
-                (self.first_ids["sale_order"], self.first_ids["crm_lead"]),
+                    self.first_ids["sale_order"],
+                    self.first_ids["crm_lead"],
+                )
             )
             self.created["orders_from_opportunities"] = cr.rowcount
         if self.commit:
@@ -95,6 +108,6 @@ def load(gen, timings, *, bulk, progress):
     gen.link_records()
     timings["links"] = time.monotonic() - t
     for table in BULK_TABLES:
-        cr.execute(f"ANALYZE {table}")
+        cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
     if progress:
         progress.end()

@@ -7,6 +7,8 @@ import time
 
 import numpy as np
 
+from odoo.tools import SQL
+
 NULL = "\\N"
 DEBUG = bool(os.environ.get("DATAGEN_DEBUG"))
 BATCH = 50_000  # rows per COPY statement (and per commit from the command line)
@@ -20,11 +22,11 @@ def reserve_ids(cr, table, n):
     """
     if n <= 0:
         return 0
-    cr.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table,))
+    cr.execute(SQL("SELECT pg_get_serial_sequence(%s, 'id')", table))
     seq = cr.fetchone()[0]
-    cr.execute("SELECT nextval(%s)", (seq,))
+    cr.execute(SQL("SELECT nextval(%s)", seq))
     first = cr.fetchone()[0]
-    cr.execute("SELECT setval(%s, %s)", (seq, first + n - 1))
+    cr.execute(SQL("SELECT setval(%s, %s)", seq, first + n - 1))
     return first
 
 
@@ -84,7 +86,8 @@ def copy_rows(cr, table, columns, n, progress=None, commit=None, batch=BATCH):
 def drop_secondary_indexes(cr, tables):
     """Drop the indexes that back no constraint; return their definitions."""
     cr.execute(
-        """
+        SQL(
+            """
         SELECT t.relname, i.relname, pg_get_indexdef(i.oid)
           FROM pg_index x
           JOIN pg_class i ON i.oid = x.indexrelid
@@ -94,17 +97,18 @@ def drop_secondary_indexes(cr, tables):
            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
          ORDER BY t.relname, i.relname
         """,
-        (list(tables),),
+            list(tables),
+        )
     )
     saved = cr.fetchall()
     for _table, name, _definition in saved:
-        cr.execute(f'DROP INDEX IF EXISTS "{name}"')
+        cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
     return saved
 
 
 def restore_indexes(cr, saved):
     for _table, name, definition in saved:
-        cr.execute("SELECT 1 FROM pg_class WHERE relname = %s AND relkind = 'i'", (name,))
+        cr.execute(SQL("SELECT 1 FROM pg_class WHERE relname = %s AND relkind = 'i'", name))
         if not cr.fetchone():
             cr.execute(definition)
 
@@ -115,15 +119,15 @@ def skip_foreign_key_checks(cr):
     The generator builds its references itself and checks them afterwards with
     :func:`check_foreign_keys`, which is much cheaper than one lookup per row.
     """
-    cr.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    cr.execute(SQL("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
     if not cr.fetchone()[0]:
         return False
-    cr.execute("SET session_replication_role = replica")
+    cr.execute(SQL("SET session_replication_role = replica"))
     return True
 
 
 def restore_foreign_key_checks(cr):
-    cr.execute("SET session_replication_role = DEFAULT")
+    cr.execute(SQL("SET session_replication_role = DEFAULT"))
 
 
 def check_foreign_keys(cr, first_ids):
@@ -131,7 +135,8 @@ def check_foreign_keys(cr, first_ids):
     errors = []
     for table, first in first_ids.items():
         cr.execute(
-            """
+            SQL(
+                """
             SELECT a.attname, r.relname, ra.attname
               FROM pg_constraint c
               JOIN pg_class t ON t.oid = c.conrelid
@@ -140,13 +145,20 @@ def check_foreign_keys(cr, first_ids):
               JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1]
              WHERE c.contype = 'f' AND t.relname = %s AND array_length(c.conkey, 1) = 1
             """,
-            (table,),
+                table,
+            )
         )
         for column, ref_table, ref_column in cr.fetchall():
             cr.execute(
-                f'SELECT count(*) FROM "{table}" x WHERE x.id >= %s AND x."{column}" IS NOT NULL '
-                f'AND NOT EXISTS (SELECT 1 FROM "{ref_table}" y WHERE y."{ref_column}" = x."{column}")',
-                (first,),
+                SQL(
+                    "SELECT count(*) FROM %(table)s x WHERE x.id >= %(first)s AND x.%(column)s IS NOT NULL "
+                    "AND NOT EXISTS (SELECT 1 FROM %(ref_table)s y WHERE y.%(ref_column)s = x.%(column)s)",
+                    table=SQL.identifier(table),
+                    first=first,
+                    column=SQL.identifier(column),
+                    ref_table=SQL.identifier(ref_table),
+                    ref_column=SQL.identifier(ref_column),
+                )
             )
             bad = cr.fetchone()[0]
             if bad:
