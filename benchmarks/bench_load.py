@@ -320,6 +320,7 @@ class Bench:
             try:
                 status, _body, _t = self.request("GET", "/web/health", None, None)
                 if status == 200:
+                    self.check_workers_stay()
                     log(
                         f"server up on 127.0.0.1:{self.port} (pid {self.server.pid}, "
                         f"{self.args.workers} HTTP workers, {self.args.cron_workers} cron workers, "
@@ -346,6 +347,36 @@ class Bench:
             pass
         self.stderr.close()
         log("server stopped")
+
+    def processes(self):
+        """Pids of the master's child processes (workers and the gevent process)."""
+        pids = set()
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                stat = (entry / "stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == self.server.pid:
+                    pids.add(int(entry.name))
+        return pids
+
+    def check_workers_stay(self):
+        """Stop when a child process dies within seconds of starting.
+
+        The master respawns a child that crashes at start-up over and over, which keeps a
+        core busy and every figure of the run wrong, with nothing but a traceback in
+        odoo.stderr to show for it (seen here: the gevent process failing to resolve
+        zope.interface with the venv's old setuptools 65; setuptools >= 70 fixes it).
+        """
+        time.sleep(3)
+        before = self.processes()
+        time.sleep(4)
+        died = before - self.processes()
+        if died:
+            raise SystemExit(
+                f"server processes {sorted(died)} died within seconds of starting and are "
+                f"being respawned: see {self.workdir / 'odoo.stderr'}"
+            )
 
     def children(self):
         """{pid: kind} of the server's worker processes (from the log and /proc)."""

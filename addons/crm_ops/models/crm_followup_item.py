@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, split_every
 
 _logger = logging.getLogger(__name__)
@@ -17,6 +18,9 @@ PLAN_INSERT_BATCH = 5000
 EXECUTE_BATCH_SIZE = 500
 # first key of the advisory locks a worker takes on the orders it runs follow-ups for
 ORDER_LOCK_SPACE = 0x43524D46  # "CRMF"
+# Due follow-ups read per claim, in batches: a worker finds its batch after the orders of
+# this many - 1 workers busy with theirs.
+CLAIM_LOOKAHEAD = 8
 # Attempts before a follow-up is marked as failed for good.
 MAX_ATTEMPTS = 3
 # Minutes to wait before retrying a failed attempt (times the attempt count).
@@ -238,43 +242,61 @@ class CrmFollowupItem(models.Model):
         Claimed order by order: all the due follow-ups of an order go to one worker
         (a transaction-level advisory lock per order, skipped when another worker holds
         it), so two workers never post on one order at once (they would collide on its
-        followers). A batch ends at the order that reaches ``limit``.
+        followers). The first due orders are tried one after the other and locking stops
+        once the locked ones hold about ``limit`` follow-ups: a second worker passes over
+        the orders the first one is running and takes the next ones.
+
+        Raises a serialization failure when another worker finished one of the orders
+        after this transaction's snapshot was taken (Odoo's transactions are REPEATABLE
+        READ): nothing is claimed, the caller retries in a new transaction.
         """
         self.env["crm.followup.item"].flush_model()
         now = fields.Datetime.now()
+        # the first due follow-ups, read from the partial index on (due_date, id); enough
+        # of them that a batch is found after the orders of several busy workers
         self.env.cr.execute(
             SQL(
-                """SELECT order_id, count(*) FROM crm_followup_item
+                """SELECT order_id FROM crm_followup_item
                     WHERE state = 'pending' AND due_date <= %s
-                 GROUP BY order_id
-                 ORDER BY min(due_date), order_id
+                 ORDER BY due_date, id
                     LIMIT %s""",
                 now,
-                limit,
+                limit * CLAIM_LOOKAHEAD,
             )
         )
-        order_ids, total = [], 0
-        for order_id, count in self.env.cr.fetchall():
-            if total >= limit:
-                break
-            order_ids.append(order_id)
-            total += count
+        counts = {}
+        for (order_id,) in self.env.cr.fetchall():
+            counts[order_id] = counts.get(order_id, 0) + 1
+        if not counts:
+            return self.browse()
+        per_order = max(1, round(sum(counts.values()) / len(counts)))
+        # pg_try_advisory_xact_lock is evaluated row by row as LIMIT pulls them: orders
+        # another worker holds are passed over, and no order beyond the batch is locked
+        self.env.cr.execute(
+            SQL(
+                """SELECT order_id FROM unnest(%s::int[]) AS o(order_id)
+                    WHERE pg_try_advisory_xact_lock(%s, order_id)
+                    LIMIT %s""",
+                list(counts),
+                ORDER_LOCK_SPACE,
+                -(-limit // per_order),
+            )
+        )
+        order_ids = [row[0] for row in self.env.cr.fetchall()]
         if not order_ids:
             return self.browse()
         self.env.cr.execute(
             SQL(
-                """WITH o AS MATERIALIZED (
-                        SELECT order_id FROM unnest(%s::int[]) AS order_id
-                         WHERE pg_try_advisory_xact_lock(%s, order_id))
-                   SELECT i.id FROM crm_followup_item i
-                     JOIN o ON o.order_id = i.order_id
-                    WHERE i.state = 'pending' AND i.due_date <= %s
-                 ORDER BY i.due_date, i.id
-                      FOR UPDATE OF i SKIP LOCKED""",
+                """SELECT id FROM crm_followup_item
+                    WHERE order_id = ANY(%s) AND state = 'pending' AND due_date <= %s
+                 ORDER BY due_date, id
+                      FOR UPDATE SKIP LOCKED""",
                 order_ids,
-                ORDER_LOCK_SPACE,
                 now,
-            )
+            ),
+            # refused when another worker finished one of these rows after this
+            # transaction's snapshot: expected, the caller claims again (no error log)
+            log_exceptions=False,
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
@@ -306,8 +328,21 @@ class CrmFollowupItem(models.Model):
             return
         run = self.env["crm.followup.run"].create({})
         self.env["ir.cron"]._commit_progress(0, remaining=due)
+        conflicts = 0
         while True:
-            processed = self._execute_batch(batch_size, run=run)
+            try:
+                processed = self._execute_batch(batch_size, run=run)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                # another worker finished one of the claimed orders after this
+                # transaction's snapshot: drop the batch (nothing of it is committed, no
+                # mail has left) and claim again in a new transaction
+                conflicts += 1
+                if conflicts >= MAX_TRIES_ON_CONCURRENCY_FAILURE:
+                    raise
+                _logger.info("Follow-up claim conflicted with another worker, retrying")
+                self.env.cr.rollback()
+                continue
+            conflicts = 0
             if not processed:
                 break
             run._refresh_counts()

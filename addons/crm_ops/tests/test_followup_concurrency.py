@@ -1,5 +1,9 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
+from psycopg2.errors import SerializationFailure
+
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import tagged
 
@@ -109,6 +113,71 @@ class TestFollowupConcurrency(CrmOpsCommittedCase):
             )
             cr1.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
             cr2.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
+        self._assert_each_order_acted_once()
+
+    def test_second_worker_takes_the_next_orders(self):
+        """Both workers ask for a batch of the same size: the second one passes over the
+        orders the first is running and takes the next ones (it used to find only the
+        first one's orders, all locked, and claim nothing)."""
+        with self._two_cursors() as (env1, env2):
+            mine = set(self.data["items"])
+            claimed1 = env1["crm.followup.item"]._claim_due(12).filtered(lambda i: i.id in mine)
+            claimed2 = env2["crm.followup.item"]._claim_due(12).filtered(lambda i: i.id in mine)
+            self.assertEqual(len(claimed1), 12)
+            self.assertEqual(len(claimed2), self.N - 12)
+            self.assertFalse(set(claimed1.order_id.ids) & set(claimed2.order_id.ids))
+
+    def test_claim_after_another_worker_finished_the_orders(self):
+        """Worker 2's transaction started before worker 1 committed the same follow-ups:
+        PostgreSQL refuses the claim (nothing runs twice) and a new transaction finds
+        nothing left."""
+        with self._two_cursors() as (env1, env2):
+            cr1, cr2 = env1.cr, env2.cr
+            mine = set(self.data["items"])
+            cr2.execute("SELECT count(*) FROM crm_followup_item")  # worker 2's snapshot
+            env1["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine)._execute()
+            cr1.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
+            with self.assertRaises(SerializationFailure):
+                env2["crm.followup.item"]._claim_due(50)
+            cr2.rollback()
+            self.assertFalse(
+                env2["crm.followup.item"]._claim_due(50).filtered(lambda i: i.id in mine)
+            )
+        self._assert_each_order_acted_once()
+
+    def test_cron_claims_again_after_losing_a_race(self):
+        """The scheduled job's claim loses the race above: it claims again in a new
+        transaction and runs everything once."""
+        Item = self.env.registry["crm.followup.item"]
+        claim_due = Item._claim_due
+        mine = set(self.data["items"])
+        claims = []  # what each claim of the job did
+
+        def claim_after_a_race(items, limit):
+            if not claims:
+                items.env.cr.execute("SELECT count(*) FROM crm_followup_item")  # snapshot
+                # meanwhile another worker runs the first orders and commits
+                with self.env.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    claim_due(env["crm.followup.item"], 5).filtered(
+                        lambda i: i.id in mine
+                    )._execute()
+            try:
+                claimed = claim_due(items, limit)
+            except SerializationFailure:
+                claims.append("refused")
+                raise
+            claims.append(len(claimed.filtered(lambda i: i.id in mine)))
+            return claimed
+
+        with (
+            self._two_cursors() as (_env1, env2),
+            patch.object(Item, "_claim_due", claim_after_a_race),
+        ):
+            env2["crm.followup.item"]._cron_execute_followups(batch_size=50)
+            env2.cr.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
+        # refused once, then the 15 orders the other worker did not run, then nothing
+        self.assertEqual(claims, ["refused", self.N - 5, 0])
         self._assert_each_order_acted_once()
 
     def test_two_workers_never_share_an_order(self):
