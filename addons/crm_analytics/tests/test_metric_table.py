@@ -1,7 +1,7 @@
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
-from ..tools.pg_copy import copy_from, copy_to
+from ..tools.pg_copy import PARALLEL_SETTINGS, copy_from, copy_to, parallel_plans
 
 
 @tagged("crm_analytics_run")
@@ -71,3 +71,23 @@ class TestMetricTable(TransactionCase):
         self.assertEqual(
             Metric.search([("partner_id", "=", partner.id)]).mapped("frequency"), [2, 7]
         )
+
+    def test_bulk_reads_plan_in_parallel_and_restore_the_settings(self):
+        """The analytics' COPY reads make parallel plans cheap for their own query only."""
+        cr = self.env.cr
+        cr.execute("SET LOCAL parallel_setup_cost = 123")
+        with parallel_plans(cr):
+            for name, value in PARALLEL_SETTINGS.items():
+                cr.execute(SQL("SELECT current_setting(%s)", name))
+                self.assertEqual(cr.fetchone()[0], value)
+            # a table too small for a parallel scan is still read serially
+            cr.execute("EXPLAIN SELECT count(*) FROM res_country")
+            self.assertNotIn("Gather", "\n".join(row[0] for row in cr.fetchall()))
+        cr.execute("SELECT current_setting('parallel_setup_cost')")
+        self.assertEqual(cr.fetchone()[0], "123")
+        cr.execute("SELECT current_setting('parallel_tuple_cost')")
+        tuple_cost = cr.fetchone()[0]
+        out = copy_to(cr, SQL("SELECT current_setting('parallel_tuple_cost')"))
+        self.assertEqual(out.getvalue(), PARALLEL_SETTINGS["parallel_tuple_cost"] + "\n")
+        cr.execute("SELECT current_setting('parallel_tuple_cost')")
+        self.assertEqual(cr.fetchone()[0], tuple_cost)
