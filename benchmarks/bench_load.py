@@ -35,17 +35,18 @@ concurrency; 0 race duplicates; every retry duplicate_request; two workers >= 1.
 every item exactly once). Use ``--keep-db`` to look at the database afterwards (dropped
 otherwise). Server log: ``.cache/bench_load/<db>/odoo.log``.
 
-Measured on 2 cores shared with other work (load average 4-10), moderate sizes, 4 HTTP
-workers, 2 cron workers, 8 clients (README "Scaling out" has the details)::
+Measured on 2 cores, the machine otherwise quiet (README "Scaling out" has the details), 4 HTTP
+workers, 2 cron workers, 8 clients, ``--leads 10000 --followups 100000 --followup-steps 8
+--email-every 8``::
 
     part                                   size                  result
-    capture / plain /json/2 create         400 requests          4.4 / 4.7 leads/s: 1.07x
-                                                                 (p50 1.10x, p95 1.29x)
-    race duplicates                        20 copies             10 (target 0)
-    retries in flight with the original    4 of 8 retries        3 x 422, 1 x 201 (target:
-                                                                 duplicate_request)
-    follow-ups, 1 vs 2 cron workers        2,000 items each      19.7 vs 28.3 items/s: 1.44x
-    follow-ups, 2 workers, one SIGKILLed   2,000 items           exactly once, resumed in 9 s
+    capture / plain /json/2 create         10,000 requests       38.3 / 44.5 leads/s: 1.16x
+                                                                 (p50 1.01x, p95 1.15x)
+    race duplicates                        500 copies            0 (target 0)
+    retries, same Idempotency-Key          200 pairs             one lead per key; the request
+                                                                 served second: duplicate_request
+    follow-ups, 1 vs 2 cron workers        100,000 items each    297 vs 573 items/s: 1.93x
+    follow-ups, 2 workers, one SIGKILLed   100,000 items         exactly once, resumed in 2 s
 """
 
 import argparse
