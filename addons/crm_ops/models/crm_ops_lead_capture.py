@@ -120,9 +120,9 @@ class CrmOpsLeadCapture(models.AbstractModel):
         if not idempotency_key:
             lead = self.create(vals)
         else:
-            lead = self._crm_ops_create_idempotent(vals, company, idempotency_key)
-            if isinstance(lead, dict):
-                return lead
+            lead, winner = self._crm_ops_create_idempotent(vals, company, idempotency_key)
+            if winner:
+                return winner
         if status == "merged":
             lead.crm_ops_merged_into_id._crm_ops_post_merge_note(lead)
         lead._crm_ops_queue_reviews(decision)
@@ -130,17 +130,20 @@ class CrmOpsLeadCapture(models.AbstractModel):
 
     def _crm_ops_create_idempotent(self, vals, company, idempotency_key):
         """Create the lead in a savepoint: a concurrent request with the same key may win
-        the race on the unique key; then answer with its lead (a dict), as a retry."""
+        the race on the unique key; then answer with its lead, as a retry.
+
+        :returns: ``(lead, None)``, or ``(empty recordset, the winner's capture result)``
+        """
         try:
             with self.env.cr.savepoint():
-                return self.create(vals)
+                return self.create(vals), None
         except psycopg2.errors.UniqueViolation as e:
             if "idempotency" not in (e.diag.constraint_name or ""):
                 raise
             result = self._crm_ops_idempotent_winner(company, idempotency_key)
             if not result:
                 raise
-            return result
+            return self.browse(), result
 
     @api.model
     def _crm_ops_capture_batch(self, items, channel, idempotency_keys=None):
