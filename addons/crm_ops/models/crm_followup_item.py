@@ -243,8 +243,8 @@ class CrmFollowupItem(models.Model):
         (a transaction-level advisory lock per order, skipped when another worker holds
         it), so two workers never post on one order at once (they would collide on its
         followers). The first due orders are tried one after the other and locking stops
-        once the locked ones hold about ``limit`` follow-ups: a second worker passes over
-        the orders the first one is running and takes the next ones.
+        once the locked ones hold ``limit`` follow-ups (less than one order's more): a
+        second worker passes over the orders the first one is running and takes the next.
 
         Raises a serialization failure when another worker finished one of the orders
         after this transaction's snapshot was taken (Odoo's transactions are REPEATABLE
@@ -267,22 +267,31 @@ class CrmFollowupItem(models.Model):
         counts = {}
         for (order_id,) in self.env.cr.fetchall():
             counts[order_id] = counts.get(order_id, 0) + 1
-        if not counts:
-            return self.browse()
-        per_order = max(1, round(sum(counts.values()) / len(counts)))
-        # pg_try_advisory_xact_lock is evaluated row by row as LIMIT pulls them: orders
-        # another worker holds are passed over, and no order beyond the batch is locked
-        self.env.cr.execute(
-            SQL(
-                """SELECT order_id FROM unnest(%s::int[]) AS o(order_id)
-                    WHERE pg_try_advisory_xact_lock(%s, order_id)
-                    LIMIT %s""",
-                list(counts),
-                ORDER_LOCK_SPACE,
-                -(-limit // per_order),
+        candidates = list(counts)
+        biggest = max(counts.values(), default=1)
+        order_ids, total = [], 0
+        while candidates and total < limit:
+            # pg_try_advisory_xact_lock is evaluated row by row as LIMIT pulls them: orders
+            # another worker holds are passed over, and no order beyond the batch is locked
+            wanted = -(-(limit - total) // biggest)
+            self.env.cr.execute(
+                SQL(
+                    """SELECT position, order_id
+                         FROM unnest(%s::int[]) WITH ORDINALITY AS o(order_id, position)
+                        WHERE pg_try_advisory_xact_lock(%s, order_id)
+                        LIMIT %s""",
+                    candidates,
+                    ORDER_LOCK_SPACE,
+                    wanted,
+                )
             )
-        )
-        order_ids = [row[0] for row in self.env.cr.fetchall()]
+            rows = self.env.cr.fetchall()
+            for _position, order_id in rows:
+                order_ids.append(order_id)
+                total += counts[order_id]
+            if len(rows) < wanted:
+                break  # every candidate was tried
+            candidates = candidates[rows[-1][0] :]
         if not order_ids:
             return self.browse()
         self.env.cr.execute(

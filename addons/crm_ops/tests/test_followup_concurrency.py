@@ -127,6 +127,52 @@ class TestFollowupConcurrency(CrmOpsCommittedCase):
             self.assertEqual(len(claimed2), self.N - 12)
             self.assertFalse(set(claimed1.order_id.ids) & set(claimed2.order_id.ids))
 
+    def test_batch_of_orders_of_different_sizes(self):
+        """Orders with one due follow-up and orders with three: the batch holds whole
+        orders, at least ``limit`` follow-ups and less than one order more."""
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            plan = env["crm.followup.plan"].browse(self.data["plan"])
+            steps = env["crm.followup.step"].create(
+                [
+                    {"plan_id": plan.id, "name": name, "action_type": "activity"}
+                    for name in ("Second call", "Third call")
+                ]
+            )
+            last_orders = env["crm.followup.item"].browse(self.data["items"][10:])
+            extra = env["crm.followup.item"].create(
+                [
+                    {
+                        "order_id": item.order_id.id,
+                        "step_id": step.id,
+                        "plan_id": plan.id,
+                        "partner_id": item.partner_id.id,
+                        "user_id": SUPERUSER_ID,
+                        "company_id": item.company_id.id,
+                        "trigger_date": item.trigger_date,
+                        "due_date": item.due_date,
+                    }
+                    for item in last_orders
+                    for step in steps
+                ]
+            )
+            self.data["items"] += extra.ids
+            cr.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
+        with self._two_cursors() as (env1, _env2):
+            mine = set(self.data["items"])
+            claimed = env1["crm.followup.item"]._claim_due(12).filtered(lambda i: i.id in mine)
+            self.assertGreaterEqual(len(claimed), 12)
+            self.assertLess(len(claimed), 12 + 3)
+            per_order = {
+                order: len(claimed.filtered(lambda i, o=order: i.order_id == o))
+                for order in claimed.order_id
+            }
+            everything = env1["crm.followup.item"].browse(self.data["items"])
+            for order, count in per_order.items():
+                self.assertEqual(
+                    count, len(everything.filtered(lambda i, o=order: i.order_id == o))
+                )
+
     def test_claim_after_another_worker_finished_the_orders(self):
         """Worker 2's transaction started before worker 1 committed the same follow-ups:
         PostgreSQL refuses the claim (nothing runs twice) and a new transaction finds
