@@ -45,8 +45,8 @@ workers, 2 cron workers, 8 clients, ``--leads 10000 --followups 100000 --followu
     race duplicates                        500 copies            0 (target 0)
     retries, same Idempotency-Key          200 pairs             one lead per key; the request
                                                                  served second: duplicate_request
-    follow-ups, 1 vs 2 cron workers        100,000 items each    297 vs 573 items/s: 1.93x
-    follow-ups, 2 workers, one SIGKILLed   100,000 items         exactly once, resumed in 2 s
+    follow-ups, 1 vs 2 cron workers        100,000 items each    257 vs 477 items/s: 1.86x
+    follow-ups, 2 workers, one SIGKILLed   100,000 items         exactly once, resumed in 1 s
 """
 
 import argparse
