@@ -386,15 +386,8 @@ class Bench:
             if "Worker " in line and " alive" in line:
                 parts = line.split("Worker ", 1)[1].split()
                 kinds[int(parts[1].strip("()"))] = parts[0]
-        alive = {}
-        for pid, kind in kinds.items():
-            try:
-                stat = Path(f"/proc/{pid}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == self.server.pid:
-                alive[pid] = kind
-        return alive
+        alive = self.processes()
+        return {pid: kind for pid, kind in kinds.items() if pid in alive}
 
     def peak_rss(self):
         """Peak resident memory (VmHWM, MB) of each live worker."""

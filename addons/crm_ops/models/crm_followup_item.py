@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from collections import Counter
 from datetime import timedelta
 
 from markupsafe import Markup, escape
@@ -264,9 +265,7 @@ class CrmFollowupItem(models.Model):
                 limit * CLAIM_LOOKAHEAD,
             )
         )
-        counts = {}
-        for (order_id,) in self.env.cr.fetchall():
-            counts[order_id] = counts.get(order_id, 0) + 1
+        counts = Counter(order_id for (order_id,) in self.env.cr.fetchall())
         candidates = list(counts)
         biggest = max(counts.values(), default=1)
         order_ids, total = [], 0

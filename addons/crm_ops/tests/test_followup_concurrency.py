@@ -89,6 +89,33 @@ class TestFollowupConcurrency(CrmOpsCommittedCase):
             self.assertEqual(len(data), self.N)
             self.assertEqual({count for _res_id, count in data}, {1}, "one activity per order")
 
+    def _add_steps(self, names, items):
+        """Commit a step per name in the plan, and its follow-up on the order of each of
+        ``items`` (ids), due with that item."""
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            plan = env["crm.followup.plan"].browse(self.data["plan"])
+            steps = env["crm.followup.step"].create(
+                [{"plan_id": plan.id, "name": name, "action_type": "activity"} for name in names]
+            )
+            added = env["crm.followup.item"].create(
+                [
+                    {
+                        "order_id": item.order_id.id,
+                        "step_id": step.id,
+                        "plan_id": plan.id,
+                        "partner_id": item.partner_id.id,
+                        "user_id": SUPERUSER_ID,
+                        "company_id": item.company_id.id,
+                        "trigger_date": item.trigger_date,
+                        "due_date": item.due_date,
+                    }
+                    for item in env["crm.followup.item"].browse(items)
+                    for step in steps
+                ]
+            )
+            self.data["items"] += added.ids
+
     def test_two_workers_skip_locked(self):
         with self._two_cursors() as (env1, env2):
             cr1, cr2 = env1.cr, env2.cr
@@ -130,34 +157,7 @@ class TestFollowupConcurrency(CrmOpsCommittedCase):
     def test_batch_of_orders_of_different_sizes(self):
         """Orders with one due follow-up and orders with three: the batch holds whole
         orders, at least ``limit`` follow-ups and less than one order more."""
-        with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            plan = env["crm.followup.plan"].browse(self.data["plan"])
-            steps = env["crm.followup.step"].create(
-                [
-                    {"plan_id": plan.id, "name": name, "action_type": "activity"}
-                    for name in ("Second call", "Third call")
-                ]
-            )
-            last_orders = env["crm.followup.item"].browse(self.data["items"][10:])
-            extra = env["crm.followup.item"].create(
-                [
-                    {
-                        "order_id": item.order_id.id,
-                        "step_id": step.id,
-                        "plan_id": plan.id,
-                        "partner_id": item.partner_id.id,
-                        "user_id": SUPERUSER_ID,
-                        "company_id": item.company_id.id,
-                        "trigger_date": item.trigger_date,
-                        "due_date": item.due_date,
-                    }
-                    for item in last_orders
-                    for step in steps
-                ]
-            )
-            self.data["items"] += extra.ids
-            cr.commit()  # pylint: disable=invalid-commit  # two real cursors need committed data
+        self._add_steps(["Second call", "Third call"], self.data["items"][10:])
         with self._two_cursors() as (env1, _env2):
             mine = set(self.data["items"])
             claimed = env1["crm.followup.item"]._claim_due(12).filtered(lambda i: i.id in mine)
@@ -229,29 +229,7 @@ class TestFollowupConcurrency(CrmOpsCommittedCase):
     def test_two_workers_never_share_an_order(self):
         """Every order has two due follow-ups: a worker claims both, never one of them
         (two workers posting on one order at once collide on its followers)."""
-        with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            plan = env["crm.followup.plan"].browse(self.data["plan"])
-            step = env["crm.followup.step"].create(
-                {"plan_id": plan.id, "name": "Second call", "action_type": "activity"}
-            )
-            firsts = env["crm.followup.item"].browse(self.data["items"])
-            seconds = env["crm.followup.item"].create(
-                [
-                    {
-                        "order_id": item.order_id.id,
-                        "step_id": step.id,
-                        "plan_id": plan.id,
-                        "partner_id": item.partner_id.id,
-                        "user_id": SUPERUSER_ID,
-                        "company_id": item.company_id.id,
-                        "trigger_date": item.trigger_date,
-                        "due_date": item.due_date,
-                    }
-                    for item in firsts
-                ]
-            )
-            self.data["items"] += seconds.ids
+        self._add_steps(["Second call"], self.data["items"])
         with self._two_cursors() as (env1, env2):
             mine = set(self.data["items"])
             claimed1 = env1["crm.followup.item"]._claim_due(5).filtered(lambda i: i.id in mine)
