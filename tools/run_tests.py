@@ -66,6 +66,10 @@ PEER_FULL = [
 ]
 RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 FAIL_LINE_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
+# "<date> <time> <pid> ERROR <db> odoo.addons.crm.tests.test_crm_ui: FAIL: TestUi.test_03_x"
+FAILED_TEST_RE = re.compile(
+    r"^\S+ \S+ \d+ ERROR \S+ (odoo\.addons\.(\w+)\.tests\.[\w.]+): (?:FAIL|ERROR): (\w+)\.(\w+)"
+)
 
 
 @dataclass
@@ -462,7 +466,74 @@ def run_peer_tests(odoo: Odoo, pg, template, modules: list[str]) -> Part:
     )
     parse_odoo_result(part, rc, out, logfile)
     part.notes.append("modules: " + ", ".join(modules))
+    retry = retryable_failures(out)
+    if part.failed and retry:
+        retry_failed_tests(odoo, pg, db, part, retry)
     return part
+
+
+def failed_tests(out: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The tests an Odoo log reports as failed, as (module, "Class.method"), and the ERROR
+    lines that belong to none of them (install errors, broken views, ...)."""
+    failed: list[tuple[str, str]] = []
+    loggers: set[str] = set()
+    for line in out.splitlines():
+        match = FAILED_TEST_RE.match(line)
+        if match:
+            logger, module, cls, method = match.groups()
+            if (module, f"{cls}.{method}") not in failed:
+                failed.append((module, f"{cls}.{method}"))
+            loggers.add(logger)
+    other = [
+        line
+        for line in out.splitlines()
+        if FAIL_LINE_RE.match(line)
+        and " odoo.tests.result: " not in line
+        and not any(f" {logger}: " in line or f" {logger}." in line for logger in loggers)
+    ]
+    return failed, other
+
+
+PEER_RETRY_LIMIT = 3
+
+
+def retryable_failures(out: str) -> list[tuple[str, str]]:
+    """The failed tests of a peer run worth one more try: a few named test failures and no
+    other error. Odoo's own browser tours race with the web client now and then (19.0's
+    crm_forecast tour waits for any kanban quick-create column, which the pipeline it starts
+    from has too, and clicks "New" there when the forecast view is slow to replace it); a
+    failure that happens again on the retry fails the part. Our own tests are never retried."""
+    failed, other = failed_tests(out)
+    return failed if failed and not other and len(failed) <= PEER_RETRY_LIMIT else []
+
+
+def retry_failed_tests(odoo: Odoo, pg, db: str, part: Part, failed: list[tuple[str, str]]):
+    """Run ``failed`` once more in ``db`` (their modules updated again, so at_install and
+    post_install tests both run); the part passes only when every one of them ran and passed."""
+    names = ", ".join(f"{module}:{test}" for module, test in failed)
+    logfile = CACHE / "reports" / "odoo-peer-retry.log"
+    rc, out = run_odoo(
+        odoo_cmd(
+            odoo,
+            pg,
+            db,
+            "-u",
+            ",".join(sorted({module for module, _test in failed})),
+            "--test-enable",
+            "--test-tags=" + ",".join(f"/{module}:{test}" for module, test in failed),
+            "--log-level=test",
+        ),
+        logfile,
+    )
+    ran = all(f": Starting {test} ..." in out for _module, test in failed)
+    again, other = failed_tests(out)
+    if rc == 0 and ran and not again and not other:
+        part.passed += part.failed
+        part.failed = 0
+        part.notes = [n for n in part.notes if not n.startswith("odoo exited")]
+        part.notes.append(f"failed once, passed when run again: {names} (see {logfile.name})")
+    else:
+        part.notes.append(f"failed again when run once more: {names} (see {logfile.name})")
 
 
 def run_glue_tests(odoo: Odoo, pg, template) -> Part:
