@@ -450,8 +450,20 @@ def run_peer_tests(odoo: Odoo, pg, template, modules: list[str]) -> Part:
         part.failed = 1
         part.notes.append("installing our addons for the peer tests failed")
         return part
-    tags = ",".join(f"/{m}" for m in modules)
-    rc, out = run_odoo(
+    rc, out = update_and_test(odoo, pg, db, modules, [f"/{m}" for m in modules], logfile)
+    parse_odoo_result(part, rc, out, logfile)
+    part.notes.append("modules: " + ", ".join(modules))
+    retry = retryable_failures(out)
+    if part.failed and retry:
+        retry_failed_tests(odoo, pg, db, part, retry)
+    return part
+
+
+def update_and_test(
+    odoo: Odoo, pg, db: str, modules: list[str], tags: list[str], logfile: Path
+) -> tuple[int, str]:
+    """Update ``modules`` in ``db`` and run the tests ``tags`` select (at_install and post_install)."""
+    return run_odoo(
         odoo_cmd(
             odoo,
             pg,
@@ -459,17 +471,11 @@ def run_peer_tests(odoo: Odoo, pg, template, modules: list[str]) -> Part:
             "-u",
             ",".join(modules),
             "--test-enable",
-            f"--test-tags={tags}",
+            "--test-tags=" + ",".join(tags),
             "--log-level=test",
         ),
         logfile,
     )
-    parse_odoo_result(part, rc, out, logfile)
-    part.notes.append("modules: " + ", ".join(modules))
-    retry = retryable_failures(out)
-    if part.failed and retry:
-        retry_failed_tests(odoo, pg, db, part, retry)
-    return part
 
 
 def failed_tests(out: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -512,17 +518,12 @@ def retry_failed_tests(odoo: Odoo, pg, db: str, part: Part, failed: list[tuple[s
     post_install tests both run); the part passes only when every one of them ran and passed."""
     names = ", ".join(f"{module}:{test}" for module, test in failed)
     logfile = CACHE / "reports" / "odoo-peer-retry.log"
-    rc, out = run_odoo(
-        odoo_cmd(
-            odoo,
-            pg,
-            db,
-            "-u",
-            ",".join(sorted({module for module, _test in failed})),
-            "--test-enable",
-            "--test-tags=" + ",".join(f"/{module}:{test}" for module, test in failed),
-            "--log-level=test",
-        ),
+    rc, out = update_and_test(
+        odoo,
+        pg,
+        db,
+        sorted({module for module, _test in failed}),
+        [f"/{module}:{test}" for module, test in failed],
         logfile,
     )
     ran = all(f": Starting {test} ..." in out for _module, test in failed)
