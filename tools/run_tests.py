@@ -452,10 +452,10 @@ def run_peer_tests(odoo: Odoo, pg, template, modules: list[str]) -> Part:
         return part
     rc, out = update_and_test(odoo, pg, db, modules, [f"/{m}" for m in modules], logfile)
     parse_odoo_result(part, rc, out, logfile)
-    part.notes.append("modules: " + ", ".join(modules))
-    retry = retryable_failures(out)
-    if part.failed and retry:
+    retry = retryable_failures(out) if part.failed else []
+    if retry:
         retry_failed_tests(odoo, pg, db, part, retry)
+    part.notes.append("modules: " + ", ".join(modules))
     return part
 
 
@@ -515,7 +515,9 @@ def retryable_failures(out: str) -> list[tuple[str, str]]:
 
 def retry_failed_tests(odoo: Odoo, pg, db: str, part: Part, failed: list[tuple[str, str]]):
     """Run ``failed`` once more in ``db`` (their modules updated again, so at_install and
-    post_install tests both run); the part passes only when every one of them ran and passed."""
+    post_install tests both run), judged like any run (``parse_odoo_result``): the part passes
+    only when exactly these tests ran and passed, with no error line. Its failure notes, all
+    from the first run, are then replaced."""
     names = ", ".join(f"{module}:{test}" for module, test in failed)
     logfile = CACHE / "reports" / "odoo-peer-retry.log"
     rc, out = update_and_test(
@@ -526,13 +528,12 @@ def retry_failed_tests(odoo: Odoo, pg, db: str, part: Part, failed: list[tuple[s
         [f"/{module}:{test}" for module, test in failed],
         logfile,
     )
-    ran = all(f": Starting {test} ..." in out for _module, test in failed)
-    again, other = failed_tests(out)
-    if rc == 0 and ran and not again and not other:
+    again = Part(part.name)
+    parse_odoo_result(again, rc, out, logfile)
+    if again.ok and again.passed == len(failed):
         part.passed += part.failed
         part.failed = 0
-        part.notes = [n for n in part.notes if not n.startswith("odoo exited")]
-        part.notes.append(f"failed once, passed when run again: {names} (see {logfile.name})")
+        part.notes = [f"failed once, passed when run again: {names} (see {logfile.name})"]
     else:
         part.notes.append(f"failed again when run once more: {names} (see {logfile.name})")
 
